@@ -1,0 +1,166 @@
+/**
+ * Turns Ajv's raw errors into issues a person can act on: a JSON Pointer to the field, what was expected,
+ * what came. Alternatives (`oneOf` of a shape and null) are collapsed to the branch the data was meant for.
+ */
+
+/** One problem found in a payload: an error, or a warning in tolerant mode. */
+export interface ValidationIssue {
+  provider: string;
+  /** The message the payload was validated as; absent when no message could be picked. */
+  messageName?: string;
+  /** JSON Pointer of the field ("" is the whole payload). */
+  path: string;
+  /** The JSON Schema keyword that failed (`required`, `type`, `format`, ...), or `discriminator`. */
+  keyword: string;
+  /** One readable sentence. */
+  message: string;
+  expected: string;
+  /** What came, as short JSON, or "nothing" for a missing field. */
+  received: string;
+}
+
+/** The shape of an Ajv error object (standalone code emits these). */
+export interface RawError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+/** Keywords that are warnings in tolerant mode: an extra field, an unlisted value of an open code list. */
+export const tolerableKeywords: ReadonlySet<string> = new Set(["additionalProperties", "x-known-values"]);
+
+const formatDescriptions: Record<string, string> = {
+  "date-time": "an RFC 3339 date-time with an offset (e.g. 2025-03-18T15:26:11Z)",
+  "iso-date-time": "an ISO 8601 date-time with a valid calendar date",
+  date: "an RFC 3339 full date (YYYY-MM-DD)",
+  uuid: "a UUID",
+  email: "an email address",
+  uri: "an absolute URI",
+};
+
+export function escapePointerSegment(segment: string): string {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+export function valueAt(data: unknown, pointer: string): unknown {
+  if (pointer === "") return data;
+  let node: unknown = data;
+  for (const raw of pointer.slice(1).split("/")) {
+    if (node === null || typeof node !== "object") return undefined;
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+export function preview(value: unknown, max = 80): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function listValues(values: unknown[], max = 12): string {
+  const shown = values.slice(0, max).map((v) => JSON.stringify(v));
+  const more = values.length > max ? `, … (${values.length} values)` : "";
+  return `one of ${shown.join(", ")}${more}`;
+}
+
+function typeList(type: unknown): string {
+  return Array.isArray(type) ? type.join(" or ") : String(type);
+}
+
+function isUnder(path: string, parent: string): boolean {
+  return path === parent || path.startsWith(`${parent}/`);
+}
+
+/**
+ * A failed `oneOf`/`anyOf` reports every branch's errors and then its own. When one branch got past its
+ * root `type` check, its errors are the ones that matter (an Agent object missing `name`, not "must be
+ * null"); when none did, one `type` error lists the types that would have done.
+ */
+export function collapseAlternatives(errors: readonly RawError[]): RawError[] {
+  const out: RawError[] = [];
+  for (const error of errors) {
+    if ((error.keyword !== "oneOf" && error.keyword !== "anyOf") || error.params.passingSchemas) {
+      out.push(error);
+      continue;
+    }
+    let start = out.length;
+    while (start > 0 && isUnder(out[start - 1]!.instancePath, error.instancePath)) start--;
+    const branches = out.splice(start);
+    const isRootType = (e: RawError) => e.instancePath === error.instancePath && e.keyword === "type";
+    const specific = branches.filter((e) => !isRootType(e));
+    if (specific.length > 0) {
+      out.push(...specific);
+    } else {
+      const types = branches.filter(isRootType).map((e) => typeList(e.params.type));
+      out.push({ ...error, keyword: "type", params: { type: types.join(" or ") } });
+    }
+  }
+  return out;
+}
+
+export function describe(error: RawError, data: unknown, provider: string, messageName: string | undefined): ValidationIssue {
+  const p = error.params;
+  let path = error.instancePath;
+  let expected: string;
+  /** Said instead of "expected ..., received ..." where that reads better. */
+  let summary: string | undefined;
+  switch (error.keyword) {
+    case "required":
+      path += `/${escapePointerSegment(String(p.missingProperty))}`;
+      expected = `property "${String(p.missingProperty)}"`;
+      summary = `missing required property "${String(p.missingProperty)}"`;
+      break;
+    case "additionalProperties":
+      path += `/${escapePointerSegment(String(p.additionalProperty))}`;
+      expected = `no property "${String(p.additionalProperty)}" (not in the schema)`;
+      break;
+    case "type":
+      expected = `type ${typeList(p.type)}`;
+      break;
+    case "enum":
+      expected = listValues(p.allowedValues as unknown[]);
+      break;
+    case "x-known-values":
+      expected = `${listValues(p.knownValues as unknown[])} (an open list: other values may be new)`;
+      break;
+    case "const":
+      expected = JSON.stringify(p.allowedValue);
+      break;
+    case "format":
+      expected = formatDescriptions[String(p.format)] ?? `format ${String(p.format)}`;
+      break;
+    case "pattern":
+      expected = `a string matching /${String(p.pattern)}/`;
+      break;
+    case "minLength":
+    case "maxLength":
+      expected = `${error.keyword === "minLength" ? "at least" : "at most"} ${String(p.limit)} characters`;
+      break;
+    case "minItems":
+    case "maxItems":
+      expected = `${error.keyword === "minItems" ? "at least" : "at most"} ${String(p.limit)} items`;
+      break;
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      expected = `a number ${String(p.comparison)} ${String(p.limit)}`;
+      break;
+    default:
+      expected = `${error.keyword} ${JSON.stringify(p)}`;
+  }
+  const received = preview(valueAt(data, path));
+  if (error.keyword === "additionalProperties") summary = `unknown property "${String(p.additionalProperty)}", received ${received}`;
+  return {
+    provider,
+    ...(messageName === undefined ? {} : { messageName }),
+    path,
+    keyword: error.keyword,
+    message: summary ?? `expected ${expected}, received ${received}`,
+    expected,
+    received,
+  };
+}

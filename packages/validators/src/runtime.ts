@@ -1,0 +1,145 @@
+/**
+ * What every generated provider entry point is built from: pick the message by its discriminator, run the
+ * validator Ajv compiled at build time, and sort what it found into errors and warnings by mode.
+ * Nothing here compiles a schema; importing it does no work.
+ */
+import { type RawError, type ValidationIssue, collapseAlternatives, describe, preview, tolerableKeywords, valueAt } from "./issues.js";
+
+export type { ValidationIssue } from "./issues.js";
+
+/**
+ * - `tolerant` (default, for production): an unknown property or an unlisted value of an open code list
+ *   is a warning; a wrong type, a missing required field, an unknown status or a bad format is an error.
+ * - `strict` (for fixtures and CI): every one of those is an error.
+ */
+export type ValidationMode = "strict" | "tolerant";
+
+export interface ValidateOptions {
+  mode?: ValidationMode;
+}
+
+/** A validator as Ajv's standalone code exports it. */
+export interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: RawError[] | null;
+}
+
+export type MessageNames<Payloads> = keyof Payloads & string;
+
+export interface ValidPayload<P extends string, M extends string, T> {
+  ok: true;
+  provider: P;
+  message: M;
+  value: T;
+  warnings: ValidationIssue[];
+}
+
+export interface InvalidPayload<P extends string, M extends string> {
+  ok: false;
+  provider: P;
+  /** The message the payload was checked as; absent when its discriminator picked none. */
+  message?: M;
+  errors: ValidationIssue[];
+  warnings: ValidationIssue[];
+}
+
+/** The result of validating a payload: on success `value` is typed by the message that matched. */
+export type ValidationResult<P extends string, Payloads> =
+  | { [M in MessageNames<Payloads>]: ValidPayload<P, M, Payloads[M]> }[MessageNames<Payloads>]
+  | InvalidPayload<P, MessageNames<Payloads>>;
+
+export interface ProviderDefinition<P extends string, Payloads> {
+  provider: P;
+  title: string;
+  /** JSON Pointer of the field that picks the message; absent for a provider with one message. */
+  discriminator?: string;
+  /** Discriminator value to message name. */
+  messagesByDiscriminator: Readonly<Record<string, MessageNames<Payloads>>>;
+  validators: { readonly [M in MessageNames<Payloads>]: CompiledValidator };
+}
+
+export interface ProviderValidator<P extends string, Payloads> {
+  readonly provider: P;
+  readonly title: string;
+  readonly discriminator: string | undefined;
+  readonly messageNames: readonly MessageNames<Payloads>[];
+  /** Picks the message by the discriminator, then validates the payload against it alone. */
+  validate(body: unknown, options?: ValidateOptions): ValidationResult<P, Payloads>;
+  /** Validates the payload as the named message, whatever its discriminator says. */
+  validateMessage<M extends MessageNames<Payloads>>(
+    message: M,
+    body: unknown,
+    options?: ValidateOptions,
+  ): ValidPayload<P, M, Payloads[M]> | InvalidPayload<P, M>;
+  /** Type guard: true when `body` is a valid payload of the named message (tolerant mode). */
+  is<M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M];
+}
+
+export function createProviderValidator<P extends string, Payloads>(
+  definition: ProviderDefinition<P, Payloads>,
+): ProviderValidator<P, Payloads> {
+  const { provider, title, discriminator, messagesByDiscriminator, validators } = definition;
+  const messageNames = Object.keys(validators) as MessageNames<Payloads>[];
+  const discriminatorValues = Object.keys(messagesByDiscriminator);
+
+  function failure<M extends string>(message: M | undefined, errors: ValidationIssue[], warnings: ValidationIssue[] = []): InvalidPayload<P, M> {
+    return message === undefined ? { ok: false, provider, errors, warnings } : { ok: false, provider, message, errors, warnings };
+  }
+
+  function validateMessage<M extends MessageNames<Payloads>>(message: M, body: unknown, options?: ValidateOptions) {
+    const check = validators[message];
+    // The fast path: a valid payload costs one call of the compiled validator and nothing else.
+    if (check(body)) return { ok: true as const, provider, message, value: body as Payloads[M], warnings: [] };
+    const strict = options?.mode === "strict";
+    const errors: ValidationIssue[] = [];
+    const warnings: ValidationIssue[] = [];
+    for (const raw of collapseAlternatives(check.errors ?? [])) {
+      const issue = describe(raw, body, provider, message);
+      (!strict && tolerableKeywords.has(raw.keyword) ? warnings : errors).push(issue);
+    }
+    if (errors.length === 0) return { ok: true as const, provider, message, value: body as Payloads[M], warnings };
+    return failure(message, errors, warnings);
+  }
+
+  function validate(body: unknown, options?: ValidateOptions): ValidationResult<P, Payloads> {
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      const received = preview(body);
+      return failure(undefined, [
+        { provider, path: "", keyword: "type", message: `a ${title} payload must be a JSON object: expected type object, received ${received}`, expected: "type object", received },
+      ]) as ValidationResult<P, Payloads>;
+    }
+    let message: MessageNames<Payloads> | undefined;
+    if (discriminator === undefined) {
+      message = messageNames[0];
+    } else {
+      const value = valueAt(body, discriminator);
+      message = typeof value === "string" && Object.hasOwn(messagesByDiscriminator, value) ? messagesByDiscriminator[value] : undefined;
+      if (message === undefined) {
+        const expected = `one of ${discriminatorValues.map((v) => JSON.stringify(v)).join(", ")}`;
+        const received = preview(value);
+        const what = value === undefined ? `no ${discriminator}` : `unknown ${discriminator} ${received}`;
+        return failure(undefined, [
+          {
+            provider,
+            path: discriminator,
+            keyword: value === undefined ? "required" : "discriminator",
+            message: `cannot tell which ${title} message this is (${what}): expected ${expected}, received ${received}`,
+            expected,
+            received,
+          },
+        ]) as ValidationResult<P, Payloads>;
+      }
+    }
+    return validateMessage(message!, body, options) as ValidationResult<P, Payloads>;
+  }
+
+  return {
+    provider,
+    title,
+    discriminator,
+    messageNames,
+    validate,
+    validateMessage,
+    is: <M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M] => validateMessage(message, body).ok,
+  };
+}

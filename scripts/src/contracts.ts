@@ -1,0 +1,174 @@
+/**
+ * Reads the source of truth (asyncapi.yaml and schemas/) into one model that every generator uses:
+ * providers (one AsyncAPI channel each), their messages, each message's schema file, and the
+ * discriminator that picks a message from a payload.
+ */
+import { readFile, readdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import $RefParser from "@apidevtools/json-schema-ref-parser";
+import { parse as parseYaml } from "yaml";
+
+export const repoRoot = path.resolve(fileURLToPath(new URL("../../", import.meta.url)));
+export const asyncApiFile = path.join(repoRoot, "asyncapi.yaml");
+export const schemasDir = path.join(repoRoot, "schemas");
+export const fixturesDir = path.join(repoRoot, "fixtures");
+
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** Every schema's `$id` is this base plus its path under schemas/: a name, never fetched. */
+export const schemaIdBase = "https://webhook-contracts.example/schemas/";
+
+/** json-schema-ref-parser options that read `$id`-relative references from schemas/ and never go online. */
+export const refParserOptions = {
+  resolve: {
+    http: false as const,
+    schemaIds: {
+      order: 1,
+      canRead: (file: { url: string }) => file.url.startsWith(schemaIdBase),
+      read: (file: { url: string }) => readFile(path.join(schemasDir, file.url.slice(schemaIdBase.length).split("#")[0]!)),
+    },
+  },
+};
+
+export interface MessageContract {
+  /** The key in the channel's messages map: the id users name the message by (`order_updated`). */
+  name: string;
+  title: string;
+  summary: string;
+  /** Path of the payload schema, relative to the repository root. */
+  schemaFile: string;
+  schemaId: string;
+  /** The message's JSON Schema title, which becomes its TypeScript type name. */
+  typeName: string;
+  /** Values of the provider's discriminator that select this message. */
+  discriminatorValues: string[];
+}
+
+export interface ProviderContract {
+  /** Channel id, also the provider's name everywhere (`amplia-reg`). */
+  name: string;
+  title: string;
+  address: string;
+  /** Prefix of generated type names (`AmpliaReg`). */
+  typePrefix: string;
+  /** JSON Pointer of the payload field that picks the message; absent when there is one message. */
+  discriminator?: string;
+  messages: MessageContract[];
+}
+
+interface RawMessage {
+  title?: string;
+  summary?: string;
+  payload?: { schemaFormat?: string; schema?: { $ref?: string } };
+}
+interface RawChannel {
+  title?: string;
+  address?: string;
+  "x-discriminator"?: string;
+  messages?: Record<string, RawMessage>;
+}
+
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join("");
+}
+
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === "") return [];
+  if (!pointer.startsWith("/")) throw new Error(`not a JSON Pointer: ${pointer}`);
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+export async function readJson<T = unknown>(file: string): Promise<T> {
+  return JSON.parse(await readFile(file, "utf8")) as T;
+}
+
+/** Every schema file under schemas/, keyed by path relative to the repository root. */
+export async function loadSchemaFiles(): Promise<Map<string, JsonSchema>> {
+  const files = (await readdir(schemasDir, { recursive: true }))
+    .filter((f) => f.endsWith(".schema.json"))
+    .sort();
+  const out = new Map<string, JsonSchema>();
+  for (const f of files) out.set(path.posix.join("schemas", f.split(path.sep).join("/")), await readJson<JsonSchema>(path.join(schemasDir, f)));
+  return out;
+}
+
+/** The values a message schema allows at the discriminator pointer (`const` or `enum`), following $refs. */
+async function discriminatorValues(schemaFile: string, pointer: string): Promise<string[]> {
+  let node = (await $RefParser.dereference(path.join(repoRoot, schemaFile), refParserOptions)) as JsonSchema;
+  for (const segment of pointerSegments(pointer)) {
+    const next = (node.properties as Record<string, JsonSchema> | undefined)?.[segment];
+    if (!next) throw new Error(`${schemaFile}: the discriminator ${pointer} names no property "${segment}"`);
+    if (!(node.required as string[] | undefined)?.includes(segment)) {
+      throw new Error(`${schemaFile}: the discriminator ${pointer} must be required ("${segment}" is optional)`);
+    }
+    node = next;
+  }
+  if (typeof node.const === "string") return [node.const];
+  if (Array.isArray(node.enum) && node.enum.every((v) => typeof v === "string")) return node.enum as string[];
+  throw new Error(`${schemaFile}: the schema at the discriminator ${pointer} needs a string const or enum`);
+}
+
+let cached: Promise<ProviderContract[]> | undefined;
+
+/** The providers and messages of asyncapi.yaml, checked for what the generators rely on. */
+export function loadContracts(): Promise<ProviderContract[]> {
+  cached ??= readContracts();
+  return cached;
+}
+
+async function readContracts(): Promise<ProviderContract[]> {
+  const doc = parseYaml(await readFile(asyncApiFile, "utf8")) as { channels?: Record<string, RawChannel> };
+  const providers: ProviderContract[] = [];
+  for (const [name, channel] of Object.entries(doc.channels ?? {})) {
+    const messages: MessageContract[] = [];
+    for (const [messageName, raw] of Object.entries(channel.messages ?? {})) {
+      const ref = raw.payload?.schema?.$ref;
+      if (!ref || raw.payload?.schemaFormat !== "application/schema+json;version=draft-07") {
+        throw new Error(`asyncapi.yaml: ${name}/${messageName} must have a draft-07 payload that $refs a file under schemas/`);
+      }
+      const schemaFile = path.posix.normalize(ref);
+      const schema = await readJson<JsonSchema>(path.join(repoRoot, schemaFile));
+      messages.push({
+        name: messageName,
+        title: raw.title ?? messageName,
+        summary: raw.summary ?? "",
+        schemaFile,
+        schemaId: String(schema.$id),
+        typeName: String(schema.title),
+        discriminatorValues: [],
+      });
+    }
+    const discriminator = channel["x-discriminator"];
+    if (!discriminator && messages.length > 1) {
+      throw new Error(`asyncapi.yaml: channel ${name} has several messages, so it needs an x-discriminator`);
+    }
+    if (discriminator) {
+      const seen = new Map<string, string>();
+      for (const m of messages) {
+        m.discriminatorValues = await discriminatorValues(m.schemaFile, discriminator);
+        for (const v of m.discriminatorValues) {
+          const other = seen.get(v);
+          if (other) throw new Error(`asyncapi.yaml: ${name} messages ${other} and ${m.name} share the discriminator value "${v}"`);
+          seen.set(v, m.name);
+        }
+      }
+    }
+    providers.push({
+      name,
+      title: channel.title ?? name,
+      address: channel.address ?? `/webhooks/${name}`,
+      typePrefix: pascalCase(name),
+      ...(discriminator ? { discriminator } : {}),
+      messages,
+    });
+  }
+  return providers;
+}
