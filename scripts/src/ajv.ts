@@ -2,9 +2,9 @@
  * The one Ajv configuration behind every validator: the build compiles with it (standalone code), and the
  * tests and benchmarks that compare against runtime compilation use the same one.
  */
-import Ajv, { _, type KeywordDefinition } from "ajv";
+import { Ajv, _, type KeywordDefinition } from "ajv";
 import { and } from "ajv/dist/compile/codegen/index.js";
-import addFormats from "ajv-formats";
+import addFormatsModule from "ajv-formats";
 import { type JsonSchema, loadSchemaFiles } from "./contracts.ts";
 
 /**
@@ -12,6 +12,9 @@ import { type JsonSchema, loadSchemaFiles } from "./contracts.ts";
  * validators' runtime turns into a warning (an error only in strict mode); the schema still types known
  * values. Emitted as plain comparisons, so standalone code needs no helper for it.
  */
+// ajv-formats is CommonJS with `module.exports = plugin`; under NodeNext its types only see `.default`.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
 export const knownValuesKeyword: KeywordDefinition = {
   keyword: "x-known-values",
   type: "string",

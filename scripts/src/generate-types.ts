@@ -71,6 +71,12 @@ function providerUnion(provider: ProviderContract): string {
   return lines.join("\n");
 }
 
+/** Prettier once per file, at the end, keeps its cost out of json-schema-to-typescript's loop. */
+export function formatTypeScript(source: string): Promise<string> {
+  return prettier.format(source, { parser: "typescript", printWidth: 110 });
+}
+
+/** The module of one provider, formatted, exactly as the build writes it. */
 export async function providerTypesSource(provider: ProviderContract): Promise<string> {
   const schema = prepareForTypeScript(await bundleProvider(provider));
   const body = await compile(schema as never, `${provider.typePrefix}Payloads`, {
@@ -82,16 +88,16 @@ export async function providerTypesSource(provider: ProviderContract): Promise<s
     strictIndexSignatures: true,
     format: false,
   });
-  return `${banner}\n${body}\n${providerUnion(provider)}\n`;
+  return formatTypeScript(`${banner}\n${body}\n${providerUnion(provider)}\n`);
 }
 
-export function indexSource(providers: ProviderContract[]): string {
+export function indexSource(providers: ProviderContract[]): Promise<string> {
   const imports = providers.map(
     (p) => `import type { ${p.typePrefix}Payloads, ${p.typePrefix}Webhook } from "./${p.name}.js";`,
   );
   const namespaces = providers.map((p) => `export type * as ${p.typePrefix} from "./${p.name}.js";`);
   const entries = (suffix: string) => providers.map((p) => `  ${JSON.stringify(p.name)}: ${p.typePrefix}${suffix};`);
-  return `${banner}
+  return formatTypeScript(`${banner}
 ${imports.join("\n")}
 
 ${namespaces.join("\n")}
@@ -109,7 +115,7 @@ ${entries("Webhook").join("\n")}
 export type ProviderName = keyof WebhookPayloads;
 export type MessageName<P extends ProviderName> = keyof WebhookPayloads[P] & string;
 export type WebhookPayload<P extends ProviderName, M extends MessageName<P> = MessageName<P>> = WebhookPayloads[P][M];
-`;
+`);
 }
 
 async function main(): Promise<void> {
@@ -118,11 +124,8 @@ async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const files = new Map<string, string>();
   for (const provider of providers) files.set(`${provider.name}.ts`, await providerTypesSource(provider));
-  files.set("index.ts", indexSource(providers));
-  for (const [name, source] of files) {
-    // Formatting once per file, at the end, keeps prettier's cost out of json-schema-to-typescript's loop.
-    await writeFile(path.join(outDir, name), await prettier.format(source, { parser: "typescript", printWidth: 110 }));
-  }
+  files.set("index.ts", await indexSource(providers));
+  for (const [name, source] of files) await writeFile(path.join(outDir, name), source);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,0 +1,84 @@
+// How another team uses the generated packages. The tests type-check this workspace: every narrowing below
+// must compile, and every @ts-expect-error must still be an error (an unused one fails the check).
+import type { ProviderWebhooks, WebhookPayload } from "@webhook-contracts/types";
+import type { AmpliaRegWebhook } from "@webhook-contracts/types/amplia-reg";
+import type { IvyWebhook, OrderStatus } from "@webhook-contracts/types/ivy";
+import type { ScalapayWebhook } from "@webhook-contracts/types/scalapay";
+import { validateWebhook } from "@webhook-contracts/validators";
+import { isOrderCreated, validateScalapayWebhook } from "@webhook-contracts/validators/scalapay";
+
+/** Ivy: narrowing on `type` picks the event; the switch is exhaustive. */
+export function ivyStatus(event: IvyWebhook): OrderStatus {
+  switch (event.type) {
+    case "order_created":
+      return event.payload.status;
+    case "order_updated":
+      return event.payload.statusHistoryList?.at(-1)?.currentStatus ?? event.payload.status;
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+}
+
+/** Scalapay: only `created` carries orderDetails. */
+export function scalapayShopper(event: ScalapayWebhook): string | undefined {
+  if (event.status === "created") return event.orderDetails.consumer.givenNames;
+  // @ts-expect-error orderDetails exists on the created message only
+  return event.orderDetails;
+}
+
+/** Amplia Reg: the transition's status narrows the transition. */
+export function ampliaIssued(event: AmpliaRegWebhook): "Issued" | undefined {
+  const transition = event.orderStatusTransitionModel;
+  if (transition.status === "Issued") {
+    const issued: "Issued" = transition.status;
+    return issued;
+  }
+  // @ts-expect-error after the check the status cannot be Issued
+  const notIssued: "Issued" = transition.status;
+  return notIssued;
+}
+
+/** Open code lists: known values are typed, other strings still fit. */
+export function reasons(event: WebhookPayload<"ivy", "order_updated">): string[] {
+  const known: NonNullable<typeof event.payload.statusHistoryList>[number]["reason"] = "ORDER_CREATED";
+  const unlisted: NonNullable<typeof event.payload.statusHistoryList>[number]["reason"] = "A_REASON_IVY_ADDS_LATER";
+  // @ts-expect-error a code list is still a list of strings
+  const wrong: NonNullable<typeof event.payload.statusHistoryList>[number]["reason"] = 42;
+  return [known, unlisted, String(wrong)];
+}
+
+/** Validation results narrow by message; `value` is typed. */
+export function handle(body: unknown): string {
+  const result = validateWebhook("scalapay", body);
+  if (!result.ok) return result.errors.map((e) => `${e.path}: ${e.message}`).join("\n");
+  if (result.message === "created") return result.value.orderDetails.totalAmount.amount;
+  // @ts-expect-error wrong field access: totalAmount is a number at the top level
+  return result.value.totalAmount.amount;
+}
+
+export function guards(body: unknown): number {
+  if (isOrderCreated(body)) return body.totalAmount;
+  const direct = validateScalapayWebhook(body);
+  return direct.ok ? direct.value.totalAmount : -1;
+}
+
+// @ts-expect-error stripe is not a provider
+validateWebhook("stripe", {});
+
+// The provider map: one union per provider.
+export type AllScalapay = ProviderWebhooks["scalapay"];
+export const charged: WebhookPayload<"scalapay", "charged"> = {
+  status: "charged",
+  orderToken: "E1KLSVMATB",
+  merchantReference: "merchantOrder-1234",
+  totalAmount: 100,
+};
+export const notCharged: WebhookPayload<"scalapay", "charged"> = {
+  // @ts-expect-error a charged payload has status "charged"
+  status: "created",
+  orderToken: "E1KLSVMATB",
+  merchantReference: "merchantOrder-1234",
+  totalAmount: 100,
+};

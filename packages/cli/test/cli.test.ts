@@ -1,0 +1,125 @@
+/** The CLI as people run it: exit codes, one line per error, warnings on stderr, usage errors. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { main } from "../src/cli.js";
+
+const root = path.resolve(fileURLToPath(new URL("../../../", import.meta.url)));
+const fixture = (rel: string) => path.join(root, "fixtures", rel);
+const bin = path.join(root, "node_modules/.bin/webhook-contracts");
+const scratch = mkdtempSync(path.join(tmpdir(), "webhook-contracts-cli-"));
+
+async function run(args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
+  const input = new PassThrough();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => (out += c.toString()));
+  stderr.on("data", (c: Buffer) => (err += c.toString()));
+  input.end(stdin);
+  const code = await main(args, { stdin: input, stdout, stderr });
+  return { code, stdout: out, stderr: err };
+}
+
+function writeScratch(name: string, content: string): string {
+  const file = path.join(scratch, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+describe("webhook-contracts (the linked bin)", () => {
+  it("exits 0 on a valid fixture", () => {
+    const r = spawnSync(bin, ["validate", "--provider", "scalapay", fixture("scalapay/created/valid/docs-example.json")], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("valid: scalapay created\n");
+    expect(r.status).toBe(0);
+  });
+
+  it("exits 1 on an invalid fixture, naming provider, message, pointer, expected and received", () => {
+    const r = spawnSync(bin, ["validate", "--provider", "scalapay", fixture("scalapay/created/invalid/money-with-one-decimal.json")], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(
+      'scalapay created /orderDetails/totalAmount/amount: expected a string matching /^-?[0-9]+\\.[0-9]{2}$/, received "40.7" [pattern]\n',
+    );
+  });
+});
+
+describe("validate", () => {
+  it("prints one line per error", async () => {
+    const body = JSON.parse(readFileSync(fixture("ivy/order_updated/valid/paid.json"), "utf8"));
+    body.payload.price.total = "129.90";
+    delete body.payload.shopName;
+    const r = await run(["validate", "--provider", "ivy", writeScratch("two-errors.json", JSON.stringify(body))]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split("\n").sort()).toEqual([
+      'ivy order_updated /payload/price/total: expected type number, received "129.90" [type]',
+      'ivy order_updated /payload/shopName: expected property "shopName", received nothing [required]',
+    ]);
+  });
+
+  it("exits 0 with warnings on stderr for an unknown field, and 1 with --strict", async () => {
+    const body = JSON.parse(readFileSync(fixture("scalapay/charged/valid/docs-example.json"), "utf8"));
+    body.captureId = "cap_1";
+    const file = writeScratch("extra.json", JSON.stringify(body));
+    const tolerant = await run(["validate", "--provider", "scalapay", file]);
+    expect(tolerant.code).toBe(0);
+    expect(tolerant.stdout).toBe("valid: scalapay charged (1 warning(s))\n");
+    expect(tolerant.stderr).toBe('warning: scalapay charged /captureId: expected no property "captureId" (not in the schema), received "cap_1" [additionalProperties]\n');
+    const strict = await run(["validate", "--provider", "scalapay", "--strict", file]);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain("/captureId");
+  });
+
+  it("reads standard input for - or no file", async () => {
+    const text = readFileSync(fixture("retorna/payout_order_status/valid/docs-example.json"), "utf8");
+    expect((await run(["validate", "--provider", "retorna", "-"], text)).code).toBe(0);
+    expect((await run(["validate", "--provider", "retorna"], text)).stdout).toBe("valid: retorna payout_order_status\n");
+  });
+
+  it("prints the whole result with --json", async () => {
+    const r = await run(["validate", "--provider", "scalapay", "--json", fixture("scalapay/expired/invalid/unknown-status-cancelled.json")]);
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ ok: false, provider: "scalapay", errors: [{ path: "/status", keyword: "discriminator", received: '"cancelled"' }] });
+  });
+
+  it("reports an unknown status of Amplia Reg as an unknown message", async () => {
+    const r = await run(["validate", "--provider", "amplia-reg", fixture("amplia-reg/OrderStatusChanged/invalid/unknown-status.json")]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^amplia-reg \(unknown message\) \/orderStatusTransitionModel\/status: expected one of "WaitingValidation", .*"Canceled", received "AwaitingResources" \[discriminator\]\n$/);
+  });
+});
+
+describe("usage errors exit 2", () => {
+  it.each([
+    [["validate", "--provider", "stripe", "x.json"], /unknown provider "stripe": expected one of amplia-reg, ivy, retorna, scalapay/],
+    [["validate", "x.json"], /missing --provider/],
+    [["validate", "--provider", "ivy", "--colour", "x.json"], /Unknown option '--colour'/],
+    [["frobnicate"], /unknown command "frobnicate"/],
+    [[], /missing command/],
+    [["validate", "--provider", "ivy", path.join(scratch, "does-not-exist.json")], /cannot read .*does-not-exist\.json: ENOENT/],
+  ])("%j", async (args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(message);
+  });
+
+  it("points at the line and column of malformed JSON", async () => {
+    const file = writeScratch("broken.json", '{\n  "status": "charged",\n  "totalAmount": 100,,\n}\n');
+    const r = await run(["validate", "--provider", "scalapay", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`webhook-contracts: ${file}: malformed JSON at line 3, column 22: Expected double-quoted property name\n`);
+  });
+
+  it("prints help and exits 0", async () => {
+    const r = await run(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage:\n {2}webhook-contracts validate --provider <amplia-reg\|ivy\|retorna\|scalapay>/);
+  });
+});

@@ -1,0 +1,185 @@
+/** The validators from a user's side: modes, warnings, discriminator errors, error fields, guards, entry points. */
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { isProviderName, providerNames, validateWebhook, validators } from "@webhook-contracts/validators";
+import { isOrderStatusChanged } from "@webhook-contracts/validators/amplia-reg";
+import { isOrderUpdatedEvent, ivy, validateIvyWebhook } from "@webhook-contracts/validators/ivy";
+import { isOrderAuthorized, isOrderCreated, validateScalapayWebhook } from "@webhook-contracts/validators/scalapay";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(fileURLToPath(new URL("../../../", import.meta.url)));
+const fixture = (rel: string) => JSON.parse(readFileSync(path.join(root, "fixtures", rel), "utf8")) as Record<string, any>;
+const paid = () => fixture("ivy/order_updated/valid/paid.json");
+const issued = () => fixture("amplia-reg/OrderStatusChanged/valid/06-certificate-issued.en.json");
+
+describe("picking the message by its discriminator", () => {
+  it("validates an Ivy payload as the message its type names", () => {
+    const result = validateWebhook("ivy", paid());
+    expect(result).toMatchObject({ ok: true, provider: "ivy", message: "order_updated", warnings: [] });
+    if (result.ok && result.message === "order_updated") expect(result.value.payload.status).toBe("paid");
+  });
+
+  it("picks the Amplia Reg message by the transition's status", () => {
+    expect(validateWebhook("amplia-reg", issued())).toMatchObject({ ok: true, message: "OrderStatusChanged" });
+  });
+
+  it("reports an unknown event type once, with the values it knows, not a wall of oneOf errors", () => {
+    const result = validateWebhook("ivy", { ...paid(), type: "order_archived" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toBeUndefined();
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        provider: "ivy",
+        path: "/type",
+        keyword: "discriminator",
+        expected: 'one of "order_created", "order_updated"',
+        received: '"order_archived"',
+      }),
+    ]);
+  });
+
+  it("reports a missing discriminator as a missing field", () => {
+    const body = paid();
+    delete body.type;
+    const result = validateWebhook("ivy", body);
+    expect(result.ok ? [] : result.errors.map((e) => [e.path, e.keyword, e.received])).toEqual([["/type", "required", "nothing"]]);
+  });
+
+  it("rejects a body that is not a JSON object", () => {
+    for (const body of [null, [], "text", 42]) {
+      const result = validateWebhook("scalapay", body);
+      expect(result.ok ? [] : result.errors.map((e) => [e.path, e.keyword, e.expected])).toEqual([["", "type", "type object"]]);
+    }
+  });
+
+  it("throws on a provider it does not know", () => {
+    expect(() => validateWebhook("stripe" as never, {})).toThrow(/unknown provider "stripe": expected one of amplia-reg, ivy, retorna, scalapay/);
+    expect(isProviderName("stripe")).toBe(false);
+    expect([...providerNames]).toEqual(["amplia-reg", "ivy", "retorna", "scalapay"]);
+  });
+});
+
+describe("tolerant by default, strict on request", () => {
+  it("turns an unknown field into a warning in tolerant mode and an error in strict mode", () => {
+    const body = paid();
+    body.payload.loyaltyPoints = 120;
+    const tolerant = validateWebhook("ivy", body);
+    expect(tolerant.ok).toBe(true);
+    expect(tolerant.warnings.map((w) => [w.path, w.keyword])).toEqual([["/payload/loyaltyPoints", "additionalProperties"]]);
+    const strict = validateWebhook("ivy", body, { mode: "strict" });
+    expect(strict.ok).toBe(false);
+    expect(strict.ok ? [] : strict.errors.map((e) => [e.path, e.keyword])).toEqual([["/payload/loyaltyPoints", "additionalProperties"]]);
+  });
+
+  it("warns on an unlisted value of an open code list, but errors on an unknown status", () => {
+    const body = paid();
+    body.payload.statusHistoryList[2].reason = "BANK_CONFIRMED_LATE";
+    const open = validateWebhook("ivy", body);
+    expect(open.ok).toBe(true);
+    expect(open.warnings).toEqual([
+      expect.objectContaining({ path: "/payload/statusHistoryList/2/reason", keyword: "x-known-values", received: '"BANK_CONFIRMED_LATE"' }),
+    ]);
+    body.payload.status = "settled";
+    const closed = validateWebhook("ivy", body);
+    expect(closed.ok).toBe(false);
+    expect(closed.ok ? [] : closed.errors.map((e) => [e.path, e.keyword])).toEqual([["/payload/status", "enum"]]);
+  });
+
+  it("keeps wrong types, missing fields and bad formats as errors in tolerant mode, with warnings alongside", () => {
+    const body = paid();
+    body.payload.price.total = "129.90";
+    delete body.payload.referenceId;
+    body.payload.updatedAt = "2025-02-30T10:00:00Z";
+    body.extra = true;
+    const result = validateWebhook("ivy", body);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => [e.path, e.keyword]).sort()).toEqual(
+      [["/payload/price/total", "type"], ["/payload/referenceId", "required"], ["/payload/updatedAt", "format"]].sort(),
+    );
+    expect(result.warnings.map((w) => w.path)).toEqual(["/extra"]);
+  });
+
+  it("says what was expected and what came, in words", () => {
+    const body = issued();
+    body.orderStatusTransitionModel.date = "2025-03-18T17:44:36.301203";
+    const result = validateWebhook("amplia-reg", body);
+    expect(result.ok ? undefined : result.errors[0]).toEqual({
+      provider: "amplia-reg",
+      messageName: "OrderStatusChanged",
+      path: "/orderStatusTransitionModel/date",
+      keyword: "format",
+      expected: "an RFC 3339 date-time with an offset (e.g. 2025-03-18T15:26:11Z)",
+      received: '"2025-03-18T17:44:36.301203"',
+      message: 'expected an RFC 3339 date-time with an offset (e.g. 2025-03-18T15:26:11Z), received "2025-03-18T17:44:36.301203"',
+    });
+  });
+
+  it("collapses a nullable field's alternatives to the branch the data was meant for", () => {
+    const body = issued();
+    delete body.orderStatusTransitionModel.validationAgent.identifier;
+    body.orderStatusTransitionModel.confirmationAgent = 42;
+    const result = validateWebhook("amplia-reg", body);
+    expect(result.ok ? [] : result.errors.map((e) => [e.path, e.keyword, e.expected])).toEqual([
+      ["/orderStatusTransitionModel/validationAgent/identifier", "required", 'property "identifier"'],
+      ["/orderStatusTransitionModel/confirmationAgent", "type", "type object or null"],
+    ]);
+  });
+
+  it("accepts birthDate without an offset but rejects 30 February", () => {
+    const body = issued();
+    body.orderStatusTransitionModel.validationAgent.birthDate = "1988-02-29T00:00:00";
+    expect(validateWebhook("amplia-reg", body).ok).toBe(true);
+    body.orderStatusTransitionModel.validationAgent.birthDate = "1986-02-29T00:00:00";
+    const result = validateWebhook("amplia-reg", body);
+    expect(result.ok ? [] : result.errors.map((e) => [e.path, e.keyword])).toEqual([["/orderStatusTransitionModel/validationAgent/birthDate", "format"]]);
+  });
+});
+
+describe("per-provider entry points and type guards", () => {
+  it("validates through the provider's own entry point", () => {
+    expect(validateIvyWebhook(paid()).ok).toBe(true);
+    expect(ivy.messageNames).toEqual(["order_created", "order_updated"]);
+    expect(ivy.discriminator).toBe("/type");
+    expect(validateScalapayWebhook(fixture("scalapay/charged/valid/docs-example.json"))).toMatchObject({ ok: true, message: "charged" });
+    expect(Object.keys(validators)).toEqual([...providerNames]);
+  });
+
+  it("guards narrow only on a valid payload of that message", () => {
+    const authorized = fixture("scalapay/authorized/valid/docs-example.json");
+    expect(isOrderAuthorized(authorized)).toBe(true);
+    expect(isOrderCreated(authorized)).toBe(false);
+    expect(isOrderUpdatedEvent(paid())).toBe(true);
+    expect(isOrderUpdatedEvent({ ...paid(), date: "yesterday" })).toBe(false);
+    expect(isOrderStatusChanged(issued())).toBe(true);
+  });
+
+  it("validateMessage checks against a named message whatever the discriminator says", () => {
+    const result = ivy.validateMessage("order_created", paid());
+    expect(result.ok ? [] : result.errors.map((e) => [e.path, e.keyword])).toEqual([["/type", "const"]]);
+  });
+
+  it("works from CommonJS too", () => {
+    const require = createRequire(import.meta.url);
+    const cjs = require("@webhook-contracts/validators/scalapay") as typeof import("@webhook-contracts/validators/scalapay");
+    expect(cjs.validateScalapayWebhook(fixture("scalapay/expired/valid/docs-example.json"))).toMatchObject({ ok: true, message: "expired" });
+  });
+});
+
+describe("compiled at build time", () => {
+  const dist = path.join(root, "packages/validators/dist");
+  const bundles = ["esm", "cjs"].flatMap((d) => readdirSync(path.join(dist, d)).map((f) => path.join(dist, d, f)));
+
+  it("ships bundles that neither import Ajv nor compile code at run time", () => {
+    expect(bundles.length).toBe(10);
+    for (const file of bundles) {
+      const code = readFileSync(file, "utf8");
+      expect(code, file).not.toMatch(/new Function|\beval\(/);
+      // (Ajv's ucs2length helper carries its own require() as a string, for code generation; that is not a call.)
+      expect(code, file).not.toMatch(/(?<!['"])require\(["']ajv|from ["']ajv/);
+    }
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * asyncapi.yaml parses with @asyncapi/parser without error diagnostics, follows our receive-side
+ * conventions, and every example in it validates against its payload schema (the parser does not check).
+ */
+import { Parser, fromFile } from "@asyncapi/parser";
+import { createAjvWithSchemas } from "@webhook-contracts/scripts/ajv";
+import { asyncApiFile, loadContracts } from "@webhook-contracts/scripts/contracts";
+import { describe, expect, it } from "vitest";
+
+const parser = new Parser();
+const { document, diagnostics } = await fromFile(parser, asyncApiFile).parse();
+const contracts = await loadContracts();
+const { ajv } = await createAjvWithSchemas();
+
+describe("asyncapi.yaml", () => {
+  it("parses with no error diagnostics", () => {
+    const errors = diagnostics.filter((d) => d.severity === 0).map((d) => `${d.code}: ${d.message} at ${d.path.join("/")}`);
+    expect(errors).toEqual([]);
+    expect(document).toBeDefined();
+    expect(document!.version()).toBe("3.0.0");
+  });
+
+  it("has one channel per provider at /webhooks/<provider>", () => {
+    const channels = document!.channels().all().map((c) => [c.id(), c.address()]);
+    expect(channels).toEqual(contracts.map((p) => [p.name, `/webhooks/${p.name}`]));
+  });
+
+  it("receives every message of every channel through an HTTP POST operation", () => {
+    for (const channel of document!.channels().all()) {
+      const operations = channel.operations().all();
+      expect(operations.length, channel.id()).toBe(1);
+      const operation = operations[0]!;
+      expect(operation.action()).toBe("receive");
+      expect(operation.bindings().get("http")?.value()).toMatchObject({ method: "POST" });
+      const received = operation.messages().all().map((m) => m.id()).sort();
+      expect(received).toEqual(channel.messages().all().map((m) => m.id()).sort());
+    }
+  });
+
+  it("declares the signature headers Ivy and Scalapay send", () => {
+    const headerNames = (channelId: string) =>
+      document!.channels().get(channelId)!.messages().all().map((m) => Object.keys(m.headers()?.properties() ?? {}).sort());
+    for (const names of headerNames("ivy")) expect(names).toEqual(["X-Ivy-Signature"]);
+    for (const names of headerNames("scalapay")) expect(names).toEqual(["x-scalapay-hmac-v1", "x-scalapay-timestamp"]);
+  });
+
+  describe("every example validates against its message's payload schema", () => {
+    const cases = contracts.flatMap((provider) =>
+      provider.messages.map((m) => [`${provider.name}/${m.name}`, provider.name, m.name, m.schemaId] as const),
+    );
+    it.each(cases)("%s", (_label, providerName, messageName, schemaId) => {
+      const message = document!.channels().get(providerName)!.messages().get(messageName)!;
+      const examples = message.examples().all();
+      expect(examples.length).toBeGreaterThan(0);
+      const validate = ajv.getSchema(schemaId)!;
+      for (const example of examples) {
+        const valid = validate(example.payload());
+        expect(validate.errors ?? [], `${example.name()}`).toEqual([]);
+        expect(valid).toBe(true);
+      }
+    });
+  });
+});

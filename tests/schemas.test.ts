@@ -1,0 +1,66 @@
+/**
+ * The house rules of schemas/: draft-07, an $id that is the file's own path, a title that becomes the type
+ * name, a description on every property, additionalProperties stated on every object, and no title used
+ * twice within a provider (json-schema-to-typescript would number the second one).
+ */
+import { loadSchemaFiles, schemaIdBase, type JsonSchema } from "@webhook-contracts/scripts/contracts";
+import { walkSchemas } from "@webhook-contracts/scripts/bundle";
+import { describe, expect, it } from "vitest";
+
+const files = await loadSchemaFiles();
+const entries = [...files.entries()];
+
+function objectSchemas(schema: JsonSchema): { node: JsonSchema; where: string }[] {
+  const found: { node: JsonSchema; where: string }[] = [];
+  walkSchemas(schema, (node) => {
+    if (node.type === "object" || node.properties) found.push({ node, where: String(node.title ?? Object.keys(node.properties ?? {}).join(",")) });
+  });
+  return found;
+}
+
+describe.each(entries)("%s", (file, schema) => {
+  it("is draft-07 with an $id that names its own path and a title", () => {
+    expect(schema.$schema).toBe("http://json-schema.org/draft-07/schema#");
+    expect(schema.$id).toBe(`${schemaIdBase}${file.replace(/^schemas\//, "")}`);
+    expect(schema.title).toMatch(/^[A-Z][A-Za-z0-9]*$/);
+    expect(typeof schema.description).toBe("string");
+  });
+
+  it("states additionalProperties on every object, and describes every property", () => {
+    for (const { node, where } of objectSchemas(schema)) {
+      expect(node, `${where}: additionalProperties`).toHaveProperty("additionalProperties");
+      if (node.additionalProperties === true) expect(String(node.description), where).toMatch(/free-form/);
+      for (const [name, property] of Object.entries((node.properties ?? {}) as Record<string, JsonSchema>)) {
+        // A $ref property takes the description of the schema it points to.
+        if (typeof property.$ref === "string") expect(Object.keys(property), `${where}.${name}`).toEqual(["$ref"]);
+        else expect(typeof property.description, `${where}.${name}: description`).toBe("string");
+      }
+    }
+  });
+
+  it("lists every required property among its properties", () => {
+    for (const { node, where } of objectSchemas(schema)) {
+      for (const name of (node.required ?? []) as string[]) expect(Object.keys(node.properties ?? {}), where).toContain(name);
+    }
+  });
+
+  it("lists null in the enum of a nullable enum", () => {
+    walkSchemas(schema, (node) => {
+      if (Array.isArray(node.enum) && Array.isArray(node.type) && node.type.includes("null")) expect(node.enum).toContain(null);
+    });
+  });
+});
+
+it("uses each title once per provider", () => {
+  const byProvider = new Map<string, string[]>();
+  for (const [file, schema] of entries) {
+    const provider = file.split("/")[1]!;
+    walkSchemas(schema, (node) => {
+      if (typeof node.title === "string") byProvider.set(provider, [...(byProvider.get(provider) ?? []), node.title]);
+    });
+  }
+  for (const [provider, titles] of byProvider) {
+    const duplicates = titles.filter((t, i) => titles.indexOf(t) !== i);
+    expect(duplicates, provider).toEqual([]);
+  }
+});
