@@ -29,6 +29,28 @@ export const knownValuesKeyword: KeywordDefinition = {
   },
 };
 
+/** The kinds of `x-provenance`: where a schema's shape comes from. */
+export const provenanceKinds = ["docs", "sdk", "inferred", "unpublished"] as const;
+
+/**
+ * `x-provenance`: where a schema's shape comes from. An annotation (it validates no payload); Ajv checks
+ * its own shape when a schema is added, so a schema cannot record provenance wrongly.
+ */
+export const provenanceKeyword: KeywordDefinition = {
+  keyword: "x-provenance",
+  schemaType: "object",
+  metaSchema: {
+    type: "object",
+    additionalProperties: false,
+    required: ["kind", "sources"],
+    properties: {
+      kind: { enum: [...provenanceKinds] },
+      sources: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+      note: { type: "string" },
+    },
+  },
+};
+
 export interface AjvSetup {
   /** Emit standalone ESM code (the build) rather than functions to call now. */
   standalone?: boolean;
@@ -52,6 +74,7 @@ export function createAjv({ standalone = false }: AjvSetup = {}): Ajv {
   });
   addFormats(ajv, { mode: "full" });
   ajv.addKeyword(knownValuesKeyword);
+  ajv.addKeyword(provenanceKeyword);
   return ajv;
 }
 

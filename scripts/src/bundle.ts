@@ -24,17 +24,25 @@ export async function bundleProvider(provider: ProviderContract): Promise<JsonSc
   return (await $RefParser.dereference(root, refParserOptions)) as JsonSchema;
 }
 
-/** Calls `visit` on every schema object inside `schema` (depth first, parents before children). */
+const schemaMaps = ["properties", "definitions", "patternProperties"];
+const subschemas = ["items", "additionalProperties", "additionalItems", "not", "if", "then", "else", "contains", "propertyNames"];
+const subschemaLists = ["oneOf", "anyOf", "allOf", "items"];
+
+/**
+ * Calls `visit` on `schema` and every subschema inside it (parents before children), following the
+ * draft-07 keywords that hold schemas; values such as `enum`, `const` or `x-*` annotations are not entered.
+ */
 export function walkSchemas(schema: unknown, visit: (node: JsonSchema) => void): void {
-  if (Array.isArray(schema)) {
-    for (const item of schema) walkSchemas(item, visit);
-    return;
-  }
-  if (schema === null || typeof schema !== "object") return;
+  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return;
   const node = schema as JsonSchema;
   visit(node);
-  for (const [key, value] of Object.entries(node)) {
-    if (key === "enum" || key === "const" || key === "examples" || key === "x-known-values") continue;
-    walkSchemas(value, visit);
+  for (const key of schemaMaps) {
+    const map = node[key];
+    if (map && typeof map === "object") for (const sub of Object.values(map)) walkSchemas(sub, visit);
+  }
+  for (const key of subschemas) walkSchemas(node[key], visit);
+  for (const key of subschemaLists) {
+    const list = node[key];
+    if (Array.isArray(list)) for (const sub of list) walkSchemas(sub, visit);
   }
 }

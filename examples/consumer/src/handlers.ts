@@ -2,24 +2,50 @@
 // must compile, and every @ts-expect-error must still be an error (an unused one fails the check).
 import type { ProviderWebhooks, WebhookPayload } from "@webhook-contracts/types";
 import type { AmpliaRegWebhook } from "@webhook-contracts/types/amplia-reg";
-import type { IvyWebhook, OrderStatus } from "@webhook-contracts/types/ivy";
+import type { IvyMessageName, IvyWebhook, OrderStatus } from "@webhook-contracts/types/ivy";
 import type { ScalapayWebhook } from "@webhook-contracts/types/scalapay";
 import { validateWebhook } from "@webhook-contracts/validators";
 import { isOrderCreated, validateScalapayWebhook } from "@webhook-contracts/validators/scalapay";
 
-/** Ivy: narrowing on `type` picks the event; the switch is exhaustive. */
-export function ivyStatus(event: IvyWebhook): OrderStatus {
+/** Ivy: narrowing on `type` picks the event. */
+export function ivyStatus(event: IvyWebhook): OrderStatus | undefined {
   switch (event.type) {
     case "order_created":
       return event.payload.status;
     case "order_updated":
       return event.payload.statusHistoryList?.at(-1)?.currentStatus ?? event.payload.status;
-    default: {
-      const unreachable: never = event;
-      return unreachable;
-    }
+    case "user_payout.failed":
+      // @ts-expect-error a user payout's status is not an order status
+      return event.payload.status;
+    default:
+      return undefined;
   }
 }
+
+/** A handler table must name every Ivy event: leaving one out does not compile. */
+export const ivyHandlers: Record<IvyMessageName, (event: IvyWebhook) => void> = {
+  test: () => {},
+  order_created: () => {},
+  order_updated: () => {},
+  merchant_updated: () => {},
+  refund_succeeded: () => {},
+  refund_failed: () => {},
+  "user_payout.initiated": () => {},
+  "user_payout.paid": () => {},
+  "user_payout.failed": () => {},
+  payout_report_requested: () => {},
+  data_session_completed: () => {},
+  checkout_session_created: () => {},
+  checkout_session_updated: () => {},
+  checkout_session_expired: () => {},
+  checkout_session_completed: () => {},
+  payout_created: () => {},
+  payout_updated: () => {},
+  mandate_setup_started: () => {},
+  mandate_setup_succeeded: () => {},
+  mandate_setup_failed: () => {},
+  mandate_revoked: () => {},
+};
 
 /** Scalapay: only `created` carries orderDetails. */
 export function scalapayShopper(event: ScalapayWebhook): string | undefined {

@@ -137,11 +137,11 @@ export function describe(error: RawError, data: unknown, provider: string, messa
       break;
     case "minLength":
     case "maxLength":
-      expected = `${error.keyword === "minLength" ? "at least" : "at most"} ${String(p.limit)} characters`;
+      expected = `${error.keyword === "minLength" ? "at least" : "at most"} ${String(p.limit)} character${p.limit === 1 ? "" : "s"}`;
       break;
     case "minItems":
     case "maxItems":
-      expected = `${error.keyword === "minItems" ? "at least" : "at most"} ${String(p.limit)} items`;
+      expected = `${error.keyword === "minItems" ? "at least" : "at most"} ${String(p.limit)} item${p.limit === 1 ? "" : "s"}`;
       break;
     case "minimum":
     case "maximum":
