@@ -4,6 +4,7 @@
  * twice within a provider (json-schema-to-typescript would number the second one).
  */
 import { loadSchemaFiles, schemaIdBase, type JsonSchema } from "@webhook-contracts/scripts/contracts";
+import { provenanceKinds } from "@webhook-contracts/scripts/ajv";
 import { walkSchemas } from "@webhook-contracts/scripts/bundle";
 import { describe, expect, it } from "vitest";
 
@@ -24,6 +25,12 @@ describe.each(entries)("%s", (file, schema) => {
     expect(schema.$id).toBe(`${schemaIdBase}${file.replace(/^schemas\//, "")}`);
     expect(schema.title).toMatch(/^[A-Z][A-Za-z0-9]*$/);
     expect(typeof schema.description).toBe("string");
+  });
+
+  it("records where its shape comes from (x-provenance, checked by Ajv's meta-schema for the keyword)", () => {
+    const provenance = schema["x-provenance"] as { kind: string; sources: string[] };
+    expect(provenanceKinds).toContain(provenance.kind);
+    expect(provenance.sources.length).toBeGreaterThan(0);
   });
 
   it("states additionalProperties on every object, and describes every property", () => {

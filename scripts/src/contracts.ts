@@ -45,6 +45,31 @@ export interface MessageContract {
   discriminatorValues: string[];
 }
 
+export interface LifecycleTransition {
+  /** null: the order's creation. */
+  from: string | null;
+  to: string;
+  /** "docs: ..." or "inferred: ...". */
+  source: string;
+}
+
+/** schemas/<provider>/lifecycle.json, checked against scripts/lifecycle.schema.json and the schemas. */
+export interface LifecycleContract {
+  title: string;
+  description: string;
+  provenance: { kind: string; sources: string[]; note?: string };
+  messages: string[];
+  subject: string;
+  status: string;
+  previousStatus?: string;
+  timestamp?: string;
+  initial: string[];
+  final: string[];
+  transitions: LifecycleTransition[];
+  /** Every status value the messages' schemas allow, in schema order. */
+  statuses: string[];
+}
+
 export interface ProviderContract {
   /** Channel id, also the provider's name everywhere (`amplia-reg`). */
   name: string;
@@ -54,7 +79,10 @@ export interface ProviderContract {
   typePrefix: string;
   /** JSON Pointer of the payload field that picks the message; absent when there is one message. */
   discriminator?: string;
+  /** JSON Pointers whose values together identify one delivery (the provider's event key). */
+  deliveryKey: string[];
   messages: MessageContract[];
+  lifecycle?: LifecycleContract;
 }
 
 interface RawMessage {
@@ -66,6 +94,7 @@ interface RawChannel {
   title?: string;
   address?: string;
   "x-discriminator"?: string;
+  "x-delivery-key"?: string[];
   messages?: Record<string, RawMessage>;
 }
 
@@ -100,20 +129,61 @@ export async function loadSchemaFiles(): Promise<Map<string, JsonSchema>> {
   return out;
 }
 
-/** The values a message schema allows at the discriminator pointer (`const` or `enum`), following $refs. */
-async function discriminatorValues(schemaFile: string, pointer: string): Promise<string[]> {
+/** The values a message schema allows at `pointer` (a required `const` or `enum`), following $refs. */
+async function valuesAt(schemaFile: string, pointer: string): Promise<string[]> {
   let node = (await $RefParser.dereference(path.join(repoRoot, schemaFile), refParserOptions)) as JsonSchema;
   for (const segment of pointerSegments(pointer)) {
     const next = (node.properties as Record<string, JsonSchema> | undefined)?.[segment];
-    if (!next) throw new Error(`${schemaFile}: the discriminator ${pointer} names no property "${segment}"`);
+    if (!next) throw new Error(`${schemaFile}: ${pointer} names no property "${segment}"`);
     if (!(node.required as string[] | undefined)?.includes(segment)) {
-      throw new Error(`${schemaFile}: the discriminator ${pointer} must be required ("${segment}" is optional)`);
+      throw new Error(`${schemaFile}: ${pointer} must be required ("${segment}" is optional)`);
     }
     node = next;
   }
   if (typeof node.const === "string") return [node.const];
   if (Array.isArray(node.enum) && node.enum.every((v) => typeof v === "string")) return node.enum as string[];
-  throw new Error(`${schemaFile}: the schema at the discriminator ${pointer} needs a string const or enum`);
+  throw new Error(`${schemaFile}: the schema at ${pointer} needs a string const or enum`);
+}
+
+async function loadLifecycle(provider: ProviderContract): Promise<LifecycleContract | undefined> {
+  const file = path.join(schemasDir, provider.name, "lifecycle.json");
+  let raw: Record<string, unknown>;
+  try {
+    raw = await readJson<Record<string, unknown>>(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  const where = `schemas/${provider.name}/lifecycle.json`;
+  const { Ajv } = await import("ajv");
+  const validate = new Ajv({ allErrors: true }).compile(await readJson(path.join(repoRoot, "scripts/lifecycle.schema.json")));
+  if (!validate(raw)) throw new Error(`${where}: ${JSON.stringify(validate.errors)}`);
+  const lifecycle = raw as unknown as Omit<LifecycleContract, "provenance" | "statuses">;
+  const statuses: string[] = [];
+  for (const name of lifecycle.messages) {
+    const message = provider.messages.find((m) => m.name === name);
+    if (!message) throw new Error(`${where}: no message "${name}" in the ${provider.name} channel`);
+    for (const v of await valuesAt(message.schemaFile, lifecycle.status)) if (!statuses.includes(v)) statuses.push(v);
+  }
+  const named = [...lifecycle.initial, ...lifecycle.final, ...lifecycle.transitions.flatMap((t) => (t.from === null ? [t.to] : [t.from, t.to]))];
+  for (const status of named) {
+    if (!statuses.includes(status)) throw new Error(`${where}: "${status}" is not a status of ${lifecycle.messages.join(", ")}`);
+  }
+  const created = lifecycle.transitions.filter((t) => t.from === null).map((t) => t.to);
+  if (created.sort().join() !== [...lifecycle.initial].sort().join()) {
+    throw new Error(`${where}: "initial" must list exactly the statuses of the transitions from null (${created.join(", ")})`);
+  }
+  const reached = new Set(lifecycle.transitions.map((t) => t.to));
+  for (const status of statuses) {
+    if (!reached.has(status)) throw new Error(`${where}: no transition leads to "${status}"`);
+  }
+  const seen = new Set<string>();
+  for (const t of lifecycle.transitions) {
+    const key = `${t.from} -> ${t.to}`;
+    if (seen.has(key)) throw new Error(`${where}: ${key} is listed twice`);
+    seen.add(key);
+  }
+  return { ...lifecycle, provenance: raw["x-provenance"] as LifecycleContract["provenance"], statuses };
 }
 
 let cached: Promise<ProviderContract[]> | undefined;
@@ -153,7 +223,7 @@ async function readContracts(): Promise<ProviderContract[]> {
     if (discriminator) {
       const seen = new Map<string, string>();
       for (const m of messages) {
-        m.discriminatorValues = await discriminatorValues(m.schemaFile, discriminator);
+        m.discriminatorValues = await valuesAt(m.schemaFile, discriminator);
         for (const v of m.discriminatorValues) {
           const other = seen.get(v);
           if (other) throw new Error(`asyncapi.yaml: ${name} messages ${other} and ${m.name} share the discriminator value "${v}"`);
@@ -161,14 +231,22 @@ async function readContracts(): Promise<ProviderContract[]> {
         }
       }
     }
-    providers.push({
+    const deliveryKey = channel["x-delivery-key"];
+    if (!Array.isArray(deliveryKey) || deliveryKey.length === 0) {
+      throw new Error(`asyncapi.yaml: channel ${name} needs an x-delivery-key (the pointers that identify a delivery)`);
+    }
+    const provider: ProviderContract = {
       name,
       title: channel.title ?? name,
       address: channel.address ?? `/webhooks/${name}`,
       typePrefix: pascalCase(name),
       ...(discriminator ? { discriminator } : {}),
+      deliveryKey,
       messages,
-    });
+    };
+    const lifecycle = await loadLifecycle(provider);
+    if (lifecycle) provider.lifecycle = lifecycle;
+    providers.push(provider);
   }
   return providers;
 }

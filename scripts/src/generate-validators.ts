@@ -39,6 +39,27 @@ function entrySource(provider: ProviderContract): string {
   const byValue = Object.fromEntries(
     provider.messages.flatMap((m) => (provider.discriminator ? m.discriminatorValues : []).map((v) => [v, m.name])),
   );
+  const lifecycle = provider.lifecycle;
+  const lifecycleSource = lifecycle
+    ? JSON.stringify(
+        {
+          title: lifecycle.title,
+          messages: lifecycle.messages,
+          subject: lifecycle.subject,
+          status: lifecycle.status,
+          ...(lifecycle.previousStatus ? { previousStatus: lifecycle.previousStatus } : {}),
+          ...(lifecycle.timestamp ? { timestamp: lifecycle.timestamp } : {}),
+          initial: lifecycle.initial,
+          final: lifecycle.final,
+          successors: Object.fromEntries(
+            lifecycle.statuses.map((s) => [s, lifecycle.transitions.filter((t) => t.from === s).map((t) => t.to)]),
+          ),
+          transitions: lifecycle.transitions,
+        },
+        null,
+        2,
+      )
+    : undefined;
   const guards = provider.messages.map(
     (m) => `/** True when \`body\` is a valid ${provider.title} ${m.name} payload (tolerant mode). */
 export function is${m.typeName}(body: unknown): body is ${m.typeName} {
@@ -62,6 +83,8 @@ export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ *
   validators: {
     ${provider.messages.map((m) => `${JSON.stringify(m.name)}: compiled.${validatorExport(m.name)},`).join("\n    ")}
   },
+  deliveryKey: ${JSON.stringify(provider.deliveryKey)},
+  ${lifecycleSource ? `lifecycle: ${lifecycleSource},` : ""}
 });
 
 /** Validates a parsed ${provider.title} payload against the one message its discriminator picks. */
@@ -77,11 +100,13 @@ function indexSource(providers: ProviderContract[]): string {
   const imports = providers.map((p) => `import { ${camelCase(p.name)} } from "./${p.name}.js";`);
   return `${banner}
 import type { ProviderName, WebhookPayloads } from "@webhook-contracts/types";
-import type { ProviderValidator, ValidateOptions, ValidationResult } from "../src/runtime.js";
+import type { Lifecycle, ProviderValidator, ValidateOptions, ValidationResult } from "../src/runtime.js";
+import { type SequenceReport, checkDeliverySequence } from "../src/sequence.js";
 ${imports.join("\n")}
 
 export type * from "@webhook-contracts/types";
-export type { ValidateOptions, ValidationIssue, ValidationMode, ValidationResult, ProviderValidator } from "../src/runtime.js";
+export type { Lifecycle, ValidateOptions, ValidationIssue, ValidationMode, ValidationResult, ProviderValidator } from "../src/runtime.js";
+export type { SequenceFinding, SequenceFindingKind, SequenceReport } from "../src/sequence.js";
 export { ${providers.map((p) => camelCase(p.name)).join(", ")} };
 
 /** The provider names, as in the receiver's paths (/webhooks/<provider>). */
@@ -110,6 +135,23 @@ export function validateWebhook<P extends ProviderName>(
   }
   return (validators[provider] as ProviderValidator<P, WebhookPayloads[P]>).validate(body, options);
 }
+
+/** The legal status transitions of each provider's orders, from schemas/<provider>/lifecycle.json. */
+export const lifecycles: { readonly [P in ProviderName]?: Lifecycle } = {
+  ${providers.filter((p) => p.lifecycle).map((p) => `${JSON.stringify(p.name)}: ${camelCase(p.name)}.lifecycle!,`).join("\n  ")}
+};
+
+/**
+ * Checks the deliveries of one order (or of several: they are grouped by order), in the order they
+ * arrived: duplicates, deliveries older than one that arrived before them, illegal status jumps, and
+ * deliveries that must be missing.
+ */
+export function checkSequence(provider: ProviderName, deliveries: readonly unknown[]): SequenceReport {
+  if (!isProviderName(provider)) {
+    throw new TypeError(\`unknown provider "\${String(provider)}": expected one of \${providerNames.join(", ")}\`);
+  }
+  return checkDeliverySequence(validators[provider] as never, deliveries);
+}
 `;
 }
 
@@ -126,6 +168,10 @@ async function main(): Promise<void> {
     await writeFile(path.join(outDir, `${provider.name}.ts`), await format(entrySource(provider)));
   }
   await writeFile(path.join(outDir, "index.ts"), await format(indexSource(providers)));
+  await writeFile(
+    path.join(outDir, "lifecycles.ts"),
+    await format(`${banner}\n/** Lifecycles and sequence checks; the same as the index exports, as an entry point of its own. */\nexport { checkSequence, lifecycles } from "./index.js";\nexport type { Lifecycle, SequenceFinding, SequenceFindingKind, SequenceReport } from "./index.js";\n`),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -95,6 +95,53 @@ describe("validate", () => {
   });
 });
 
+describe("check-sequence", () => {
+  const amplia = (name: string) => fixture(`amplia-reg/OrderStatusChanged/valid/${name}.en.json`);
+
+  it("exits 0 when the deliveries make sense", async () => {
+    const r = await run(["check-sequence", "--provider", "amplia-reg", amplia("01-order-created"), amplia("02-order-under-validation")]);
+    expect(r).toEqual({ code: 0, stdout: "sequence ok: amplia-reg, 2 deliveries of 1 order(s)\n", stderr: "" });
+  });
+
+  it("exits 1 with one line per finding: a duplicate and an out-of-order pair", async () => {
+    const files = [amplia("01-order-created"), amplia("03-order-in-confirmation-queue"), amplia("02-order-under-validation"), amplia("01-order-created")];
+    const r = await run(["check-sequence", "--provider", "amplia-reg", ...files]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split("\n")).toEqual([
+      `amplia-reg #3 ${files[2]}: out-of-order: "InValidation" happened before "WaitingConfirmation" (delivery #2) but arrived after it`,
+      `amplia-reg #4 ${files[3]}: duplicate: a duplicate of delivery #1 (same /orderStatusTransitionModel/orderId + /orderStatusTransitionModel/status + /orderStatusTransitionModel/date): handle it once`,
+    ]);
+  });
+
+  it("prints the report with --json", async () => {
+    const r = await run(["check-sequence", "--provider", "scalapay", "--json", fixture("scalapay/charged/valid/docs-example.json"), fixture("scalapay/authorized/valid/docs-example.json")]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, provider: "scalapay", findings: [{ kind: "illegal-transition", index: 1, otherIndex: 0 }] });
+  });
+
+  it("follows validate's usage rules", async () => {
+    expect((await run(["check-sequence", "--provider", "ivy"])).code).toBe(2);
+    expect((await run(["check-sequence", "--provider", "paypal", amplia("01-order-created")])).code).toBe(2);
+    const broken = writeScratch("broken-delivery.json", "{");
+    const r = await run(["check-sequence", "--provider", "amplia-reg", amplia("01-order-created"), broken]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${broken}: malformed JSON at line 1, column 2`);
+  });
+});
+
+describe("an illegal Amplia Reg transition", () => {
+  it("is rejected by validate, naming both statuses and the legal successors", async () => {
+    const body = JSON.parse(readFileSync(fixture("amplia-reg/OrderStatusChanged/valid/06-certificate-issued.en.json"), "utf8"));
+    body.orderStatusTransitionModel.previousStatus = "Issued";
+    body.orderStatusTransitionModel.status = "WaitingValidation";
+    const r = await run(["validate", "--provider", "amplia-reg", writeScratch("issued-to-waiting.json", JSON.stringify(body))]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      'amplia-reg OrderStatusChanged /orderStatusTransitionModel/status: expected a status that can follow "Issued": "Revoked", received "WaitingValidation" [transition]\n',
+    );
+  });
+});
+
 describe("usage errors exit 2", () => {
   it.each([
     [["validate", "--provider", "stripe", "x.json"], /unknown provider "stripe": expected one of amplia-reg, ivy, retorna, scalapay/],

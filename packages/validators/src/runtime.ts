@@ -48,6 +48,25 @@ export type ValidationResult<P extends string, Payloads> =
   | { [M in MessageNames<Payloads>]: ValidPayload<P, M, Payloads[M]> }[MessageNames<Payloads>]
   | InvalidPayload<P, MessageNames<Payloads>>;
 
+/** The legal status transitions of a provider's orders (generated from schemas/<provider>/lifecycle.json). */
+export interface Lifecycle {
+  title: string;
+  /** The messages that carry the status. */
+  messages: readonly string[];
+  /** JSON Pointers into those messages: the order's id, its status, the status before, when it happened. */
+  subject: string;
+  status: string;
+  previousStatus?: string;
+  timestamp?: string;
+  /** Statuses an order starts in. */
+  initial: readonly string[];
+  /** Statuses nothing follows. */
+  final: readonly string[];
+  /** Status to the statuses that may follow it. */
+  successors: Readonly<Record<string, readonly string[]>>;
+  transitions: readonly { from: string | null; to: string; source: string }[];
+}
+
 export interface ProviderDefinition<P extends string, Payloads> {
   provider: P;
   title: string;
@@ -56,6 +75,9 @@ export interface ProviderDefinition<P extends string, Payloads> {
   /** Discriminator value to message name. */
   messagesByDiscriminator: Readonly<Record<string, MessageNames<Payloads>>>;
   validators: { readonly [M in MessageNames<Payloads>]: CompiledValidator };
+  /** JSON Pointers whose values together identify one delivery (the provider's event key). */
+  deliveryKey: readonly string[];
+  lifecycle?: Lifecycle;
 }
 
 export interface ProviderValidator<P extends string, Payloads> {
@@ -63,6 +85,8 @@ export interface ProviderValidator<P extends string, Payloads> {
   readonly title: string;
   readonly discriminator: string | undefined;
   readonly messageNames: readonly MessageNames<Payloads>[];
+  readonly deliveryKey: readonly string[];
+  readonly lifecycle: Lifecycle | undefined;
   /** Picks the message by the discriminator, then validates the payload against it alone. */
   validate(body: unknown, options?: ValidateOptions): ValidationResult<P, Payloads>;
   /** Validates the payload as the named message, whatever its discriminator says. */
@@ -78,7 +102,7 @@ export interface ProviderValidator<P extends string, Payloads> {
 export function createProviderValidator<P extends string, Payloads>(
   definition: ProviderDefinition<P, Payloads>,
 ): ProviderValidator<P, Payloads> {
-  const { provider, title, discriminator, messagesByDiscriminator, validators } = definition;
+  const { provider, title, discriminator, messagesByDiscriminator, validators, deliveryKey, lifecycle } = definition;
   const messageNames = Object.keys(validators) as MessageNames<Payloads>[];
   const discriminatorValues = Object.keys(messagesByDiscriminator);
 
@@ -86,16 +110,23 @@ export function createProviderValidator<P extends string, Payloads>(
     return message === undefined ? { ok: false, provider, errors, warnings } : { ok: false, provider, message, errors, warnings };
   }
 
+  // Deliveries that name the transition they report (previousStatus -> status) are checked against it.
+  const transitionMessages = new Set<string>(lifecycle?.previousStatus ? lifecycle.messages : []);
+
   function validateMessage<M extends MessageNames<Payloads>>(message: M, body: unknown, options?: ValidateOptions) {
     const check = validators[message];
-    // The fast path: a valid payload costs one call of the compiled validator and nothing else.
-    if (check(body)) return { ok: true as const, provider, message, value: body as Payloads[M], warnings: [] };
-    const strict = options?.mode === "strict";
     const errors: ValidationIssue[] = [];
     const warnings: ValidationIssue[] = [];
-    for (const raw of collapseAlternatives(check.errors ?? [])) {
-      const issue = describe(raw, body, provider, message);
-      (!strict && tolerableKeywords.has(raw.keyword) ? warnings : errors).push(issue);
+    if (!check(body)) {
+      const strict = options?.mode === "strict";
+      for (const raw of collapseAlternatives(check.errors ?? [])) {
+        const issue = describe(raw, body, provider, message);
+        (!strict && tolerableKeywords.has(raw.keyword) ? warnings : errors).push(issue);
+      }
+    }
+    if (errors.length === 0 && transitionMessages.has(message)) {
+      const illegal = checkTransition(lifecycle!, body, provider, message);
+      if (illegal) errors.push(illegal);
     }
     if (errors.length === 0) return { ok: true as const, provider, message, value: body as Payloads[M], warnings };
     return failure(message, errors, warnings);
@@ -138,8 +169,37 @@ export function createProviderValidator<P extends string, Payloads>(
     title,
     discriminator,
     messageNames,
+    deliveryKey,
+    lifecycle,
     validate,
     validateMessage,
     is: <M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M] => validateMessage(message, body).ok,
+  };
+}
+
+const quote = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(", ");
+
+/** The error for a delivery whose previousStatus -> status is not a legal transition, or undefined. */
+function checkTransition(lifecycle: Lifecycle, body: unknown, provider: string, messageName: string): ValidationIssue | undefined {
+  const previous = valueAt(body, lifecycle.previousStatus!) as string | null;
+  const current = valueAt(body, lifecycle.status) as string;
+  const legal = previous === null ? lifecycle.initial : (lifecycle.successors[previous] ?? []);
+  if (legal.includes(current)) return undefined;
+  const from = previous === null ? "a new order" : JSON.stringify(previous);
+  const expected =
+    previous === null
+      ? `a status a new order starts in: ${quote(legal)}`
+      : legal.length === 0
+        ? `no further status: ${from} is final`
+        : `a status that can follow ${from}: ${quote(legal)}`;
+  const received = JSON.stringify(current);
+  return {
+    provider,
+    messageName,
+    path: lifecycle.status,
+    keyword: "transition",
+    message: `${from} -> ${received} is not a legal transition of the ${lifecycle.title} lifecycle: expected ${expected}`,
+    expected,
+    received,
   };
 }

@@ -1,15 +1,14 @@
 /**
- * Bundles each validators entry point with esbuild, as ESM and CommonJS. Ajv's standalone code still
- * require()s its runtime helpers and formats; bundling inlines them, so no Ajv is loaded at run time.
+ * Bundles each entry point of a generated package (packages/<name>/generated/*.ts) with esbuild, as ESM
+ * and CommonJS, so that CommonJS users are served too. For the validators this also inlines the runtime
+ * helpers and formats that Ajv's standalone code require()s: no Ajv is loaded at run time.
+ *   tsx scripts/src/bundle-package.ts <package directory>
  */
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { build } from "esbuild";
-import { repoRoot } from "./contracts.ts";
 
-const packageDir = path.join(repoRoot, "packages/validators");
-
-async function main(): Promise<void> {
+async function main(packageDir: string): Promise<void> {
   const generated = path.join(packageDir, "generated");
   const entryPoints = (await readdir(generated))
     .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
@@ -29,4 +28,4 @@ async function main(): Promise<void> {
   await build({ ...common, format: "cjs", outdir: path.join(packageDir, "dist/cjs"), outExtension: { ".js": ".cjs" } });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === `file://${process.argv[1]}`) await main(path.resolve(process.argv[2] ?? "."));

@@ -1,0 +1,129 @@
+/**
+ * checkSequence: do the deliveries of one order, in the order they arrived, make sense? Providers retry
+ * and deliver out of order, so this reports duplicates, deliveries that arrived after a newer one (by the
+ * payload's own timestamp), illegal jumps between statuses, and deliveries that must be missing.
+ */
+import { type ValidationIssue, valueAt } from "./issues.js";
+import type { Lifecycle, ProviderValidator } from "./runtime.js";
+
+export type SequenceFindingKind = "invalid" | "duplicate" | "out-of-order" | "illegal-transition" | "missing-delivery";
+
+export interface SequenceFinding {
+  kind: SequenceFindingKind;
+  /** Position of the delivery in the input (0-based). */
+  index: number;
+  /** The earlier delivery it is compared with (the original of a duplicate, the newer one it arrived after). */
+  otherIndex?: number;
+  /** The order it is about (the lifecycle's subject), when known. */
+  subject?: string;
+  message: string;
+  /** For `invalid`: the validation errors. */
+  errors?: ValidationIssue[];
+}
+
+export interface SequenceReport {
+  ok: boolean;
+  provider: string;
+  deliveries: number;
+  /** The orders the deliveries are about, in order of first arrival. */
+  subjects: string[];
+  findings: SequenceFinding[];
+}
+
+interface Step {
+  index: number;
+  subject: string;
+  status: string;
+  previous?: string | null;
+  time?: number;
+}
+
+const q = (value: unknown) => JSON.stringify(value);
+
+// Structural: the report never depends on the provider's payload types.
+type AnyProviderValidator = Pick<ProviderValidator<string, Record<string, unknown>>, "provider" | "title" | "lifecycle" | "deliveryKey" | "validate">;
+
+export function checkDeliverySequence(validator: AnyProviderValidator, deliveries: readonly unknown[]): SequenceReport {
+  const { provider, lifecycle } = validator;
+  const findings: SequenceFinding[] = [];
+  const firstByKey = new Map<string, number>();
+  const steps: Step[] = [];
+  deliveries.forEach((body, index) => {
+    const result = validator.validate(body);
+    // An illegal previousStatus -> status is a finding about the sequence; the delivery still takes part.
+    const errors = result.ok ? [] : result.errors;
+    const transitionOnly = errors.length > 0 && errors.every((e) => e.keyword === "transition");
+    if (!result.ok && !transitionOnly) {
+      findings.push({ kind: "invalid", index, message: `not a valid ${validator.title} payload: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}`, errors });
+      return;
+    }
+    const key = JSON.stringify(validator.deliveryKey.map((pointer) => valueAt(body, pointer)));
+    const original = firstByKey.get(key);
+    if (original !== undefined) {
+      findings.push({ kind: "duplicate", index, otherIndex: original, message: `a duplicate of delivery #${original + 1} (same ${validator.deliveryKey.join(" + ")}): handle it once` });
+      return;
+    }
+    firstByKey.set(key, index);
+    if (!lifecycle || !result.message || !lifecycle.messages.includes(result.message)) return;
+    const subject = String(valueAt(body, lifecycle.subject));
+    const step: Step = { index, subject, status: String(valueAt(body, lifecycle.status)) };
+    if (lifecycle.previousStatus) step.previous = valueAt(body, lifecycle.previousStatus) as string | null;
+    if (lifecycle.timestamp) step.time = Date.parse(String(valueAt(body, lifecycle.timestamp)));
+    if (transitionOnly) findings.push({ kind: "illegal-transition", index, subject, message: errors[0]!.message });
+    steps.push(step);
+  });
+
+  const subjects = [...new Set(steps.map((s) => s.subject))];
+  if (lifecycle) for (const subject of subjects) checkOrder(lifecycle, steps.filter((s) => s.subject === subject), findings);
+  findings.sort((a, b) => a.index - b.index);
+  return { ok: findings.length === 0, provider, deliveries: deliveries.length, subjects, findings };
+}
+
+function checkOrder(lifecycle: Lifecycle, arrived: Step[], findings: SequenceFinding[]): void {
+  // Out of order: a delivery whose timestamp is older than one that arrived before it.
+  let newest: Step | undefined;
+  for (const step of arrived) {
+    if (step.time === undefined) continue;
+    if (newest?.time !== undefined && step.time < newest.time) {
+      findings.push({
+        kind: "out-of-order",
+        index: step.index,
+        otherIndex: newest.index,
+        subject: step.subject,
+        message: `${q(step.status)} happened before ${q(newest.status)} (delivery #${newest.index + 1}) but arrived after it`,
+      });
+    } else newest = step;
+  }
+  // Transitions in the order things happened: by timestamp where the payload has one, else by arrival.
+  const happened = lifecycle.timestamp ? [...arrived].sort((a, b) => a.time! - b.time! || a.index - b.index) : arrived;
+  for (let i = 1; i < happened.length; i++) {
+    const before = happened[i - 1]!;
+    const after = happened[i]!;
+    if (after.previous !== undefined) {
+      // The delivery names the status it left: anything else in between was never delivered.
+      if (after.previous !== before.status) {
+        findings.push({
+          kind: "missing-delivery",
+          index: after.index,
+          otherIndex: before.index,
+          subject: after.subject,
+          message: `${q(after.previous)} -> ${q(after.status)} follows ${q(before.status)} (delivery #${before.index + 1}): the delivery of ${q(before.status)} -> ${q(after.previous)} is missing`,
+        });
+      }
+      continue;
+    }
+    if (after.status === before.status) continue;
+    const legal = lifecycle.successors[before.status] ?? [];
+    if (!legal.includes(after.status)) {
+      const hint = lifecycle.timestamp ? "" : " (these payloads carry no timestamp: a delivery that arrived out of order looks like this)";
+      findings.push({
+        kind: "illegal-transition",
+        index: after.index,
+        otherIndex: before.index,
+        subject: after.subject,
+        message: `${q(before.status)} (delivery #${before.index + 1}) -> ${q(after.status)} is not a legal transition of the ${lifecycle.title} lifecycle; after ${q(before.status)} comes ${legal.length ? legal.map(q).join(", ") : "nothing (final)"}${hint}`,
+      });
+    }
+  }
+}
+

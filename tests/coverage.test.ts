@@ -1,0 +1,27 @@
+/** The README's coverage table is generated; this fails when it is stale (run `pnpm readme`). */
+import { readFileSync } from "node:fs";
+import { coverageTable, readmeFile, withCoverage } from "@webhook-contracts/scripts/generate-coverage";
+import { loadContracts } from "@webhook-contracts/scripts/contracts";
+import { expect, it } from "vitest";
+
+const readme = readFileSync(readmeFile, "utf8");
+const table = await coverageTable();
+
+it("is what `pnpm readme` would write", () => {
+  expect(readme).toBe(withCoverage(readme, table));
+});
+
+it("lists every message of asyncapi.yaml, all 21 Ivy event types among them", async () => {
+  const providers = await loadContracts();
+  const ivy = providers.find((p) => p.name === "ivy")!;
+  expect(ivy.messages).toHaveLength(21);
+  for (const provider of providers) {
+    for (const message of provider.messages) expect(table).toContain(`| ${provider.title} | \`${message.name}\` |`);
+  }
+  expect(table.split("\n").length).toBe(2 + providers.reduce((n, p) => n + p.messages.length, 0));
+});
+
+it("shows provenance kinds", () => {
+  expect(table).toMatch(/\*\*unpublished\*\*/);
+  expect(table).toMatch(/\| Ivy \| `data_session_completed` \| 1 \| \d+ \| \*\*unpublished\*\*/);
+});

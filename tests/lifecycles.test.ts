@@ -1,0 +1,142 @@
+/**
+ * Status lifecycles: the data in schemas/<provider>/lifecycle.json as the validators use it, for a single
+ * delivery (Amplia Reg names its transition) and for a sequence of deliveries made of real fixtures.
+ */
+import { getFixture } from "@webhook-contracts/fixtures";
+import { loadContracts } from "@webhook-contracts/scripts/contracts";
+import { validateWebhook } from "@webhook-contracts/validators";
+import { checkSequence, lifecycles } from "@webhook-contracts/validators/lifecycles";
+import { describe, expect, it } from "vitest";
+
+const contracts = await loadContracts();
+const amplia = (name: string) => getFixture("amplia-reg", "OrderStatusChanged", name as never);
+const kinds = (report: ReturnType<typeof checkSequence>) => report.findings.map((f) => [f.kind, f.index, f.otherIndex]);
+
+describe("the lifecycle data", () => {
+  it("exists for every provider with statuses, and covers every status its schemas allow", () => {
+    for (const provider of ["amplia-reg", "ivy", "retorna", "scalapay"] as const) {
+      const lifecycle = lifecycles[provider]!;
+      const contract = contracts.find((p) => p.name === provider)!.lifecycle!;
+      const reached = new Set(lifecycle.transitions.map((t) => t.to));
+      expect([...reached].sort(), provider).toEqual([...contract.statuses].sort());
+      for (const final of lifecycle.final) expect(lifecycle.successors[final], `${provider} ${final}`).toEqual([]);
+    }
+  });
+
+  it("says where each transition is known from", () => {
+    for (const lifecycle of Object.values(lifecycles)) {
+      for (const t of lifecycle!.transitions) expect(t.source).toMatch(/^(docs|inferred): ./);
+    }
+  });
+
+  it("makes every transition of the Amplia Reg docs legal", () => {
+    for (const provider of contracts) {
+      if (provider.name !== "amplia-reg") continue;
+      for (const name of ["01-order-created.en", "05-order-approved.en", "07-certificate-revoked.en", "09-order-cancelled.en"]) {
+        expect(validateWebhook("amplia-reg", amplia(name), { mode: "strict" }).ok, name).toBe(true);
+      }
+    }
+  });
+});
+
+describe("a single Amplia Reg delivery", () => {
+  it("is invalid when previousStatus -> status is not a legal transition, naming both and the legal successors", () => {
+    const body = amplia("06-certificate-issued.en");
+    body.orderStatusTransitionModel.previousStatus = "Issued";
+    body.orderStatusTransitionModel.status = "WaitingValidation";
+    const result = validateWebhook("amplia-reg", body);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.errors).toEqual([
+      {
+        provider: "amplia-reg",
+        messageName: "OrderStatusChanged",
+        path: "/orderStatusTransitionModel/status",
+        keyword: "transition",
+        expected: 'a status that can follow "Issued": "Revoked"',
+        received: '"WaitingValidation"',
+        message:
+          '"Issued" -> "WaitingValidation" is not a legal transition of the Amplia Reg certificate order lifecycle: expected a status that can follow "Issued": "Revoked"',
+      },
+    ]);
+  });
+
+  it("says so when the previous status is final", () => {
+    const body = amplia("07-certificate-revoked.en");
+    body.orderStatusTransitionModel.previousStatus = "Revoked";
+    body.orderStatusTransitionModel.status = "Issued";
+    const result = validateWebhook("amplia-reg", body);
+    expect(result.ok ? undefined : result.errors[0]!.expected).toBe('no further status: "Revoked" is final');
+  });
+
+  it("must start a new order in WaitingValidation", () => {
+    const body = amplia("01-order-created.en");
+    body.orderStatusTransitionModel.status = "InValidation";
+    const result = validateWebhook("amplia-reg", body);
+    expect(result.ok ? undefined : result.errors[0]!.expected).toBe('a status a new order starts in: "WaitingValidation"');
+  });
+});
+
+describe("checkSequence on real fixtures", () => {
+  it("accepts the docs' order from creation to cancellation, in order", () => {
+    const names = ["01-order-created", "02-order-under-validation", "03-order-in-confirmation-queue", "04-order-under-confirmation", "05-order-approved", "09-order-cancelled"];
+    const report = checkSequence("amplia-reg", names.map((n) => amplia(`${n}.en`)));
+    expect(report).toEqual({ ok: true, provider: "amplia-reg", deliveries: 6, subjects: ["0195a9dc-c0f0-4f5c-83d3-bf562ae98ed9"], findings: [] });
+  });
+
+  it("flags a duplicate and an out-of-order pair", () => {
+    const arrived = ["01-order-created", "02-order-under-validation", "04-order-under-confirmation", "03-order-in-confirmation-queue", "04-order-under-confirmation"];
+    const report = checkSequence("amplia-reg", arrived.map((n) => amplia(`${n}.en`)));
+    expect(report.ok).toBe(false);
+    expect(kinds(report)).toEqual([
+      ["out-of-order", 3, 2],
+      ["duplicate", 4, 2],
+    ]);
+    expect(report.findings[0]!.message).toBe('"WaitingConfirmation" happened before "InConfirmation" (delivery #3) but arrived after it');
+  });
+
+  it("finds the delivery that never came, from the previousStatus Amplia Reg sends", () => {
+    const report = checkSequence("amplia-reg", ["01-order-created", "03-order-in-confirmation-queue"].map((n) => amplia(`${n}.en`)));
+    expect(kinds(report)).toEqual([["missing-delivery", 1, 0]]);
+    expect(report.findings[0]!.message).toContain('the delivery of "WaitingValidation" -> "InValidation" is missing');
+  });
+
+  it("groups deliveries by order", () => {
+    const report = checkSequence("amplia-reg", [amplia("06-certificate-issued.en"), amplia("01-order-created.en"), amplia("07-certificate-revoked.en")]);
+    expect(report.ok).toBe(true);
+    expect(report.subjects).toEqual(["0195aa59-f1b8-4154-b709-7149fcf37c70", "0195a9dc-c0f0-4f5c-83d3-bf562ae98ed9"]);
+  });
+
+  it("reports an illegal single transition and an invalid delivery without stopping", () => {
+    const bad = amplia("06-certificate-issued.en");
+    bad.orderStatusTransitionModel.previousStatus = "WaitingValidation";
+    const report = checkSequence("amplia-reg", [amplia("05-order-approved.en"), bad, { type: "OrderStatusChanged" }]);
+    expect(report.findings.map((f) => [f.kind, f.index])).toEqual([
+      ["illegal-transition", 1],
+      ["invalid", 2],
+    ]);
+  });
+
+  it("uses the payload's timestamp for Retorna, and the transitions for Scalapay, which has none", () => {
+    const created = { ...getFixture("retorna", "payout_order_status"), status: "CREATED" as const, updatedTime: "2024-10-03T18:42:48.000Z" };
+    const processed = getFixture("retorna", "payout_order_status");
+    expect(kinds(checkSequence("retorna", [processed, created]))).toEqual([["out-of-order", 1, 0]]);
+    expect(checkSequence("retorna", [created, processed]).ok).toBe(true);
+
+    const charged = { ...getFixture("scalapay", "charged"), orderToken: "E1KLSVMATB" };
+    const authorized = getFixture("scalapay", "authorized");
+    const report = checkSequence("scalapay", [charged, authorized]);
+    expect(kinds(report)).toEqual([["illegal-transition", 1, 0]]);
+    expect(report.findings[0]!.message).toMatch(/after "charged" comes "refunded" \(these payloads carry no timestamp/);
+    expect(checkSequence("scalapay", [authorized, charged]).ok).toBe(true);
+  });
+
+  it("follows an Ivy order through order_created and order_updated, and ignores events of other lifecycles", () => {
+    const created = getFixture("ivy", "order_created", "waiting-for-payment");
+    const paid = getFixture("ivy", "order_updated", "paid");
+    const test = getFixture("ivy", "test");
+    expect(checkSequence("ivy", [created, test, paid])).toMatchObject({ ok: true, subjects: [created.payload.id] });
+    const refunded = getFixture("ivy", "refund_succeeded");
+    const backwards = { ...created, id: "another-event", payload: { ...created.payload, updatedAt: "2025-06-21T00:00:00.000Z" } };
+    expect(kinds(checkSequence("ivy", [refunded, backwards]))).toEqual([["illegal-transition", 1, 0]]);
+  });
+});
