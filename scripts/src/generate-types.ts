@@ -39,14 +39,19 @@ export function prepareForTypeScript(schema: JsonSchema): JsonSchema {
   return schema;
 }
 
-/** `T` with the property at `segments` narrowed to `value`, as a type expression. */
-function narrowedType(typeExpr: string, segments: string[], value: string): string {
-  const [head, ...rest] = segments;
-  if (head === undefined) return value;
+/** `T` with the properties of the object at `parent` narrowed to the given types, as a type expression. */
+function narrowedType(typeExpr: string, parent: string[], leaves: Record<string, string>): string {
+  const [head, ...rest] = parent;
+  if (head === undefined) {
+    const keys = Object.keys(leaves).map((k) => JSON.stringify(k));
+    const fields = Object.entries(leaves).map(([k, v]) => `${JSON.stringify(k)}: ${v}`);
+    return `Omit<${typeExpr}, ${keys.join(" | ")}> & { ${fields.join("; ")} }`;
+  }
   const key = JSON.stringify(head);
-  const inner = rest.length === 0 ? value : narrowedType(`${typeExpr}[${key}]`, rest, value);
-  return `Omit<${typeExpr}, ${key}> & { ${key}: ${inner} }`;
+  return `Omit<${typeExpr}, ${key}> & { ${key}: ${narrowedType(`${typeExpr}[${key}]`, rest, leaves)} }`;
 }
+
+const literal = (value: string | null) => (value === null ? "null" : JSON.stringify(value));
 
 /** The provider's discriminated union, added after the types json-schema-to-typescript wrote. */
 function providerUnion(provider: ProviderContract): string {
@@ -63,18 +68,31 @@ function providerUnion(provider: ProviderContract): string {
     return lines.join("\n");
   }
   // The discriminator is an enum inside a message (Amplia Reg's transition status): one variant per value,
-  // so that comparing the field narrows the object that holds it.
+  // so that comparing the field narrows the object that holds it. Where the lifecycle says which status
+  // each delivery names as its previous one, the variant narrows that too.
   const segments = pointerSegments(provider.discriminator!);
-  const members = provider.messages.map((m) => {
-    const valueType = `${m.typeName}${segments.map((s) => `[${JSON.stringify(s)}]`).join("")}`;
-    return `{ [V in ${valueType}]: ${narrowedType(m.typeName, segments, "V")} }[${valueType}]`;
-  });
-  lines.push(`/** Any ${provider.title} webhook payload, one variant per value of \`${provider.discriminator}\`. */`);
-  lines.push(`export type ${provider.typePrefix}Webhook = ${members.join(" | ")};`);
+  const parent = segments.slice(0, -1);
+  const field = segments.at(-1)!;
+  const lifecycle = provider.lifecycle;
+  const previous =
+    lifecycle?.previousStatus && lifecycle.status === provider.discriminator ? pointerSegments(lifecycle.previousStatus) : undefined;
+  const sameParent = previous && previous.slice(0, -1).join("/") === parent.join("/") ? previous.at(-1) : undefined;
+  const members = provider.messages.flatMap((m) =>
+    m.discriminatorValues.map((value) => {
+      const leaves: Record<string, string> = { [field]: JSON.stringify(value) };
+      if (sameParent) {
+        const from = lifecycle!.transitions.filter((t) => t.to === value).map((t) => literal(t.from));
+        leaves[sameParent] = from.length ? [...new Set(from)].join(" | ") : "never";
+      }
+      return narrowedType(m.typeName, parent, leaves);
+    }),
+  );
+  const what = sameParent ? `, with \`${sameParent}\` narrowed to the statuses its lifecycle allows before it` : "";
+  lines.push(`/** Any ${provider.title} webhook payload, one variant per value of \`${provider.discriminator}\`${what}. */`);
+  lines.push(`export type ${provider.typePrefix}Webhook =\n  | ${members.join("\n  | ")};`);
   return lines.join("\n");
 }
 
-/** Prettier once per file, at the end, keeps its cost out of json-schema-to-typescript's loop. */
 export function formatTypeScript(source: string): Promise<string> {
   return prettier.format(source, { parser: "typescript", printWidth: 110 });
 }

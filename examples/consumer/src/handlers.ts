@@ -59,7 +59,11 @@ export function ampliaIssued(event: AmpliaRegWebhook): "Issued" | undefined {
   const transition = event.orderStatusTransitionModel;
   if (transition.status === "Issued") {
     const issued: "Issued" = transition.status;
-    return issued;
+    // The lifecycle narrows the status it came from, too: only WaitingIssue leads to Issued.
+    const from: "WaitingIssue" = transition.previousStatus;
+    // @ts-expect-error an issued certificate was never a new order
+    const created: null = transition.previousStatus;
+    return created ?? (from && issued);
   }
   // @ts-expect-error after the check the status cannot be Issued
   const notIssued: "Issued" = transition.status;
