@@ -46,3 +46,8 @@ export function walkSchemas(schema: unknown, visit: (node: JsonSchema) => void):
     if (Array.isArray(list)) for (const sub of list) walkSchemas(sub, visit);
   }
 }
+
+/** One message's payload schema with every `$ref` resolved (shared objects stay shared). */
+export async function dereferenceSchema(schemaId: string): Promise<JsonSchema> {
+  return (await $RefParser.dereference({ $ref: schemaId }, refParserOptions)) as JsonSchema;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Serves packages/docs/dist on localhost and prints the URL: `pnpm docs:serve [--port N]` (0: any free port).
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createServer } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const distDir = fileURLToPath(new URL("../dist/", import.meta.url));
+const types = { ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png" };
+
+/** Starts the server; resolves with it and its URL once it listens. */
+export function startServer({ port = 4173, host = "127.0.0.1", root = distDir } = {}) {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    let file = path.join(root, decodeURIComponent(url.pathname));
+    if (!file.startsWith(path.resolve(root))) {
+      res.writeHead(403).end("forbidden");
+      return;
+    }
+    try {
+      if ((await stat(file)).isDirectory()) file = path.join(file, "index.html");
+      await stat(file);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end(`not found: ${url.pathname}`);
+      return;
+    }
+    res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve({ server, url: `http://${host}:${typeof address === "object" && address ? address.port : port}/` });
+    });
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const i = process.argv.indexOf("--port");
+  const port = i > 0 ? Number(process.argv[i + 1]) : Number(process.env.PORT ?? 4173);
+  const { url } = await startServer({ port });
+  console.log(`webhook-contracts docs at ${url} (Ctrl+C to stop)`);
+}

@@ -1,0 +1,139 @@
+/**
+ * The docs site in a real browser: Debian's chromium driven by playwright-core (CHROMIUM_PATH overrides
+ * where it is). Locally without chromium these tests are skipped; in CI (CI=true) a missing browser fails.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadContracts } from "@webhook-contracts/scripts/contracts";
+// @ts-expect-error plain JavaScript, no types
+import { startServer } from "../bin/serve.js";
+
+const docsDir = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const screenshotDir = path.join(docsDir, "test-results");
+
+function findChromium(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  try {
+    return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const executablePath = findChromium();
+if (!executablePath && process.env.CI) throw new Error("CI=true but no chromium: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH");
+
+const providers = await loadContracts();
+const messageCount = providers.reduce((n, p) => n + p.messages.length, 0);
+
+describe.skipIf(!executablePath)("the docs site in Chromium", () => {
+  let browser: Browser;
+  let server: Server;
+  let base: string;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    ({ server, url: base } = await startServer({ port: 0 }));
+    browser = await chromium.launch({
+      executablePath: executablePath!,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+    // Only our own server may be asked for anything: the site is offline by construction.
+    await page.route("**/*", (route) => (route.request().url().startsWith(base) || route.request().url().startsWith("data:") ? route.continue() : route.abort()));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it("lists every provider and every message on the home page", async () => {
+    await page.goto(base);
+    expect(await page.locator(".provider-card h3").allTextContents()).toEqual(providers.map((p) => p.title));
+    expect(await page.locator(".message-list a").count()).toBe(messageCount);
+  });
+
+  it("reaches every provider and message by clicking from the home page, with fields and examples rendered", async () => {
+    for (const provider of providers) {
+      for (const message of provider.messages) {
+        await page.goto(base);
+        await page.locator(`.provider-card[data-provider="${provider.name}"] h3 a`).click();
+        await expect.poll(() => page.locator("article.provider h1").textContent()).toBe(provider.title);
+        expect(await page.locator("p.endpoint code").textContent()).toBe(`/webhooks/${provider.name}`);
+        await page.locator("table.messages a", { hasText: new RegExp(`^${message.name.replace(/\./g, "\\.")}$`) }).click();
+        const article = page.locator(`article.message[data-message="${message.name}"]`);
+        await expect.poll(() => article.count(), { message: `${provider.name}/${message.name}` }).toBe(1);
+        expect(await page.locator("table.fields tbody tr").count()).toBeGreaterThan(0);
+        const example = await page.locator("details.example[open] pre").first().textContent();
+        expect(JSON.parse(example!)).toBeTypeOf("object");
+        expect(await page.locator("aside.provenance .badge").textContent()).toMatch(/^(docs|sdk|inferred|unpublished)$/);
+      }
+    }
+  });
+
+  it("draws each lifecycle as SVG in the page itself", async () => {
+    await page.goto(`${base}providers/amplia-reg.html`);
+    const states = await page.locator("svg.lifecycle g.state").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-status")));
+    expect(states.sort()).toEqual(["Canceled", "Declined", "InConfirmation", "InValidation", "Issued", "Revoked", "WaitingConfirmation", "WaitingIssue", "WaitingValidation"]);
+    await page.goto(`${base}messages/scalapay/charged.html`);
+    expect(await page.locator("svg.lifecycle g.state.current").getAttribute("data-status")).toBe("charged");
+  });
+
+  it("finds a field with the search and opens it", async () => {
+    await page.goto(base);
+    await page.locator("#search-input").fill("refundAmount");
+    const results = page.locator("#search-results li a");
+    await expect.poll(() => results.count()).toBeGreaterThan(0);
+    const texts = await page.locator("#search-results li").allTextContents();
+    expect(texts.some((t) => t.startsWith("refundAmount") && t.includes("Scalapay refunded"))).toBe(true);
+    await page.locator("#search-results li", { hasText: "Scalapay refunded" }).locator("a").first().click();
+    await expect.poll(() => page.url()).toMatch(/messages\/scalapay\/refunded\.html#field-refundAmount$/);
+    expect(await page.locator("tr:target code").first().textContent()).toBe("refundAmount");
+  });
+
+  it("opens the right message and field from a shared link", async () => {
+    await page.goto(`${base}messages/ivy/order_updated.html#field-payload.price.total`);
+    expect(await page.locator("article.message h1").textContent()).toContain("Order updated");
+    expect(await page.locator("tr:target").getAttribute("data-pointer")).toBe("/payload/price/total");
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: path.join(screenshotDir, "message-ivy-order_updated.png"), fullPage: true });
+    expect(existsSync(path.join(screenshotDir, "message-ivy-order_updated.png"))).toBe(true);
+  });
+
+  it("renders the full AsyncAPI view from the locally bundled component", async () => {
+    await page.goto(`${base}asyncapi.html`);
+    await expect.poll(() => page.locator("#asyncapi").textContent(), { timeout: 20_000 }).toContain("/webhooks/scalapay");
+    expect(await page.locator("#asyncapi").textContent()).toContain("webhook-contracts");
+  });
+
+  it("shows every provider and message when index.html is opened as a file", async () => {
+    const filePage = await browser.newPage();
+    await filePage.goto(pathToFileURL(path.join(docsDir, "dist/index.html")).href);
+    expect(await filePage.locator(".message-list a").count()).toBe(messageCount);
+    await filePage.locator(".provider-card[data-provider=\"retorna\"] .message-list a").click();
+    expect(await filePage.locator("article.message h1").textContent()).toContain("Payout order status");
+    await filePage.close();
+  });
+
+  it("logged no console error on any page", () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe("the built site", () => {
+  it("refers to no asset outside itself", () => {
+    const html = readFileSync(path.join(docsDir, "dist/asyncapi.html"), "utf8") + readFileSync(path.join(docsDir, "dist/index.html"), "utf8");
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+});
