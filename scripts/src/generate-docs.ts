@@ -114,7 +114,9 @@ function providerView(doc: AsyncAPIDocumentInterface, contract: ProviderContract
       return { name: scheme.id(), type: scheme.type(), description: scheme.description() ?? "", ...(scheme.name() ? { header: scheme.name()! } : {}) };
     });
   const method = (operation.bindings().get("http")?.value() as { method?: string } | undefined)?.method ?? "POST";
-  return { contract, description: channel.description() ?? "", summary: channel.summary() ?? "", method, headers, security };
+  // The parser models no channel summary (AsyncAPI 3 has one), so it is read from the channel's JSON.
+  const summary = (channel.json() as { summary?: string }).summary ?? "";
+  return { contract, description: channel.description() ?? "", summary, method, headers, security };
 }
 
 function authSection(view: ProviderView): string {
