@@ -51,6 +51,16 @@ describe.each(entries)("%s", (file, schema) => {
     }
   });
 
+  it("writes a nullable shape as anyOf [shape, null], never oneOf", () => {
+    // oneOf checks every branch, so a non-null value also fails the null branch and costs an error
+    // object on the valid path; anyOf stops at the first branch that passes.
+    walkSchemas(schema, (node) => {
+      expect(node).not.toHaveProperty("oneOf");
+      const any = node.anyOf as JsonSchema[] | undefined;
+      if (any) expect(any.at(-1)).toEqual({ type: "null" });
+    });
+  });
+
   it("lists null in the enum of a nullable enum", () => {
     walkSchemas(schema, (node) => {
       if (Array.isArray(node.enum) && Array.isArray(node.type) && node.type.includes("null")) expect(node.enum).toContain(null);

@@ -33,6 +33,7 @@ export const tolerableKeywords: ReadonlySet<string> = new Set(["additionalProper
 const formatDescriptions: Record<string, string> = {
   "date-time": "an RFC 3339 date-time with an offset (e.g. 2025-03-18T15:26:11Z)",
   "iso-date-time": "an ISO 8601 date-time with a valid calendar date",
+  "local-date-time": "a local date-time YYYY-MM-DDThh:mm:ss[.fraction] with a valid calendar date and no offset",
   date: "an RFC 3339 full date (YYYY-MM-DD)",
   uuid: "a UUID",
   email: "an email address",
@@ -41,6 +42,22 @@ const formatDescriptions: Record<string, string> = {
 
 export function escapePointerSegment(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/**
+ * A function that reads the value at `pointer`, with the pointer parsed once: the runtime reads the
+ * discriminator of every payload, so the read must not allocate.
+ */
+export function pointerReader(pointer: string): (data: unknown) => unknown {
+  const segments = pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return (data) => {
+    let node = data;
+    for (let i = 0; i < segments.length; i++) {
+      if (node === null || typeof node !== "object") return undefined;
+      node = (node as Record<string, unknown>)[segments[i]!];
+    }
+    return node;
+  };
 }
 
 export function valueAt(data: unknown, pointer: string): unknown {

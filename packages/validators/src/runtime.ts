@@ -3,7 +3,7 @@
  * validator Ajv compiled at build time, and sort what it found into errors and warnings by mode.
  * Nothing here compiles a schema; importing it does no work.
  */
-import { type RawError, type ValidationIssue, collapseAlternatives, describe, preview, tolerableKeywords, valueAt } from "./issues.js";
+import { type RawError, type ValidationIssue, collapseAlternatives, describe, pointerReader, preview, tolerableKeywords } from "./issues.js";
 
 export type { ValidationIssue } from "./issues.js";
 
@@ -110,8 +110,12 @@ export function createProviderValidator<P extends string, Payloads>(
     return message === undefined ? { ok: false, provider, errors, warnings } : { ok: false, provider, message, errors, warnings };
   }
 
+  const readDiscriminator = discriminator === undefined ? undefined : pointerReader(discriminator);
   // Deliveries that name the transition they report (previousStatus -> status) are checked against it.
   const transitionMessages = new Set<string>(lifecycle?.previousStatus ? lifecycle.messages : []);
+  const readTransition = lifecycle?.previousStatus
+    ? { previous: pointerReader(lifecycle.previousStatus), current: pointerReader(lifecycle.status) }
+    : undefined;
 
   function validateMessage<M extends MessageNames<Payloads>>(message: M, body: unknown, options?: ValidateOptions) {
     const check = validators[message];
@@ -124,8 +128,8 @@ export function createProviderValidator<P extends string, Payloads>(
         (!strict && tolerableKeywords.has(raw.keyword) ? warnings : errors).push(issue);
       }
     }
-    if (errors.length === 0 && transitionMessages.has(message)) {
-      const illegal = checkTransition(lifecycle!, body, provider, message);
+    if (errors.length === 0 && readTransition && transitionMessages.has(message)) {
+      const illegal = checkTransition(lifecycle!, readTransition.previous(body) as string | null, readTransition.current(body) as string, provider, message);
       if (illegal) errors.push(illegal);
     }
     if (errors.length === 0) return { ok: true as const, provider, message, value: body as Payloads[M], warnings };
@@ -140,10 +144,10 @@ export function createProviderValidator<P extends string, Payloads>(
       ]) as ValidationResult<P, Payloads>;
     }
     let message: MessageNames<Payloads> | undefined;
-    if (discriminator === undefined) {
+    if (readDiscriminator === undefined) {
       message = messageNames[0];
     } else {
-      const value = valueAt(body, discriminator);
+      const value = readDiscriminator(body);
       message = typeof value === "string" && Object.hasOwn(messagesByDiscriminator, value) ? messagesByDiscriminator[value] : undefined;
       if (message === undefined) {
         const expected = `one of ${discriminatorValues.map((v) => JSON.stringify(v)).join(", ")}`;
@@ -152,7 +156,7 @@ export function createProviderValidator<P extends string, Payloads>(
         return failure(undefined, [
           {
             provider,
-            path: discriminator,
+            path: discriminator!,
             keyword: value === undefined ? "required" : "discriminator",
             message: `cannot tell which ${title} message this is (${what}): expected ${expected}, received ${received}`,
             expected,
@@ -180,9 +184,7 @@ export function createProviderValidator<P extends string, Payloads>(
 const quote = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(", ");
 
 /** The error for a delivery whose previousStatus -> status is not a legal transition, or undefined. */
-function checkTransition(lifecycle: Lifecycle, body: unknown, provider: string, messageName: string): ValidationIssue | undefined {
-  const previous = valueAt(body, lifecycle.previousStatus!) as string | null;
-  const current = valueAt(body, lifecycle.status) as string;
+function checkTransition(lifecycle: Lifecycle, previous: string | null, current: string, provider: string, messageName: string): ValidationIssue | undefined {
   const legal = previous === null ? lifecycle.initial : (lifecycle.successors[previous] ?? []);
   if (legal.includes(current)) return undefined;
   const from = previous === null ? "a new order" : JSON.stringify(previous);
