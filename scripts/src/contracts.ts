@@ -9,7 +9,11 @@ import { fileURLToPath } from "node:url";
 import $RefParser from "@apidevtools/json-schema-ref-parser";
 import { parse as parseYaml } from "yaml";
 
-export const repoRoot = path.resolve(fileURLToPath(new URL("../../", import.meta.url)));
+/**
+ * The project the generators read and write. WEBHOOK_CONTRACTS_ROOT points them at another one (the
+ * benchmark's synthetic 300-message project); otherwise it is this repository.
+ */
+export const repoRoot = path.resolve(process.env.WEBHOOK_CONTRACTS_ROOT ?? fileURLToPath(new URL("../../", import.meta.url)));
 export const asyncApiFile = path.join(repoRoot, "asyncapi.yaml");
 export const schemasDir = path.join(repoRoot, "schemas");
 export const fixturesDir = path.join(repoRoot, "fixtures");

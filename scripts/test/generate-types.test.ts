@@ -21,7 +21,7 @@ describe("prepareForTypeScript", () => {
 });
 
 describe.each(providers.map((p) => [p.name, p] as const))("types of %s", (_name, provider) => {
-  const built = readFileSync(path.join(repoRoot, "packages/types/generated", `${provider.name}.ts`), "utf8");
+  const built = readFileSync(path.join(repoRoot, "packages/types/dist", `${provider.name}.d.ts`), "utf8");
 
   it("has no numbered duplicates of a type", () => {
     expect(built).not.toMatch(/^export (interface|type) [A-Za-z]+\d+\b/m);

@@ -1,0 +1,252 @@
+/** The measurements: throughput (tinybench), cold start, bundle size and code generation. */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { Bench } from "tinybench";
+import { repoRoot } from "@webhook-contracts/scripts/contracts";
+import { providerNames, validateWebhook } from "@webhook-contracts/validators";
+import type { BenchCase } from "./cases.ts";
+import { runtimeAjv, zodIvyOrderUpdated } from "./peers.ts";
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export interface Throughput {
+  case: BenchCase;
+  /** ops/s by task name. */
+  hz: Record<string, number>;
+}
+
+/** Work repeated inside one timed call, so that the timer's own cost does not swamp microsecond work. */
+const BATCH = 64;
+
+/**
+ * ops/s of each task, the median of `rounds` tinybench runs. `schemaIds` maps "provider/message" to the
+ * message's schema $id, for the runtime-compiled Ajv peer.
+ */
+export async function throughput(cases: BenchCase[], schemaIds: Map<string, string>, { time = 400, rounds = 3 } = {}): Promise<Throughput[]> {
+  const ajvFor = await runtimeAjv();
+  const out: Throughput[] = [];
+  for (const c of cases) {
+    const tasks: Record<string, () => unknown> = {
+      "JSON.parse": () => JSON.parse(c.text),
+      "validate (tolerant)": () => validateWebhook(c.provider, c.body),
+      "validate (strict)": () => validateWebhook(c.provider, c.body, { mode: "strict" }),
+      "parse + validate (tolerant)": () => validateWebhook(c.provider, JSON.parse(c.text)),
+      "parse + validate (strict)": () => validateWebhook(c.provider, JSON.parse(c.text), { mode: "strict" }),
+    };
+    const ajvValidate = ajvFor(schemaIds.get(`${c.provider}/${c.message}`)!);
+    tasks["parse + Ajv compiled at run time"] = () => ajvValidate(JSON.parse(c.text));
+    if (c.provider === "ivy" && c.message === "order_updated") tasks["parse + zod v4"] = () => zodIvyOrderUpdated.safeParse(JSON.parse(c.text));
+    const samples: Record<string, number[]> = {};
+    for (let round = 0; round < rounds; round++) {
+      const bench = new Bench({ time, warmupTime: 100 });
+      for (const [name, fn] of Object.entries(tasks)) {
+        bench.add(name, () => {
+          for (let i = 0; i < BATCH; i++) fn();
+        });
+      }
+      await bench.run();
+      for (const task of bench.tasks) {
+        const result = task.result as { period?: number; state: string; error?: unknown };
+        if (result.state !== "completed" || !result.period) throw new Error(`${c.label} ${task.name}: ${String(result.error ?? result.state)}`);
+        (samples[task.name] ??= []).push((BATCH * 1000) / result.period);
+      }
+    }
+    out.push({ case: c, hz: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) });
+  }
+  return out;
+}
+
+function timeNode(file: string, runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [file], { stdio: "ignore" });
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+    if (r.status !== 0) throw new Error(`${file} exited ${r.status}`);
+    times.push(elapsed);
+  }
+  return median(times);
+}
+
+export interface ColdStart {
+  baselineMs: number;
+  byProvider: Record<string, { ms: number; overMs: number }>;
+}
+
+/** A fresh Node process that imports one provider's entry point and validates one payload, against `node` doing nothing. */
+export function coldStart(cases: BenchCase[], runs = 21): ColdStart {
+  const dir = mkdtempSync(path.join(tmpdir(), "webhook-contracts-cold-"));
+  try {
+    const empty = path.join(dir, "empty.mjs");
+    writeFileSync(empty, "");
+    const files: Record<string, string> = {};
+    for (const provider of providerNames) {
+      const c = cases.find((x) => x.provider === provider)!;
+      const entry = path.join(repoRoot, "packages/validators/dist/esm", `${provider}.js`);
+      const file = path.join(dir, `${provider}.mjs`);
+      const fn = `validate${provider.replace(/(^|-)(\w)/g, (_m, _d, ch: string) => ch.toUpperCase())}Webhook`;
+      writeFileSync(file, `import { ${fn} } from ${JSON.stringify(entry)};\nif (!${fn}(${c.text.trim()}).ok) process.exit(1);\n`);
+      files[provider] = file;
+    }
+    // Interleaved, so that the machine's mood affects both sides alike.
+    const baselines: number[] = [];
+    const byProvider: Record<string, number[]> = {};
+    for (let round = 0; round < 3; round++) {
+      baselines.push(timeNode(empty, Math.ceil(runs / 3)));
+      for (const [provider, file] of Object.entries(files)) (byProvider[provider] ??= []).push(timeNode(file, Math.ceil(runs / 3)));
+    }
+    const baselineMs = median(baselines);
+    return {
+      baselineMs,
+      byProvider: Object.fromEntries(Object.entries(byProvider).map(([p, v]) => [p, { ms: median(v), overMs: median(v) - baselineMs }])),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface BundleSize {
+  provider: string;
+  minifiedBytes: number;
+  gzipBytes: number;
+  /** Signs of Ajv's compiler in the bundle (there must be none). */
+  compilerMarkers: string[];
+}
+
+export async function bundleSizes(): Promise<BundleSize[]> {
+  const out: BundleSize[] = [];
+  for (const provider of providerNames) {
+    const result = await build({
+      entryPoints: [path.join(repoRoot, "packages/validators/dist/esm", `${provider}.js`)],
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "neutral",
+      write: false,
+      logLevel: "silent",
+    });
+    const code = result.outputFiles[0]!.contents;
+    const text = Buffer.from(code).toString("utf8");
+    const markers = ["new Function", "CodeGen", "compileSchema", "ajv/dist/compile"].filter((m) => text.includes(m));
+    out.push({ provider, minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, compilerMarkers: markers });
+  }
+  return out;
+}
+
+function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoRoot): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, args, { cwd, env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", ...env }, encoding: "utf8" });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  return seconds;
+}
+
+export interface Codegen {
+  coldBuildSeconds: number;
+  cachedBuildSeconds: number;
+  synthetic: { messages: number; seconds: number }[];
+}
+
+/** Every package built from nothing (turbo --force), then again with nothing changed (turbo's cache). */
+export function buildTimes(): Pick<Codegen, "coldBuildSeconds" | "cachedBuildSeconds"> {
+  const turbo = path.join(repoRoot, "node_modules/.bin/turbo");
+  const coldBuildSeconds = timeCommand(turbo, ["run", "build", "--force", "--output-logs=none"]);
+  const cachedBuildSeconds = timeCommand(turbo, ["run", "build", "--output-logs=none"]);
+  return { coldBuildSeconds, cachedBuildSeconds };
+}
+
+/**
+ * A synthetic project of `count` message schemas (made here, never committed): one provider, every
+ * message its own payload of a dozen fields with formats, enums, nullable and nested shapes, sharing
+ * common/ shapes the way real providers do. Returns its root.
+ */
+export function syntheticProject(count: number): string {
+  const root = mkdtempSync(path.join(tmpdir(), `webhook-contracts-synthetic-${count}-`));
+  const base = "https://webhook-contracts.example/schemas/synthetic/";
+  const dir = path.join(root, "schemas/synthetic");
+  mkdirSync(path.join(dir, "common"), { recursive: true });
+  mkdirSync(path.join(root, "packages/validators/src"), { recursive: true });
+  const write = (file: string, value: unknown) => writeFileSync(path.join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
+  const head = (file: string, title: string) => ({
+    $schema: "http://json-schema.org/draft-07/schema#",
+    $id: base + file,
+    title,
+    description: `Synthetic ${title}.`,
+    "x-provenance": { kind: "inferred", sources: ["bench/src/measure.ts"] },
+  });
+  write("common/money.schema.json", { ...head("common/money.schema.json", "Money"), type: "object", additionalProperties: false, required: ["amount", "currency"], properties: { amount: { description: "Amount.", type: "string", pattern: "^-?[0-9]+\\.[0-9]{2}$" }, currency: { description: "Currency.", type: "string", enum: ["EUR", "GBP", "USD"] } } });
+  write("common/party.schema.json", { ...head("common/party.schema.json", "Party"), type: "object", additionalProperties: false, required: ["id", "name"], properties: { id: { description: "Id.", type: "string", format: "uuid" }, name: { description: "Name.", type: "string" }, email: { description: "Email.", type: "string", format: "email" }, country: { description: "Country.", type: ["string", "null"], pattern: "^[A-Z]{2}$" } } });
+  const channelMessages: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `event_${i}`;
+    const file = `event-${i}.schema.json`;
+    const Title = `Event${i}`;
+    write(file, {
+      ...head(file, `${Title}Event`),
+      type: "object",
+      additionalProperties: false,
+      required: ["id", "type", "date", "payload"],
+      properties: {
+        id: { description: "Event id.", type: "string", minLength: 1 },
+        type: { description: "Event type.", type: "string", const: name },
+        date: { description: "When.", type: "string", format: "date-time" },
+        payload: {
+          title: `${Title}Payload`,
+          description: "Payload.",
+          type: "object",
+          additionalProperties: false,
+          required: ["id", "status", "amount", "createdAt"],
+          properties: {
+            id: { description: "Id.", type: "string", format: "uuid" },
+            reference: { description: "Reference.", type: "string" },
+            status: { description: "Status.", type: "string", enum: ["open", "pending", "done", "failed"] },
+            reason: { description: "Reason.", type: "string", "x-known-values": ["a", "b", "c"] },
+            amount: { $ref: "common/money.schema.json" },
+            fee: { description: "Fee.", type: "number", minimum: 0 },
+            count: { description: "Count.", type: "integer" },
+            payer: { $ref: "common/party.schema.json" },
+            payee: { anyOf: [{ $ref: "common/party.schema.json" }, { type: "null" }] },
+            tags: { description: "Tags.", type: "array", items: { type: "string" } },
+            createdAt: { description: "Created.", type: "string", format: "date-time" },
+            [`field${i}`]: { description: "A field of its own.", type: "boolean" },
+          },
+        },
+      },
+    });
+    channelMessages.push(`      ${name}:\n        name: ${name}\n        payload:\n          schemaFormat: application/schema+json;version=draft-07\n          schema:\n            $ref: ./schemas/synthetic/${file}\n`);
+  }
+  writeFileSync(
+    path.join(root, "asyncapi.yaml"),
+    `asyncapi: 3.0.0\ninfo:\n  title: synthetic\n  version: 0.0.0\nchannels:\n  synthetic:\n    title: Synthetic\n    address: /webhooks/synthetic\n    x-discriminator: /type\n    x-delivery-key:\n      - /id\n    messages:\n${channelMessages.join("")}`,
+  );
+  return root;
+}
+
+/**
+ * The generators (types and validators) on synthetic projects of growing size; the fastest of `runs`
+ * runs per size, since wall time on a shared machine only ever errs upwards.
+ */
+export function syntheticCodegen(sizes: number[], runs = 2): Codegen["synthetic"] {
+  const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
+  return sizes.map((messages) => {
+    const root = syntheticProject(messages);
+    try {
+      const env = { WEBHOOK_CONTRACTS_ROOT: root };
+      const times = Array.from({ length: runs }, () =>
+        timeCommand(tsx, [path.join(repoRoot, "scripts/src/generate-types.ts")], env) +
+        timeCommand(tsx, [path.join(repoRoot, "scripts/src/generate-validators.ts")], env),
+      );
+      return { messages, seconds: Math.min(...times) };
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * What our validators are compared with, in the same process: Ajv compiled at run time from the same
+ * schema files (its defaults and ajv-formats' full formats, as a team would set it up), and a zod v4
+ * schema written by hand for the Ivy order, only as a peer (our contracts never come from it).
+ */
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { loadSchemaFiles } from "@webhook-contracts/scripts/contracts";
+import { localDateTime } from "../../packages/validators/src/formats.ts";
+import { z } from "zod";
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/** A validator per schema $id, compiled now: Ajv's defaults, strict off so that our x- keywords pass. */
+export async function runtimeAjv(): Promise<(schemaId: string) => (data: unknown) => boolean> {
+  const ajv = new Ajv({ strict: false, allowUnionTypes: true });
+  addFormats(ajv);
+  // ajv-formats has no local-date-time (our format for Amplia Reg's birth dates): give it ours.
+  ajv.addFormat("local-date-time", localDateTime);
+  for (const schema of (await loadSchemaFiles()).values()) ajv.addSchema(schema as object);
+  return (schemaId) => {
+    const validate = ajv.getSchema(schemaId);
+    if (!validate) throw new Error(`no schema ${schemaId}`);
+    return (data) => validate(data) as boolean;
+  };
+}
+
+const currency = z.string().regex(/^[A-Z]{3}$/);
+const account = (bic: boolean) => z.object({ accountHolderName: z.string(), iban: z.string(), ...(bic ? { bic: z.string().optional() } : {}) });
+const financialAddress = z.object({
+  type: z.enum(["iban", "sort_code", "bank_code", "bban"]),
+  iban: account(true).optional(),
+  sortCode: z.object({ accountHolderName: z.string(), sortCode: z.string(), accountNumber: z.string() }).optional(),
+  bankCode: z.object({ accountHolderName: z.string(), code: z.string(), accountNumber: z.string() }).optional(),
+  bban: z.object({ accountHolderName: z.string(), bban: z.string(), bic: z.string().optional() }).optional(),
+  paymentReference: z.string().optional(),
+});
+const address = z.object({
+  firstName: z.string(), lastName: z.string(), line1: z.string(), line2: z.string(), region: z.string(),
+  city: z.string(), zipCode: z.string(), country: z.string().length(2),
+});
+const orderStatus = z.enum(["failed", "canceled", "processing", "waiting_for_payment", "paid", "in_refund", "refunded", "refund_failed", "partially_refunded", "in_dispute", "disputed", "refused", "finalizing"]);
+const dateTime = z.iso.datetime({ offset: true });
+
+/** The Ivy order_updated event in zod v4 (object schemas strip unknown keys, like our tolerant mode). */
+export const zodIvyOrderUpdated = z.object({
+  id: z.string().min(1),
+  type: z.literal("order_updated"),
+  date: dateTime,
+  payload: z.object({
+    id: z.string(), merchantId: z.string(), appId: z.string(), merchantAppId: z.string(), shopName: z.string(),
+    referenceId: z.string(), displayId: z.string().optional(), transactionId: z.string().optional(),
+    customerId: z.string().optional(), bankId: z.string().optional(),
+    payerFinancialAddress: financialAddress.optional(), merchantFinancialAddress: financialAddress.optional(),
+    destination: z.object({ bankAccount: financialAddress, bankStatementReference: z.string() }).optional(),
+    bankStatementReference: z.string().optional(), metadata: z.record(z.string(), z.unknown()).optional(),
+    category: z.string().optional(), co2Grams: z.number().optional(), trees: z.number().optional(),
+    applicationFeeAmount: z.number(),
+    price: z.object({ total: z.number(), currency, subTotal: z.number().optional(), shipping: z.number().optional(), totalNet: z.number().optional(), vat: z.number().optional() }),
+    lineItems: z.array(z.object({ name: z.string(), amount: z.number(), singleNet: z.number(), singleVat: z.number(), quantity: z.number().optional(), referenceId: z.string().optional(), image: z.string().optional(), category: z.string().optional(), EAN: z.string().optional(), co2Grams: z.number().optional() })).optional(),
+    guest: z.boolean().optional(),
+    climateActionMode: z.object({ type: z.enum(["transaction", "amount"]), amount: z.number() }).optional(),
+    impactOffsetProjects: z.array(z.unknown()).optional(),
+    billingAddress: address.optional(), shippingAddress: address.optional(),
+    status: orderStatus,
+    paymentStatus: z.enum(["not_settled", "failed", "canceled", "processing", "requires_action", "succeeded", "in_refund", "refunded", "refund_failed", "partially_refunded", "disputed"]).optional(),
+    refunds: z.array(z.object({ id: z.string(), amount: z.number(), referenceId: z.string(), status: z.enum(["pending", "succeeded", "failed", "requires_action", "partially_refunded"]), createdAt: dateTime, updatedAt: dateTime })).optional(),
+    refundAmount: z.number().optional(),
+    createdAt: dateTime, updatedAt: dateTime,
+    shopperEmail: z.email().optional(),
+    shopper: z.object({ email: z.email().optional(), phoneNumber: z.string().optional() }).optional(),
+    paymentMethodType: z.enum(["sepa_debit", "customer_balance", "manual_bank_transfer"]).optional(),
+    paymentMode: z.enum(["direct", "settlement"]).optional(),
+    setupPaymentMandate: z.boolean().optional(),
+    statusHistoryList: z.array(z.object({ previousStatus: orderStatus.nullable().optional(), currentStatus: orderStatus, reason: z.string(), createdAt: dateTime, updatedAt: dateTime })).optional(),
+    instantPaymentScheme: z.boolean(),
+  }),
+});

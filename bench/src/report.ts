@@ -1,0 +1,105 @@
+/** The targets of the benchmark, checked, and the results as a Markdown table and an SVG bar chart. */
+import type { BundleSize, ColdStart, Codegen, Throughput } from "./measure.ts";
+
+export interface Check {
+  area: string;
+  measure: string;
+  value: string;
+  target: string;
+  pass: boolean;
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const ops = (n: number) => Math.round(n).toLocaleString("en-US");
+
+export function checks(throughputs: Throughput[], cold: ColdStart, sizes: BundleSize[], codegen: Codegen): Check[] {
+  const out: Check[] = [];
+  for (const t of throughputs) {
+    const parse = t.hz["JSON.parse"]!;
+    const tolerant = t.hz["validate (tolerant)"]!;
+    const strict = t.hz["validate (strict)"]!;
+    out.push({ area: "speed", measure: `${t.case.label}: validate (tolerant) ÷ JSON.parse`, value: `${fmt(tolerant / parse)}x`, target: "≥ 4x", pass: tolerant / parse >= 4 });
+    out.push({ area: "speed", measure: `${t.case.label}: strict ÷ tolerant`, value: `${fmt(strict / tolerant)}`, target: "≥ 0.90", pass: strict / tolerant >= 0.9 });
+  }
+  for (const [provider, c] of Object.entries(cold.byProvider)) {
+    out.push({ area: "cold start", measure: `${provider}: import + validate one payload, over bare node (${fmt(cold.baselineMs, 1)} ms)`, value: `${fmt(c.overMs, 1)} ms`, target: "≤ 10 ms", pass: c.overMs <= 10 });
+  }
+  for (const s of sizes) {
+    const limit = s.provider === "ivy" ? 30 : 10;
+    out.push({ area: "size", measure: `${s.provider}: entry point bundled, minified, gzip`, value: `${fmt(s.gzipBytes / 1024, 1)} KB`, target: `≤ ${limit} KB`, pass: s.gzipBytes <= limit * 1024 });
+    out.push({ area: "size", measure: `${s.provider}: Ajv compiler in the bundle`, value: s.compilerMarkers.length ? s.compilerMarkers.join(", ") : "none", target: "none", pass: s.compilerMarkers.length === 0 });
+  }
+  out.push({ area: "codegen", measure: "every package built from nothing (turbo --force)", value: `${fmt(codegen.coldBuildSeconds, 1)} s`, target: "≤ 15 s", pass: codegen.coldBuildSeconds <= 15 });
+  out.push({ area: "codegen", measure: "second build, nothing changed (turbo cache)", value: `${fmt(codegen.cachedBuildSeconds, 1)} s`, target: "≤ 3 s", pass: codegen.cachedBuildSeconds <= 3 });
+  const syn = codegen.synthetic;
+  const last = syn.at(-1)!;
+  out.push({ area: "codegen", measure: `synthetic ${last.messages} message schemas: types + validators generated`, value: `${fmt(last.seconds, 1)} s`, target: "≤ 30 s", pass: last.seconds <= 30 });
+  if (syn.length >= 3) {
+    const [a, b, c] = syn.slice(-3) as [typeof last, typeof last, typeof last];
+    const early = (b.seconds - a.seconds) / (b.messages - a.messages);
+    const late = (c.seconds - b.seconds) / (c.messages - b.messages);
+    out.push({
+      area: "codegen",
+      measure: `time per added message, ${b.messages}→${c.messages} against ${a.messages}→${b.messages} (${fmt(late * 1000, 0)} vs ${fmt(early * 1000, 0)} ms)`,
+      value: `${fmt(late / early)}`,
+      target: "≤ 1.5 (linear)",
+      pass: late / early <= 1.5,
+    });
+  }
+  return out;
+}
+
+export function markdown(throughputs: Throughput[], all: Check[], cold: ColdStart, sizes: BundleSize[], codegen: Codegen, meta: string): string {
+  const lines = ["# Benchmark results", "", meta, "", "Written by `pnpm bench` (bench/src/run.ts). Ratios are measured in one process; absolute numbers depend on the machine.", "", "## Targets", "", "| | measure | value | target | |", "|---|---|---:|---:|---|"];
+  for (const c of all) lines.push(`| ${c.area} | ${c.measure} | ${c.value} | ${c.target} | ${c.pass ? "✅ met" : "❌ missed"} |`);
+  lines.push("", "## Throughput (ops/s, median of 3 runs)", "", "![validation speed as a multiple of JSON.parse](results.svg)", "");
+  for (const t of throughputs) {
+    const parse = t.hz["JSON.parse"]!;
+    lines.push(`### ${t.case.label}`, "", `\`${t.case.file}\`, ${t.case.text.length} bytes`, "", "| task | ops/s | × JSON.parse |", "|---|---:|---:|");
+    for (const [task, hz] of Object.entries(t.hz)) lines.push(`| ${task} | ${ops(hz)} | ${fmt(hz / parse)} |`);
+    lines.push("");
+  }
+  lines.push("## Cold start", "", `Bare \`node\`: ${fmt(cold.baselineMs, 1)} ms (median).`, "", "| provider | import + validate | over bare node |", "|---|---:|---:|");
+  for (const [p, c] of Object.entries(cold.byProvider)) lines.push(`| ${p} | ${fmt(c.ms, 1)} ms | ${fmt(c.overMs, 1)} ms |`);
+  lines.push("", "## Size", "", "| entry point | minified | gzip |", "|---|---:|---:|");
+  for (const s of sizes) lines.push(`| @webhook-contracts/validators/${s.provider} | ${fmt(s.minifiedBytes / 1024, 1)} KB | ${fmt(s.gzipBytes / 1024, 1)} KB |`);
+  lines.push("", "## Code generation", "", `Cold build ${fmt(codegen.coldBuildSeconds, 1)} s, cached ${fmt(codegen.cachedBuildSeconds, 1)} s.`, "", "| synthetic message schemas | seconds | ms per message |", "|---:|---:|---:|");
+  for (const s of codegen.synthetic) lines.push(`| ${s.messages} | ${fmt(s.seconds, 1)} | ${fmt((s.seconds * 1000) / s.messages, 0)} |`);
+  return `${lines.join("\n")}\n`;
+}
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+
+/** Horizontal bars: validation throughput as a multiple of JSON.parse, per case, with the 4x target line. */
+export function svgChart(throughputs: Throughput[]): string {
+  const rows = throughputs.flatMap((t) => {
+    const parse = t.hz["JSON.parse"]!;
+    return [
+      { label: `${t.case.label} · tolerant`, value: t.hz["validate (tolerant)"]! / parse },
+      { label: `${t.case.label} · strict`, value: t.hz["validate (strict)"]! / parse },
+    ];
+  });
+  const max = Math.max(6, ...rows.map((r) => r.value)) * 1.05;
+  const labelWidth = 330;
+  const barWidth = 420;
+  const rowHeight = 24;
+  const top = 40;
+  const height = top + rows.length * rowHeight + 40;
+  const x = (v: number) => labelWidth + (v / max) * barWidth;
+  const bars = rows
+    .map((r, i) => {
+      const y = top + i * rowHeight;
+      const color = r.value >= 4 ? "#1f7a4d" : "#b3261e";
+      return `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${esc(r.label)}</text><rect x="${labelWidth}" y="${y + 3}" width="${Math.max(1, x(r.value) - labelWidth)}" height="${rowHeight - 8}" fill="${color}"/><text x="${x(r.value) + 6}" y="${y + 15}">${r.value.toFixed(2)}x</text>`;
+    })
+    .join("\n");
+  const target = x(4);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + barWidth + 80}" height="${height}" font-family="system-ui, sans-serif" font-size="12">
+<title>Validation throughput as a multiple of JSON.parse on the same body (target: 4x)</title>
+<text x="10" y="20" font-size="14" font-weight="bold">Validation ops/s ÷ JSON.parse ops/s (same body; target ≥ 4x)</text>
+${bars}
+<line x1="${target}" y1="${top - 6}" x2="${target}" y2="${height - 30}" stroke="#333" stroke-dasharray="4 3"/>
+<text x="${target}" y="${height - 14}" text-anchor="middle">target 4x</text>
+</svg>
+`;
+}
