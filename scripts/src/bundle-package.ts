@@ -23,10 +23,9 @@ async function main(packageDir: string): Promise<void> {
     target: "es2022",
     logLevel: "warning" as const,
     legalComments: "none" as const,
-    // Whitespace and syntax only (names stay, for readable stack traces): a fresh process parses half
-    // as much code before its first validation.
-    minifyWhitespace: true,
-    minifySyntax: true,
+    // A fresh process parses this code before its first validation: the less of it, the sooner it is
+    // ready (Ivy's 21 validators: 7 ms of compile time at 330 KB). Readable sources are in the repo.
+    minify: true,
   };
   await build({ ...common, format: "esm", outdir: path.join(packageDir, "dist/esm") });
   await build({ ...common, format: "cjs", outdir: path.join(packageDir, "dist/cjs"), outExtension: { ".js": ".cjs" } });

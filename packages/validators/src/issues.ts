@@ -22,7 +22,8 @@ export interface ValidationIssue {
 /** The shape of an Ajv error object (standalone code emits these). */
 export interface RawError {
   instancePath: string;
-  schemaPath: string;
+  /** Left out of the generated code (see generate-validators.ts); present when Ajv compiled at run time. */
+  schemaPath?: string;
   keyword: string;
   params: Record<string, unknown>;
 }
