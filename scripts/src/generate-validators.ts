@@ -34,12 +34,30 @@ function validatorExport(messageName: string): string {
   return `validate_${messageName.replace(/[^A-Za-z0-9_$]/g, "_")}`;
 }
 
-function standaloneDeclarations(provider: ProviderContract): string {
-  const lines = provider.messages.map((m) => `export declare const ${validatorExport(m.name)}: CompiledValidator;`);
+/**
+ * Messages compiled together in one Ajv instance and one standalone module. Ajv's code generation slows
+ * down as one instance fills up (its names are shared), so a provider with hundreds of messages is split;
+ * the providers we have (21 messages at most) are one module each.
+ */
+const MESSAGES_PER_MODULE = 64;
+
+/** The standalone modules of a provider: file stem and the messages in it. */
+function standaloneModules(provider: ProviderContract): { stem: string; messages: ProviderContract["messages"] }[] {
+  const modules = [];
+  for (let i = 0; i < provider.messages.length; i += MESSAGES_PER_MODULE) {
+    const part = modules.length;
+    modules.push({ stem: `${provider.name}.standalone${i === 0 && provider.messages.length <= MESSAGES_PER_MODULE ? "" : `.${part}`}`, messages: provider.messages.slice(i, i + MESSAGES_PER_MODULE) });
+  }
+  return modules;
+}
+
+function standaloneDeclarations(messages: ProviderContract["messages"]): string {
+  const lines = messages.map((m) => `export declare const ${validatorExport(m.name)}: CompiledValidator;`);
   return `${banner}import type { CompiledValidator } from "../src/runtime.js";\n\n${lines.join("\n")}\n`;
 }
 
 function entrySource(provider: ProviderContract): string {
+  const modules = standaloneModules(provider);
   const P = JSON.stringify(provider.name);
   const payloads = `${provider.typePrefix}Payloads`;
   const constName = camelCase(provider.name);
@@ -78,7 +96,7 @@ export function is${m.typeName}(body: unknown): body is ${m.typeName} {
   return `${banner}
 import type { ${[payloads, ...messageTypes].join(", ")} } from "${typeModule}";
 import { createProviderValidator, type ProviderValidator, type ValidateOptions, type ValidationResult } from "../src/runtime.js";
-import * as compiled from "./${provider.name}.standalone.js";
+${modules.map((mod, i) => `import * as compiled${i} from "./${mod.stem}.js";`).join("\n")}
 
 export type * from "${typeModule}";
 export type { ValidateOptions, ValidationIssue, ValidationMode, ValidationResult } from "../src/runtime.js";
@@ -90,7 +108,7 @@ export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ *
   ${provider.discriminator ? `discriminator: ${JSON.stringify(provider.discriminator)},` : ""}
   messagesByDiscriminator: ${JSON.stringify(byValue)},
   validators: {
-    ${provider.messages.map((m) => `${JSON.stringify(m.name)}: compiled.${validatorExport(m.name)},`).join("\n    ")}
+    ${modules.flatMap((mod, i) => mod.messages.map((m) => `${JSON.stringify(m.name)}: compiled${i}.${validatorExport(m.name)},`)).join("\n    ")}
   },
   deliveryKey: ${JSON.stringify(provider.deliveryKey)},
   ${lifecycleSource ? `lifecycle: ${lifecycleSource},` : ""}
@@ -166,14 +184,16 @@ export function checkSequence(provider: ProviderName, deliveries: readonly unkno
 
 async function main(): Promise<void> {
   const providers = await loadContracts();
-  const { ajv } = await createAjvWithSchemas({ standalone: true });
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const format = (source: string) => prettier.format(source, { parser: "typescript", printWidth: 110 });
   for (const provider of providers) {
-    const refs = Object.fromEntries(provider.messages.map((m) => [validatorExport(m.name), m.schemaId]));
-    await writeFile(path.join(outDir, `${provider.name}.standalone.js`), `${banner}${withoutSchemaPaths(standaloneCode(ajv, refs))}\n`);
-    await writeFile(path.join(outDir, `${provider.name}.standalone.d.ts`), standaloneDeclarations(provider));
+    for (const module of standaloneModules(provider)) {
+      const { ajv } = await createAjvWithSchemas({ standalone: true });
+      const refs = Object.fromEntries(module.messages.map((m) => [validatorExport(m.name), m.schemaId]));
+      await writeFile(path.join(outDir, `${module.stem}.js`), `${banner}${withoutSchemaPaths(standaloneCode(ajv, refs))}\n`);
+      await writeFile(path.join(outDir, `${module.stem}.d.ts`), standaloneDeclarations(module.messages));
+    }
     await writeFile(path.join(outDir, `${provider.name}.ts`), await format(entrySource(provider)));
   }
   await writeFile(path.join(outDir, "index.ts"), await format(indexSource(providers)));
