@@ -43,10 +43,11 @@ const MESSAGES_PER_MODULE = 64;
 
 /** The standalone modules of a provider: file stem and the messages in it. */
 function standaloneModules(provider: ProviderContract): { stem: string; messages: ProviderContract["messages"] }[] {
-  const modules = [];
+  const single = provider.messages.length <= MESSAGES_PER_MODULE;
+  const modules: { stem: string; messages: ProviderContract["messages"] }[] = [];
   for (let i = 0; i < provider.messages.length; i += MESSAGES_PER_MODULE) {
-    const part = modules.length;
-    modules.push({ stem: `${provider.name}.standalone${i === 0 && provider.messages.length <= MESSAGES_PER_MODULE ? "" : `.${part}`}`, messages: provider.messages.slice(i, i + MESSAGES_PER_MODULE) });
+    const stem = `${provider.name}.standalone${single ? "" : `.${modules.length}`}`;
+    modules.push({ stem, messages: provider.messages.slice(i, i + MESSAGES_PER_MODULE) });
   }
   return modules;
 }
