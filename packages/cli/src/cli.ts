@@ -2,12 +2,17 @@
  * webhook-contracts: the command line over the generated validators.
  *   webhook-contracts validate --provider <name> [--strict] [--json] [FILE|-]
  *   webhook-contracts check-sequence --provider <name> [--json] FILE...
+ *   webhook-contracts serve --port N --config FILE
+ *   webhook-contracts send --provider <name> --fixture NAME|FILE --to URL [--secret S] [--header H]
+ *   webhook-contracts inbox list --config FILE [--status S] [--json]
+ *   webhook-contracts inbox replay --config FILE ID|--all-quarantined
  * Exit codes: 0 valid (warnings on stderr), 1 invalid (one problem a line), 2 usage error.
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { type ProviderName, type ValidationIssue, checkSequence, isProviderName, providerNames, validateWebhook } from "@webhook-contracts/validators";
-import { parseJson } from "./json.js";
+import { parseJson } from "@webhook-contracts/receiver";
+import { inbox, send, serve } from "./receive.js";
 
 export interface CliIO {
   stdin: NodeJS.ReadableStream;
@@ -20,11 +25,18 @@ export const exitCodes = { valid: 0, invalid: 1, usage: 2 } as const;
 const usage = `Usage:
   webhook-contracts validate --provider <${providerNames.join("|")}> [--strict] [--json] [FILE|-]
   webhook-contracts check-sequence --provider <${providerNames.join("|")}> [--json] FILE...
+  webhook-contracts serve --port N --config FILE
+  webhook-contracts send --provider <name> --fixture NAME|FILE --to URL [--secret S] [--header H]
+  webhook-contracts inbox list --config FILE [--status received|handled|quarantined|rejected] [--json]
+  webhook-contracts inbox replay --config FILE ID|--all-quarantined
 
 validate: checks one webhook payload (a file, or standard input when FILE is - or absent) against the
 message its discriminator picks.
 check-sequence: checks the deliveries of an order, given in the order they arrived: duplicates,
 deliveries older than one that arrived before them, illegal status jumps, missing deliveries.
+serve: runs a receiver on POST /webhooks/<provider> (config: store and each provider's secrets).
+send: POSTs a fixture (a message name) or a file, signed the way the provider signs, like stripe trigger.
+inbox: lists the stored deliveries, or replays them (a quarantined one, once its cause is fixed).
   --provider  who sent it: ${providerNames.join(", ")}
   --strict    unknown properties and unlisted code-list values are errors (default: warnings)
   --json      print the whole result as JSON on stdout
@@ -33,7 +45,7 @@ Exit codes: 0 valid (warnings on stderr), 1 invalid (one problem a line on stdou
 `;
 
 /** Exit code 2. Input problems (unreadable file, malformed JSON) skip the usage text: it would not help. */
-class UsageError extends Error {
+export class UsageError extends Error {
   constructor(
     message: string,
     readonly showUsage = true,
@@ -124,6 +136,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await validate(rest, io);
       case "check-sequence":
         return await sequence(rest, io);
+      case "serve":
+        return await serve(rest, io);
+      case "send":
+        return await send(rest, io);
+      case "inbox":
+        return await inbox(rest, io);
       case "help":
       case "--help":
       case "-h":
