@@ -117,8 +117,7 @@ export function createReceiver(options: ReceiverOptions) {
       const stored = await store.insert({ provider, deliveryKey: null, message: null, status: "rejected", reason: parsed.error.message, headers, body: text });
       return { status: 400, body: { error: "malformed_json", message: parsed.error.message, line: parsed.error.line, column: parsed.error.column, position: parsed.error.position, id: stored.id } };
     }
-    const keyParts = validators[provider].deliveryKey.map((pointer) => readPointer(parsed.value, pointer));
-    const deliveryKey = keyParts.every((p) => p !== undefined && p !== null) ? JSON.stringify(keyParts) : null;
+    const deliveryKey = validators[provider].deliveryKeyOf(parsed.value) ?? null;
     const stored = await store.insert({ provider, deliveryKey, message: null, status: "received", reason: null, headers, body: text });
     if (!stored.inserted) return { status: 200, body: { status: "duplicate", id: stored.id } };
     const delivery = (await store.get(stored.id))!;
@@ -244,13 +243,4 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array 
     chunks.push(value);
   }
   return Buffer.concat(chunks);
-}
-
-function readPointer(data: unknown, pointer: string): unknown {
-  let node = data;
-  for (const raw of pointer.slice(1).split("/")) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string, unknown>)[raw.replace(/~1/g, "/").replace(/~0/g, "~")];
-  }
-  return node;
 }

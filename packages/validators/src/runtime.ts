@@ -87,6 +87,11 @@ export interface ProviderValidator<P extends string, Payloads> {
   readonly messageNames: readonly MessageNames<Payloads>[];
   readonly deliveryKey: readonly string[];
   readonly lifecycle: Lifecycle | undefined;
+  /**
+   * The delivery's identity: the JSON of the values at `deliveryKey` (the provider's own event key), or
+   * undefined when the payload lacks one of them. Equal keys are one delivery sent again.
+   */
+  deliveryKeyOf(body: unknown): string | undefined;
   /** Picks the message by the discriminator, then validates the payload against it alone. */
   validate(body: unknown, options?: ValidateOptions): ValidationResult<P, Payloads>;
   /** Validates the payload as the named message, whatever its discriminator says. */
@@ -111,6 +116,7 @@ export function createProviderValidator<P extends string, Payloads>(
   }
 
   const readDiscriminator = discriminator === undefined ? undefined : pointerReader(discriminator);
+  const keyReaders = deliveryKey.map(pointerReader);
   // Deliveries that name the transition they report (previousStatus -> status) are checked against it.
   const transitionMessages = new Set<string>(lifecycle?.previousStatus ? lifecycle.messages : []);
   const readTransition = lifecycle?.previousStatus
@@ -175,6 +181,10 @@ export function createProviderValidator<P extends string, Payloads>(
     messageNames,
     deliveryKey,
     lifecycle,
+    deliveryKeyOf(body: unknown): string | undefined {
+      const parts = keyReaders.map((read) => read(body));
+      return parts.every((p) => p !== undefined && p !== null) ? JSON.stringify(parts) : undefined;
+    },
     validate,
     validateMessage,
     is: <M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M] => validateMessage(message, body).ok,

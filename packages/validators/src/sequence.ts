@@ -41,7 +41,7 @@ interface Step {
 const q = (value: unknown) => JSON.stringify(value);
 
 // Structural: the report never depends on the provider's payload types.
-type AnyProviderValidator = Pick<ProviderValidator<string, Record<string, unknown>>, "provider" | "title" | "lifecycle" | "deliveryKey" | "validate">;
+type AnyProviderValidator = Pick<ProviderValidator<string, Record<string, unknown>>, "provider" | "title" | "lifecycle" | "deliveryKey" | "deliveryKeyOf" | "validate">;
 
 export function checkDeliverySequence(validator: AnyProviderValidator, deliveries: readonly unknown[]): SequenceReport {
   const { provider, lifecycle } = validator;
@@ -57,7 +57,7 @@ export function checkDeliverySequence(validator: AnyProviderValidator, deliverie
       findings.push({ kind: "invalid", index, message: `not a valid ${validator.title} payload: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}`, errors });
       return;
     }
-    const key = JSON.stringify(validator.deliveryKey.map((pointer) => valueAt(body, pointer)));
+    const key = validator.deliveryKeyOf(body) ?? `#${index}`;
     const original = firstByKey.get(key);
     if (original !== undefined) {
       findings.push({ kind: "duplicate", index, otherIndex: original, message: `a duplicate of delivery #${original + 1} (same ${validator.deliveryKey.join(" + ")}): handle it once` });
