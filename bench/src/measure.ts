@@ -19,8 +19,20 @@ const median = (values: number[]) => {
 
 export interface Throughput {
   case: BenchCase;
-  /** ops/s by task name. */
+  /** ops/s by task name: the median over the rounds. */
   hz: Record<string, number>;
+  /** ops/s by task name, round by round (all tasks of a round run back to back). */
+  rounds: Record<string, number[]>;
+}
+
+/**
+ * The median over the rounds of a ratio of two tasks. Each round's two figures were measured moments
+ * apart, so the machine's drift (large on a shared 2-core machine) cancels out of the ratio.
+ */
+export function ratio(t: Throughput, numerator: string, denominator: string): number {
+  const a = t.rounds[numerator]!;
+  const b = t.rounds[denominator]!;
+  return median(a.map((x, i) => x / b[i]!));
 }
 
 /** Work repeated inside one timed call, so that the timer's own cost does not swamp microsecond work. */
@@ -30,7 +42,7 @@ const BATCH = 64;
  * ops/s of each task, the median of `rounds` tinybench runs. `schemaIds` maps "provider/message" to the
  * message's schema $id, for the runtime-compiled Ajv peer.
  */
-export async function throughput(cases: BenchCase[], schemaIds: Map<string, string>, { time = 400, rounds = 3 } = {}): Promise<Throughput[]> {
+export async function throughput(cases: BenchCase[], schemaIds: Map<string, string>, { time = 250, rounds = 7 } = {}): Promise<Throughput[]> {
   const ajvFor = await runtimeAjv();
   const out: Throughput[] = [];
   for (const c of cases) {
@@ -59,11 +71,12 @@ export async function throughput(cases: BenchCase[], schemaIds: Map<string, stri
         (samples[task.name] ??= []).push((BATCH * 1000) / result.period);
       }
     }
-    out.push({ case: c, hz: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) });
+    out.push({ case: c, hz: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])), rounds: samples });
   }
   return out;
 }
 
+/** The fastest of `runs` starts: start-up noise on a shared machine only ever adds time. */
 function timeNode(file: string, runs: number): number {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -73,7 +86,7 @@ function timeNode(file: string, runs: number): number {
     if (r.status !== 0) throw new Error(`${file} exited ${r.status}`);
     times.push(elapsed);
   }
-  return median(times);
+  return Math.min(...times);
 }
 
 export interface ColdStart {
@@ -103,10 +116,10 @@ export function coldStart(cases: BenchCase[], runs = 21): ColdStart {
       baselines.push(timeNode(empty, Math.ceil(runs / 3)));
       for (const [provider, file] of Object.entries(files)) (byProvider[provider] ??= []).push(timeNode(file, Math.ceil(runs / 3)));
     }
-    const baselineMs = median(baselines);
+    const baselineMs = Math.min(...baselines);
     return {
       baselineMs,
-      byProvider: Object.fromEntries(Object.entries(byProvider).map(([p, v]) => [p, { ms: median(v), overMs: median(v) - baselineMs }])),
+      byProvider: Object.fromEntries(Object.entries(byProvider).map(([p, v]) => [p, { ms: Math.min(...v), overMs: Math.min(...v) - baselineMs }])),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
