@@ -1,35 +1,7 @@
 /** The inbox in PostgreSQL (pg): for several receiver instances; a unique index makes duplicates lose the race. */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import type { Delivery, DeliveryStatus, InboxStore, NewDelivery } from "./store.js";
-
-interface Row {
-  id: string;
-  provider: string;
-  delivery_key: string | null;
-  message: string | null;
-  status: DeliveryStatus;
-  reason: string | null;
-  headers: Record<string, string>;
-  body: string;
-  received_at: Date;
-  handled_at: Date | null;
-  attempts: number;
-}
-
-const toDelivery = (r: Row): Delivery => ({
-  id: r.id,
-  provider: r.provider,
-  deliveryKey: r.delivery_key,
-  message: r.message,
-  status: r.status,
-  reason: r.reason,
-  headers: r.headers,
-  body: r.body,
-  receivedAt: r.received_at.toISOString(),
-  handledAt: r.handled_at ? r.handled_at.toISOString() : null,
-  attempts: r.attempts,
-});
+import { type DeliveryRow as Row, type InboxStore, type NewDelivery, deliveryFromRow as toDelivery } from "./store.js";
 
 export function postgresStore(connectionString: string, table = "webhook_deliveries"): InboxStore {
   const pool = new pg.Pool({ connectionString, max: 10 });

@@ -1,35 +1,7 @@
 /** The inbox in an embedded SQLite file (better-sqlite3): WAL, fully synced, so an answered delivery survives a crash. */
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
-import type { Delivery, DeliveryStatus, InboxStore, NewDelivery } from "./store.js";
-
-interface Row {
-  id: string;
-  provider: string;
-  delivery_key: string | null;
-  message: string | null;
-  status: DeliveryStatus;
-  reason: string | null;
-  headers: string;
-  body: string;
-  received_at: string;
-  handled_at: string | null;
-  attempts: number;
-}
-
-const toDelivery = (r: Row): Delivery => ({
-  id: r.id,
-  provider: r.provider,
-  deliveryKey: r.delivery_key,
-  message: r.message,
-  status: r.status,
-  reason: r.reason,
-  headers: JSON.parse(r.headers) as Record<string, string>,
-  body: r.body,
-  receivedAt: r.received_at,
-  handledAt: r.handled_at,
-  attempts: r.attempts,
-});
+import { type DeliveryRow as Row, type InboxStore, type NewDelivery, deliveryFromRow as toDelivery } from "./store.js";
 
 export function sqliteStore(file: string): InboxStore {
   const db = new Database(file);

@@ -37,3 +37,36 @@ export interface InboxStore {
   list(filter?: { status?: DeliveryStatus; provider?: string }): Promise<Delivery[]>;
   close(): Promise<void>;
 }
+
+/** A row of either store's table (SQLite keeps JSON and times as text; PostgreSQL as JSONB and timestamps). */
+export interface DeliveryRow {
+  id: string;
+  provider: string;
+  delivery_key: string | null;
+  message: string | null;
+  status: DeliveryStatus;
+  reason: string | null;
+  headers: string | Record<string, string>;
+  body: string;
+  received_at: string | Date;
+  handled_at: string | Date | null;
+  attempts: number;
+}
+
+const iso = (t: string | Date) => (typeof t === "string" ? t : t.toISOString());
+
+export function deliveryFromRow(r: DeliveryRow): Delivery {
+  return {
+    id: r.id,
+    provider: r.provider,
+    deliveryKey: r.delivery_key,
+    message: r.message,
+    status: r.status,
+    reason: r.reason,
+    headers: typeof r.headers === "string" ? (JSON.parse(r.headers) as Record<string, string>) : r.headers,
+    body: r.body,
+    receivedAt: iso(r.received_at),
+    handledAt: r.handled_at === null ? null : iso(r.handled_at),
+    attempts: r.attempts,
+  };
+}
