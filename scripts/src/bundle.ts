@@ -47,7 +47,3 @@ export function walkSchemas(schema: unknown, visit: (node: JsonSchema) => void):
   }
 }
 
-/** One message's payload schema with every `$ref` resolved (shared objects stay shared). */
-export async function dereferenceSchema(schemaId: string): Promise<JsonSchema> {
-  return (await $RefParser.dereference({ $ref: schemaId }, refParserOptions)) as JsonSchema;
-}

@@ -133,9 +133,24 @@ export async function loadSchemaFiles(): Promise<Map<string, JsonSchema>> {
   return out;
 }
 
+const dereferenced = new Map<string, Promise<JsonSchema>>();
+
+/**
+ * A schema with every `$ref` resolved (shared objects stay shared), read once per process: the contract
+ * checks and the docs both walk the same message schemas. Callers must not change it.
+ */
+export function dereferenceSchema(schemaId: string): Promise<JsonSchema> {
+  let schema = dereferenced.get(schemaId);
+  if (!schema) {
+    schema = $RefParser.dereference({ $ref: schemaId }, refParserOptions) as Promise<JsonSchema>;
+    dereferenced.set(schemaId, schema);
+  }
+  return schema;
+}
+
 /** The values a message schema allows at `pointer` (a required `const` or `enum`), following $refs. */
-async function valuesAt(schemaFile: string, pointer: string): Promise<string[]> {
-  let node = (await $RefParser.dereference(path.join(repoRoot, schemaFile), refParserOptions)) as JsonSchema;
+async function valuesAt({ schemaFile, schemaId }: Pick<MessageContract, "schemaFile" | "schemaId">, pointer: string): Promise<string[]> {
+  let node = await dereferenceSchema(schemaId);
   for (const segment of pointerSegments(pointer)) {
     const next = (node.properties as Record<string, JsonSchema> | undefined)?.[segment];
     if (!next) throw new Error(`${schemaFile}: ${pointer} names no property "${segment}"`);
@@ -167,7 +182,7 @@ async function loadLifecycle(provider: ProviderContract): Promise<LifecycleContr
   for (const name of lifecycle.messages) {
     const message = provider.messages.find((m) => m.name === name);
     if (!message) throw new Error(`${where}: no message "${name}" in the ${provider.name} channel`);
-    for (const v of await valuesAt(message.schemaFile, lifecycle.status)) if (!statuses.includes(v)) statuses.push(v);
+    for (const v of await valuesAt(message, lifecycle.status)) if (!statuses.includes(v)) statuses.push(v);
   }
   const named = [...lifecycle.initial, ...lifecycle.final, ...lifecycle.transitions.flatMap((t) => (t.from === null ? [t.to] : [t.from, t.to]))];
   for (const status of named) {
@@ -227,7 +242,7 @@ async function readContracts(): Promise<ProviderContract[]> {
     if (discriminator) {
       const seen = new Map<string, string>();
       for (const m of messages) {
-        m.discriminatorValues = await valuesAt(m.schemaFile, discriminator);
+        m.discriminatorValues = await valuesAt(m, discriminator);
         for (const v of m.discriminatorValues) {
           const other = seen.get(v);
           if (other) throw new Error(`asyncapi.yaml: ${name} messages ${other} and ${m.name} share the discriminator value "${v}"`);

@@ -9,8 +9,16 @@ import path from "node:path";
 import { Parser, fromFile } from "@asyncapi/parser";
 import type { AsyncAPIDocumentInterface } from "@asyncapi/parser";
 import { parse as parseYaml } from "yaml";
-import { dereferenceSchema } from "./bundle.ts";
-import { type MessageContract, type ProviderContract, asyncApiFile, fixturesDir, loadContracts, readJson, repoRoot } from "./contracts.ts";
+import {
+  type MessageContract,
+  type ProviderContract,
+  asyncApiFile,
+  dereferenceSchema,
+  fixturesDir,
+  loadContracts,
+  readJson,
+  repoRoot,
+} from "./contracts.ts";
 import { lifecycleSvg } from "./docs/diagram.ts";
 import { type FieldRow, fieldRows } from "./docs/fields.ts";
 import { esc, page, prose } from "./docs/html.ts";

@@ -50,17 +50,23 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function firstOf(messages: Record<string, Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(messages).map(([m, byName]) => [m, deepFreeze(structuredClone(Object.values(byName)[0]))]));
-}
-
 /**
- * The first valid fixture of each message, frozen: \`fixtures.scalapay.authorized\`. Use getFixture() for a
- * copy you may change.
+ * The first valid fixture of each message, frozen: \`fixtures.scalapay.authorized\`. Each provider's copies
+ * are made the first time that provider is read, not when the package is imported. Use getFixture() for
+ * a copy you may change.
  */
-export const fixtures = Object.fromEntries(
-  Object.entries(data).map(([provider, messages]) => [provider, firstOf(messages)]),
-) as unknown as { readonly [P in ProviderName]: { readonly [M in MessageName<P>]: DeepReadonly<WebhookPayloads[P][M]> } };
+export const fixtures = {} as { readonly [P in ProviderName]: { readonly [M in MessageName<P>]: DeepReadonly<WebhookPayloads[P][M]> } };
+for (const [provider, messages] of Object.entries(data)) {
+  let frozen: Record<string, unknown> | undefined;
+  Object.defineProperty(fixtures, provider, {
+    enumerable: true,
+    get: () =>
+      (frozen ??= Object.freeze(
+        Object.fromEntries(Object.entries(messages as Record<string, Record<string, unknown>>).map(([m, byName]) => [m, deepFreeze(structuredClone(Object.values(byName)[0]))])),
+      )),
+  });
+}
+Object.freeze(fixtures);
 
 /** The names of a message's valid fixtures. */
 export function fixtureNames<P extends ProviderName, M extends MessageName<P>>(provider: P, message: M): FixtureName<P, M>[] {

@@ -62,14 +62,7 @@ export function pointerReader(pointer: string): (data: unknown) => unknown {
 }
 
 export function valueAt(data: unknown, pointer: string): unknown {
-  if (pointer === "") return data;
-  let node: unknown = data;
-  for (const raw of pointer.slice(1).split("/")) {
-    if (node === null || typeof node !== "object") return undefined;
-    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    node = (node as Record<string, unknown>)[segment];
-  }
-  return node;
+  return pointerReader(pointer)(data);
 }
 
 export function preview(value: unknown, max = 80): string {
