@@ -4,51 +4,53 @@
  * compiles the schemas with these, and the generated validators call them.
  *
  * Deliberate differences from ajv-formats (stricter, as RFC 3339 §5.6 says): the date/time separator is
- * "T", "t" or a space (not any whitespace), and an offset is "Z", "z" or "±hh:mm" (not "±hh" or "±hhmm").
+ * "T", "t" or a space (not any whitespace), an offset is "Z", "z" or "±hh:mm" (not "±hh" or "±hhmm"),
+ * and the hour is 00-23 even in a leap second (ajv-formats takes 24:59:60+01:00).
  * The IP-literal and uri grammar follow ajv-formats, whose regular expressions they replace.
  */
 
 const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-// The shapes, checked by V8's regular-expression engine, which scans simple patterns like these faster
-// than a loop over charCodeAt; the arithmetic (days in a month, hours, offsets) is done after, on the
-// digits at their fixed positions.
-const DATE_TIME = /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)$/;
-const ISO_DATE_TIME = /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)?$/;
-const LOCAL_DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?$/;
-const DATE = /^\d{4}-\d\d-\d\d$/;
+// The shapes with every range a regular expression can say (month 01-12, day 01-31, hour 00-23, minute
+// 00-59, second 00-60, offset hour 00-23 and minute 00-59), checked in one pass by V8's regular-expression
+// engine, which costs about a third of a charCodeAt loop per character. What needs arithmetic (a day from
+// 29 on, a second of 60) is rare, and only the strings that have one go on to it.
+const DATE_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt ](?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+const ISO_DATE_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt ](?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$/;
+const LOCAL_DATE_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?$/;
+const DATE = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
 
 /** The two digits at `i` as a number (the shape was checked already). */
 const two = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
 
-/** The date at the start of `s` exists (shape already checked). */
+/**
+ * The date at the start of `s` exists (shape and ranges already checked). Days 01-28 exist in every
+ * month, so only a day from 29 on is looked at.
+ */
 function validDate(s: string): boolean {
+  const tens = s.charCodeAt(8);
+  if (tens < 50 || (tens === 50 && s.charCodeAt(9) !== 57)) return true;
   const year = two(s, 0) * 100 + two(s, 2);
   const month = two(s, 5);
   const day = two(s, 8);
-  if (month < 1 || month > 12 || day < 1) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (month === 2 && leap ? 29 : DAYS[month]!);
 }
 
-/** The time at 11 and the offset after it are in range; a leap second is 23:59:60 UTC (shape checked). */
-function validTime(s: string): boolean {
+/**
+ * A second of 60 (shape and ranges already checked) is a leap second, which is 23:59:60 UTC: with an
+ * offset, the local time minus the offset must be 23:59.
+ */
+function validSecond(s: string): boolean {
+  if (s.charCodeAt(17) !== 54) return true;
   const hour = two(s, 11);
   const minute = two(s, 14);
-  const second = two(s, 17);
-  if (hour > 23 || minute > 59 || second > 60) return false;
   const last = s.charCodeAt(s.length - 1);
   let offset = 0;
   if (s.length >= 25 && s.charCodeAt(s.length - 3) === 58 && last !== 90 && last !== 122) {
     const sign = s.charCodeAt(s.length - 6);
-    if (sign === 43 || sign === 45) {
-      const oh = two(s, s.length - 5);
-      const om = two(s, s.length - 2);
-      if (oh > 23 || om > 59) return false;
-      offset = (sign === 45 ? -1 : 1) * (oh * 60 + om);
-    }
+    if (sign === 43 || sign === 45) offset = (sign === 45 ? -1 : 1) * (two(s, s.length - 5) * 60 + two(s, s.length - 2));
   }
-  if (second < 60) return true;
   return (((hour * 60 + minute - offset) % 1440) + 1440) % 1440 === 23 * 60 + 59;
 }
 
@@ -59,12 +61,12 @@ export function date(s: string): boolean {
 
 /** RFC 3339 date-time: a date that exists, a valid time, and an offset. */
 export function dateTime(s: string): boolean {
-  return DATE_TIME.test(s) && validDate(s) && validTime(s);
+  return DATE_TIME.test(s) && validDate(s) && validSecond(s);
 }
 
 /** ISO 8601 date-time as ajv-formats' iso-date-time: like date-time, but the offset may be absent. */
 export function isoDateTime(s: string): boolean {
-  return ISO_DATE_TIME.test(s) && validDate(s) && validTime(s);
+  return ISO_DATE_TIME.test(s) && validDate(s) && validSecond(s);
 }
 
 /**
@@ -72,13 +74,19 @@ export function isoDateTime(s: string): boolean {
  * serialisation of a date with no time zone, as Amplia Reg sends birth dates).
  */
 export function localDateTime(s: string): boolean {
-  return LOCAL_DATE_TIME.test(s) && validDate(s) && validTime(s);
+  return LOCAL_DATE_TIME.test(s) && validDate(s) && validSecond(s);
 }
 
-/** RFC 4122 UUID, any version, either case, optionally prefixed by "urn:uuid:" (as ajv-formats). */
-const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+/**
+ * RFC 4122 UUID, any version, either case, optionally prefixed by "urn:uuid:" (as ajv-formats). The common
+ * case, 36 characters, is a length and four dashes at their places, then one scan for five runs of hex
+ * digits separated by exactly four dashes: twice as fast as counting {8}-{4}-{4}-{4}-{12} in the pattern.
+ */
+const HEX_RUNS = /^[0-9a-fA-F]+-[0-9a-fA-F]+-[0-9a-fA-F]+-[0-9a-fA-F]+-[0-9a-fA-F]+$/;
+const URN_UUID = /^urn:uuid:[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 export function uuid(s: string): boolean {
-  return UUID.test(s);
+  if (s.length !== 36) return s.length === 45 && URN_UUID.test(s);
+  return s.charCodeAt(8) === 45 && s.charCodeAt(13) === 45 && s.charCodeAt(18) === 45 && s.charCodeAt(23) === 45 && HEX_RUNS.test(s);
 }
 
 /**
