@@ -6,6 +6,10 @@ import { Ajv, _, type CodeKeywordDefinition, type KeywordDefinition, type Name }
 import { and, or, getProperty, type Code } from "ajv/dist/compile/codegen/index.js";
 import namesModule from "ajv/dist/compile/names.js";
 import ajvAdditionalPropertiesModule from "ajv/dist/vocabularies/applicator/additionalProperties.js";
+import ajvPatternModule from "ajv/dist/vocabularies/validation/pattern.js";
+import * as utilModule from "ajv/dist/compile/util.js";
+import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
+import { type CharClass, parseFixedPattern } from "./fixed-pattern.ts";
 import { formats } from "../../packages/validators/src/formats.ts";
 import { type JsonSchema, loadSchemaFiles } from "./contracts.ts";
 
@@ -36,6 +40,11 @@ function cjsDefault<T>(module: unknown): T {
 }
 const names = cjsDefault<{ errors: Name }>(namesModule);
 const ajvAdditionalProperties = cjsDefault<CodeKeywordDefinition>(ajvAdditionalPropertiesModule);
+const ajvPattern = cjsDefault<CodeKeywordDefinition>(ajvPatternModule);
+const util = utilModule as unknown as { useFunc?: UseFunc; default?: { useFunc: UseFunc } };
+type UseFunc = (gen: unknown, f: unknown) => Code;
+const useFunc: UseFunc = util.useFunc ?? util.default!.useFunc;
+const ucs2length = cjsDefault<(s: string) => number>(ucs2lengthModule);
 
 /**
  * `additionalProperties: false`, the way webhooks need it fast. Ajv's own looks every key of the payload up
@@ -79,6 +88,64 @@ export const closedObjectKeyword: CodeKeywordDefinition = {
       }),
     );
     cxt.ok(_`${errsCount!} === ${names.errors}`);
+  },
+};
+
+/**
+ * `pattern`, with the short fixed-shape ones (`^[A-Z]{3}$`, see fixed-pattern.ts) compiled to a length
+ * check and a comparison per character instead of a regular-expression call. Same errors as Ajv's:
+ * keyword pattern, params {pattern}. Every other pattern goes to Ajv's own.
+ */
+export const patternKeyword: CodeKeywordDefinition = {
+  keyword: "pattern",
+  type: "string",
+  schemaType: "string",
+  error: {
+    message: "must match pattern",
+    params: ({ schemaCode }) => _`{pattern: ${schemaCode}}`,
+  },
+  code(cxt) {
+    const positions = parseFixedPattern(cxt.schema as string);
+    if (!positions) {
+      ajvPattern.code(cxt, undefined as never);
+      return;
+    }
+    const { gen, data } = cxt;
+    let unit: Name | undefined;
+    const accepts = (at: number, { negated, ranges }: CharClass): Code => {
+      const code = _`${data}.charCodeAt(${at})`;
+      // x - from >>> 0 <= to - from: one unsigned comparison per range.
+      const inRange = (subject: Code, [from, to]: [number, number]) => (from === to ? _`${subject} === ${from}` : _`(${subject} - ${from} >>> 0) <= ${to - from}`);
+      const test = ranges.length === 1 ? inRange(code, ranges[0]!) : _`(${(unit ??= gen.let("unit"))} = ${code}, ${or(...ranges.map((r) => inRange(unit!, r)))})`;
+      return negated ? _`!(${test})` : test;
+    };
+    cxt.fail(_`!(${and(_`${data}.length === ${positions.length}`, ...positions.map((p, at) => accepts(at, p)))})`);
+  },
+};
+
+/**
+ * `minLength` and `maxLength` counted in code points, as JSON Schema says, without counting them when the
+ * length in UTF-16 units settles it: a string of n units has between n/2 and n code points. Ajv's own
+ * counts every string (a loop over each character of each name and description in a payload).
+ */
+export const lengthKeyword: CodeKeywordDefinition = {
+  keyword: ["minLength", "maxLength"],
+  type: "string",
+  schemaType: "number",
+  error: {
+    message: "has the wrong length",
+    params: ({ schemaCode }) => _`{limit: ${schemaCode}}`,
+  },
+  code(cxt) {
+    const { keyword, data, gen } = cxt;
+    const limit = cxt.schema as number;
+    const count = _`${useFunc(gen, ucs2length)}(${data})`;
+    if (keyword === "minLength") {
+      if (limit <= 0) return;
+      cxt.fail(_`${data}.length < ${limit} || (${data}.length < ${2 * limit} && ${count} < ${limit})`);
+    } else {
+      cxt.fail(_`${data}.length > ${limit} && (${data}.length > ${2 * limit} || ${count} > ${limit})`);
+    }
   },
 };
 
@@ -130,6 +197,9 @@ export function createAjv({ standalone = false }: AjvSetup = {}): Ajv {
   for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
   ajv.removeKeyword("additionalProperties");
   ajv.addKeyword(closedObjectKeyword);
+  for (const keyword of ["pattern", "minLength", "maxLength"]) ajv.removeKeyword(keyword);
+  ajv.addKeyword(patternKeyword);
+  ajv.addKeyword(lengthKeyword);
   ajv.addKeyword(knownValuesKeyword);
   ajv.addKeyword(provenanceKeyword);
   return ajv;
