@@ -57,6 +57,18 @@ function standaloneDeclarations(messages: ProviderContract["messages"]): string 
   return `${banner}import type { CompiledValidator } from "../src/runtime.js";\n\n${lines.join("\n")}\n`;
 }
 
+/** A function reading the value at a JSON Pointer with one property read per segment (undefined where it stops). */
+export function readerSource(pointer: string): string {
+  const segments = pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  let body = "";
+  let node = "data";
+  segments.forEach((segment, i) => {
+    body += `const n${i} = ${node} !== null && typeof ${node} === "object" ? (${node} as Record<string, unknown>)[${JSON.stringify(segment)}] : undefined; `;
+    node = `n${i}`;
+  });
+  return `(data: unknown): unknown => { ${body}return ${node}; }`;
+}
+
 function entrySource(provider: ProviderContract): string {
   const modules = standaloneModules(provider);
   const P = JSON.stringify(provider.name);
@@ -88,6 +100,10 @@ function entrySource(provider: ProviderContract): string {
         2,
       )
     : undefined;
+  // The pointers the runtime reads from every payload, as property reads written out: a generic pointer
+  // walk looks each segment up by a key it only knows at run time, which V8 cannot make fast.
+  const hotPointers = [...new Set([provider.discriminator, lifecycle?.status, lifecycle?.previousStatus, ...provider.deliveryKey].filter((p): p is string => p !== undefined))];
+  const readers = hotPointers.map((pointer) => `${JSON.stringify(pointer)}: ${readerSource(pointer)},`);
   const guards = provider.messages.map(
     (m) => `/** True when \`body\` is a valid ${provider.title} ${m.name} payload (tolerant mode). */
 export function is${m.typeName}(body: unknown): body is ${m.typeName} {
@@ -112,6 +128,9 @@ export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ *
     ${modules.flatMap((mod, i) => mod.messages.map((m) => `${JSON.stringify(m.name)}: compiled${i}.${validatorExport(m.name)},`)).join("\n    ")}
   },
   deliveryKey: ${JSON.stringify(provider.deliveryKey)},
+  readers: {
+    ${readers.join("\n    ")}
+  },
   ${lifecycleSource ? `lifecycle: ${lifecycleSource},` : ""}
 });
 

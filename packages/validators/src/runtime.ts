@@ -77,6 +77,8 @@ export interface ProviderDefinition<P extends string, Payloads> {
   validators: { readonly [M in MessageNames<Payloads>]: CompiledValidator };
   /** JSON Pointers whose values together identify one delivery (the provider's event key). */
   deliveryKey: readonly string[];
+  /** Compiled readers of the pointers above, by pointer (the generator writes them); others are walked. */
+  readers?: Readonly<Record<string, (data: unknown) => unknown>>;
   lifecycle?: Lifecycle;
 }
 
@@ -107,7 +109,8 @@ export interface ProviderValidator<P extends string, Payloads> {
 export function createProviderValidator<P extends string, Payloads>(
   definition: ProviderDefinition<P, Payloads>,
 ): ProviderValidator<P, Payloads> {
-  const { provider, title, discriminator, messagesByDiscriminator, validators, deliveryKey, lifecycle } = definition;
+  const { provider, title, discriminator, messagesByDiscriminator, validators, deliveryKey, lifecycle, readers } = definition;
+  const reader = (pointer: string) => (readers && Object.hasOwn(readers, pointer) ? readers[pointer]! : pointerReader(pointer));
   const messageNames = Object.keys(validators) as MessageNames<Payloads>[];
   const discriminatorValues = Object.keys(messagesByDiscriminator);
 
@@ -115,12 +118,12 @@ export function createProviderValidator<P extends string, Payloads>(
     return message === undefined ? { ok: false, provider, errors, warnings } : { ok: false, provider, message, errors, warnings };
   }
 
-  const readDiscriminator = discriminator === undefined ? undefined : pointerReader(discriminator);
-  const keyReaders = deliveryKey.map(pointerReader);
+  const readDiscriminator = discriminator === undefined ? undefined : reader(discriminator);
+  const keyReaders = deliveryKey.map(reader);
   // Deliveries that name the transition they report (previousStatus -> status) are checked against it.
   const transitionMessages = new Set<string>(lifecycle?.previousStatus ? lifecycle.messages : []);
   const readTransition = lifecycle?.previousStatus
-    ? { previous: pointerReader(lifecycle.previousStatus), current: pointerReader(lifecycle.status) }
+    ? { previous: reader(lifecycle.previousStatus), current: reader(lifecycle.status) }
     : undefined;
 
   function validateMessage<M extends MessageNames<Payloads>>(message: M, body: unknown, options?: ValidateOptions) {
