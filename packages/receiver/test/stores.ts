@@ -6,12 +6,25 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pg from "pg";
+import { afterAll } from "vitest";
 import { type InboxStore, postgresStore, sqliteStore } from "../src/index.js";
 
 export const postgresUrl = process.env.WEBHOOK_CONTRACTS_TEST_POSTGRES;
 if (!postgresUrl && process.env.CI) throw new Error("CI=true but WEBHOOK_CONTRACTS_TEST_POSTGRES is not set: the PostgreSQL store must be tested in CI");
 
-let tables = 0;
+/** The PostgreSQL tables this test file made, dropped when it ends. */
+const tables: string[] = [];
+afterAll(async () => {
+  if (!postgresUrl || tables.length === 0) return;
+  const client = new pg.Client(postgresUrl);
+  await client.connect();
+  try {
+    for (const table of tables.splice(0)) await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}`);
+  } finally {
+    await client.end();
+  }
+});
 
 export interface StoreKind {
   name: string;
@@ -35,7 +48,9 @@ export const storeKinds: StoreKind[] = [
     available: Boolean(postgresUrl),
     async create() {
       // A table of its own per test, in the same database: the tests stay independent.
-      const store = postgresStore(postgresUrl!, `deliveries_${process.pid}_${Date.now()}_${tables++}`);
+      const table = `deliveries_${process.pid}_${Date.now()}_${tables.length}`;
+      tables.push(table);
+      const store = postgresStore(postgresUrl!, table);
       await store.init();
       return store;
     },
