@@ -76,26 +76,24 @@ export async function throughput(cases: BenchCase[], schemaIds: Map<string, stri
   return out;
 }
 
-/** The fastest of `runs` starts: start-up noise on a shared machine only ever adds time. */
-function timeNode(file: string, runs: number): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [file], { stdio: "ignore" });
-    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-    if (r.status !== 0) throw new Error(`${file} exited ${r.status}`);
-    times.push(elapsed);
-  }
-  return Math.min(...times);
+/** The wall time of one start of `file` in a fresh Node process. */
+function timeNode(file: string): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [file], { stdio: "ignore" });
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${file} exited ${r.status}`);
+  return elapsed;
 }
 
 export interface ColdStart {
+  /** Starts of each file; each figure is the fastest. */
+  runs: number;
   baselineMs: number;
   byProvider: Record<string, { ms: number; overMs: number }>;
 }
 
 /** A fresh Node process that imports one provider's entry point and validates one payload, against `node` doing nothing. */
-export function coldStart(cases: BenchCase[], runs = 21): ColdStart {
+export function coldStart(cases: BenchCase[], runs = 31): ColdStart {
   const dir = mkdtempSync(path.join(tmpdir(), "webhook-contracts-cold-"));
   try {
     const empty = path.join(dir, "empty.mjs");
@@ -109,15 +107,17 @@ export function coldStart(cases: BenchCase[], runs = 21): ColdStart {
       writeFileSync(file, `import { ${fn} } from ${JSON.stringify(entry)};\nif (!${fn}(${c.text.trim()}).ok) process.exit(1);\n`);
       files[provider] = file;
     }
-    // Interleaved, so that the machine's mood affects both sides alike.
+    // One start of each in turn, `runs` times, and the fastest of each: start-up noise on a shared machine
+    // only ever adds time, and slow spells (seconds long here) then fall on every side alike.
     const baselines: number[] = [];
     const byProvider: Record<string, number[]> = {};
-    for (let round = 0; round < 3; round++) {
-      baselines.push(timeNode(empty, Math.ceil(runs / 3)));
-      for (const [provider, file] of Object.entries(files)) (byProvider[provider] ??= []).push(timeNode(file, Math.ceil(runs / 3)));
+    for (let round = 0; round < runs; round++) {
+      baselines.push(timeNode(empty));
+      for (const [provider, file] of Object.entries(files)) (byProvider[provider] ??= []).push(timeNode(file));
     }
     const baselineMs = Math.min(...baselines);
     return {
+      runs,
       baselineMs,
       byProvider: Object.fromEntries(Object.entries(byProvider).map(([p, v]) => [p, { ms: Math.min(...v), overMs: Math.min(...v) - baselineMs }])),
     };

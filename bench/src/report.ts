@@ -58,7 +58,7 @@ export function markdown(throughputs: Throughput[], all: Check[], cold: ColdStar
     for (const [task, hz] of Object.entries(t.hz)) lines.push(`| ${task} | ${ops(hz)} | ${fmt(hz / parse)} |`);
     lines.push("");
   }
-  lines.push("## Cold start", "", `Bare \`node\`: ${fmt(cold.baselineMs, 1)} ms (each figure: the fastest of 21 starts, interleaved).`, "", "| provider | import + validate | over bare node |", "|---|---:|---:|");
+  lines.push("## Cold start", "", `Bare \`node\`: ${fmt(cold.baselineMs, 1)} ms (each figure: the fastest of ${cold.runs} starts, the files taking turns).`, "", "| provider | import + validate | over bare node |", "|---|---:|---:|");
   for (const [p, c] of Object.entries(cold.byProvider)) lines.push(`| ${p} | ${fmt(c.ms, 1)} ms | ${fmt(c.overMs, 1)} ms |`);
   lines.push("", "## Size", "", "| entry point | minified | gzip |", "|---|---:|---:|");
   for (const s of sizes) lines.push(`| @webhook-contracts/validators/${s.provider} | ${fmt(s.minifiedBytes / 1024, 1)} KB | ${fmt(s.gzipBytes / 1024, 1)} KB |`);

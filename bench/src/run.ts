@@ -23,7 +23,7 @@ const cases = await benchCases();
 log("throughput…");
 const throughputs = await throughput(cases, schemaIds, quick ? { time: 150, rounds: 1 } : {});
 log("cold start…");
-const cold = coldStart(cases, quick ? 6 : 21);
+const cold = coldStart(cases, quick ? 6 : 31);
 log("bundle sizes…");
 const sizes = await bundleSizes();
 log("code generation (a cold build, a cached one, synthetic projects)…");
