@@ -138,6 +138,11 @@ ${entries("Webhook").join("\n")}
 export type ProviderName = keyof WebhookPayloads;
 export type MessageName<P extends ProviderName> = keyof WebhookPayloads[P] & string;
 export type WebhookPayload<P extends ProviderName, M extends MessageName<P> = MessageName<P>> = WebhookPayloads[P][M];
+/**
+ * One message's payload as its provider's union has it: for a provider with a lifecycle (Amplia Reg), one
+ * variant per status, each with previousStatus narrowed to the statuses that may come before it.
+ */
+export type NarrowedPayload<P extends ProviderName, M extends MessageName<P> = MessageName<P>> = Extract<ProviderWebhooks[P], WebhookPayload<P, M>>;
 `);
 }
 

@@ -7,9 +7,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   type MessageName,
+  type NarrowedPayload,
   type ProviderName,
   type ValidationIssue,
-  type WebhookPayload,
   isProviderName,
   validators,
 } from "@webhook-contracts/validators";
@@ -33,8 +33,9 @@ export interface HandlerContext {
   warnings: ValidationIssue[];
 }
 
-type Handler<P extends ProviderName, M extends MessageName<P>> = (event: WebhookPayload<P, M>, context: HandlerContext) => unknown;
-type AnyHandler<P extends ProviderName> = (event: WebhookPayload<P>, message: MessageName<P>, context: HandlerContext) => unknown;
+// Handlers see the provider's narrowed union (Amplia Reg: previousStatus narrowed by status).
+type Handler<P extends ProviderName, M extends MessageName<P>> = (event: NarrowedPayload<P, M>, context: HandlerContext) => unknown;
+type AnyHandler<P extends ProviderName> = (event: NarrowedPayload<P>, message: MessageName<P>, context: HandlerContext) => unknown;
 
 export interface Answer {
   status: number;

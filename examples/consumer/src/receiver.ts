@@ -1,0 +1,28 @@
+// The receiver as another team wires it: typed handlers per provider and message, from the package's
+// emitted declarations (not its sources). Type-checked by the tests like the rest of this workspace.
+import { createServer } from "node:http";
+import { createReceiver, sqliteStore } from "@webhook-contracts/receiver";
+
+export function startReceiver(port: number, ivySecret: string) {
+  const receiver = createReceiver({ store: sqliteStore("inbox.db"), providers: { ivy: { secrets: [ivySecret] } } });
+
+  receiver.on("ivy", "order_updated", (event, { delivery, warnings }) => {
+    // @ts-expect-error the handler of order_updated only ever sees order_updated
+    if (event.type === "refund_failed") return undefined;
+    return { id: delivery.id, status: event.payload.status, warnings: warnings.length };
+  });
+
+  receiver.on("amplia-reg", "OrderStatusChanged", (event) => {
+    const transition = event.orderStatusTransitionModel;
+    // The lifecycle types say what can come before Issued.
+    if (transition.status === "Issued") return transition.previousStatus satisfies "WaitingIssue";
+    return transition.status;
+  });
+
+  // @ts-expect-error Ivy has no OrderStatusChanged message
+  receiver.on("ivy", "OrderStatusChanged", () => {});
+
+  receiver.onAny("scalapay", (event, message) => `${message}: ${event.orderToken}`);
+
+  return createServer(receiver.nodeListener).listen(port);
+}
