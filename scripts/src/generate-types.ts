@@ -67,6 +67,8 @@ function providerUnion(provider: ProviderContract): string {
     const by = provider.discriminator ? `, discriminated by \`${provider.discriminator}\`` : "";
     lines.push(`/** Any ${provider.title} webhook payload${by}. */`);
     lines.push(`export type ${provider.typePrefix}Webhook = ${payloads}[${provider.typePrefix}MessageName];`);
+    lines.push(`/** Each ${provider.title} message as the union has it (here: as it is), by name. */`);
+    lines.push(`export type ${provider.typePrefix}NarrowedPayloads = ${payloads};`);
     return lines.join("\n");
   }
   // The discriminator is an enum inside a message (Amplia Reg's transition status): one variant per value,
@@ -92,6 +94,10 @@ function providerUnion(provider: ProviderContract): string {
   const what = sameParent ? `, with \`${sameParent}\` narrowed to the statuses its lifecycle allows before it` : "";
   lines.push(`/** Any ${provider.title} webhook payload, one variant per value of \`${provider.discriminator}\`${what}. */`);
   lines.push(`export type ${provider.typePrefix}Webhook =\n  | ${members.join("\n  | ")};`);
+  lines.push(`/** Each ${provider.title} message as the union has it, by name: what the validators and the receiver hand out. */`);
+  lines.push(
+    `export type ${provider.typePrefix}NarrowedPayloads = { [M in ${provider.typePrefix}MessageName]: Extract<${provider.typePrefix}Webhook, ${payloads}[M]> };`,
+  );
   return lines.join("\n");
 }
 
@@ -116,7 +122,7 @@ export async function providerTypesSource(provider: ProviderContract): Promise<s
 
 export function indexSource(providers: ProviderContract[]): Promise<string> {
   const imports = providers.map(
-    (p) => `import type { ${p.typePrefix}Payloads, ${p.typePrefix}Webhook } from "./${p.name}.js";`,
+    (p) => `import type { ${p.typePrefix}NarrowedPayloads, ${p.typePrefix}Payloads, ${p.typePrefix}Webhook } from "./${p.name}.js";`,
   );
   const namespaces = providers.map((p) => `export type * as ${p.typePrefix} from "./${p.name}.js";`);
   const entries = (suffix: string) => providers.map((p) => `  ${JSON.stringify(p.name)}: ${p.typePrefix}${suffix};`);
@@ -135,14 +141,20 @@ export interface ProviderWebhooks {
 ${entries("Webhook").join("\n")}
 }
 
+/**
+ * Every payload type as its provider's union has it, by provider and message name: for a provider with a
+ * lifecycle (Amplia Reg), one variant per status, each with previousStatus narrowed to the statuses that
+ * may come before it. What the validators and the receiver hand out.
+ */
+export interface NarrowedWebhookPayloads {
+${entries("NarrowedPayloads").join("\n")}
+}
+
 export type ProviderName = keyof WebhookPayloads;
 export type MessageName<P extends ProviderName> = keyof WebhookPayloads[P] & string;
 export type WebhookPayload<P extends ProviderName, M extends MessageName<P> = MessageName<P>> = WebhookPayloads[P][M];
-/**
- * One message's payload as its provider's union has it: for a provider with a lifecycle (Amplia Reg), one
- * variant per status, each with previousStatus narrowed to the statuses that may come before it.
- */
-export type NarrowedPayload<P extends ProviderName, M extends MessageName<P> = MessageName<P>> = Extract<ProviderWebhooks[P], WebhookPayload<P, M>>;
+/** One message's payload as its provider's union has it (see NarrowedWebhookPayloads). */
+export type NarrowedPayload<P extends ProviderName, M extends MessageName<P> = MessageName<P>> = NarrowedWebhookPayloads[P][M];
 `);
 }
 

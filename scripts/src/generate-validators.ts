@@ -72,10 +72,10 @@ export function readerSource(pointer: string): string {
 function entrySource(provider: ProviderContract): string {
   const modules = standaloneModules(provider);
   const P = JSON.stringify(provider.name);
-  const payloads = `${provider.typePrefix}Payloads`;
+  // The narrowed payloads: a valid Amplia Reg delivery comes out with previousStatus narrowed by status.
+  const payloads = `${provider.typePrefix}NarrowedPayloads`;
   const constName = camelCase(provider.name);
   const typeModule = `@webhook-contracts/types/${provider.name}`;
-  const messageTypes = [...new Set(provider.messages.map((m) => m.typeName))];
   const byValue = Object.fromEntries(
     provider.messages.flatMap((m) => (provider.discriminator ? m.discriminatorValues : []).map((v) => [v, m.name])),
   );
@@ -106,12 +106,12 @@ function entrySource(provider: ProviderContract): string {
   const readers = hotPointers.map((pointer) => `${JSON.stringify(pointer)}: ${readerSource(pointer)},`);
   const guards = provider.messages.map(
     (m) => `/** True when \`body\` is a valid ${provider.title} ${m.name} payload (tolerant mode). */
-export function is${m.typeName}(body: unknown): body is ${m.typeName} {
+export function is${m.typeName}(body: unknown): body is ${payloads}[${JSON.stringify(m.name)}] {
   return ${constName}.is(${JSON.stringify(m.name)}, body);
 }`,
   );
   return `${banner}
-import type { ${[payloads, ...messageTypes].join(", ")} } from "${typeModule}";
+import type { ${payloads} } from "${typeModule}";
 import { createProviderValidator, type ProviderValidator, type ValidateOptions, type ValidationResult } from "../src/runtime.js";
 ${modules.map((mod, i) => `import * as compiled${i} from "./${mod.stem}.js";`).join("\n")}
 
@@ -146,7 +146,7 @@ ${guards.join("\n\n")}
 function indexSource(providers: ProviderContract[]): string {
   const imports = providers.map((p) => `import { ${camelCase(p.name)} } from "./${p.name}.js";`);
   return `${banner}
-import type { ProviderName, WebhookPayloads } from "@webhook-contracts/types";
+import type { NarrowedWebhookPayloads, ProviderName } from "@webhook-contracts/types";
 import type { Lifecycle, ProviderValidator, ValidateOptions, ValidationResult } from "../src/runtime.js";
 import { type SequenceReport, checkDeliverySequence } from "../src/sequence.js";
 ${imports.join("\n")}
@@ -160,7 +160,7 @@ export { ${providers.map((p) => camelCase(p.name)).join(", ")} };
 export const providerNames = ${JSON.stringify(providers.map((p) => p.name))} as const satisfies readonly ProviderName[];
 
 /** Every provider's validator, by provider name. */
-export const validators: { readonly [P in ProviderName]: ProviderValidator<P, WebhookPayloads[P]> } = {
+export const validators: { readonly [P in ProviderName]: ProviderValidator<P, NarrowedWebhookPayloads[P]> } = {
   ${providers.map((p) => `${JSON.stringify(p.name)}: ${camelCase(p.name)},`).join("\n  ")}
 };
 
@@ -176,11 +176,11 @@ export function validateWebhook<P extends ProviderName>(
   provider: P,
   body: unknown,
   options?: ValidateOptions,
-): ValidationResult<P, WebhookPayloads[P]> {
+): ValidationResult<P, NarrowedWebhookPayloads[P]> {
   if (!isProviderName(provider)) {
     throw new TypeError(\`unknown provider "\${String(provider)}": expected one of \${providerNames.join(", ")}\`);
   }
-  return (validators[provider] as ProviderValidator<P, WebhookPayloads[P]>).validate(body, options);
+  return (validators[provider] as ProviderValidator<P, NarrowedWebhookPayloads[P]>).validate(body, options);
 }
 
 /** The legal status transitions of each provider's orders, from schemas/<provider>/lifecycle.json. */

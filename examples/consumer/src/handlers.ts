@@ -70,6 +70,19 @@ export function ampliaIssued(event: AmpliaRegWebhook): "Issued" | undefined {
   return notIssued;
 }
 
+/** A validated Amplia Reg delivery comes out narrowed: the lifecycle types hold without a cast. */
+export function ampliaValidated(body: unknown): AmpliaRegWebhook | undefined {
+  const result = validateWebhook("amplia-reg", body);
+  if (!result.ok) return undefined;
+  const transition = result.value.orderStatusTransitionModel;
+  if (transition.status === "Canceled") {
+    // @ts-expect-error nothing leads from Issued to Canceled
+    const fromIssued: "Issued" = transition.previousStatus;
+    return fromIssued ? undefined : result.value;
+  }
+  return result.value;
+}
+
 /** Open code lists: known values are typed, other strings still fit. */
 export function reasons(event: WebhookPayload<"ivy", "order_updated">): string[] {
   const known: NonNullable<typeof event.payload.statusHistoryList>[number]["reason"] = "ORDER_CREATED";
