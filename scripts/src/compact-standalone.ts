@@ -1,0 +1,118 @@
+/**
+ * Ajv's standalone code, made smaller without changing what it does. Half of it reports errors (an object
+ * literal and four statements per place a check can fail), and it embeds whole schemas to read a value or
+ * two from them. A fresh process parses all of it before validating anything, so for Ivy (21 events) this
+ * is most of the cold start. Each rewrite is anchored on the exact text Ajv emits and fails the build if
+ * that text ever changes shape; the fixture tests check that every error still comes out the same.
+ */
+
+/** Index just past the string literal that starts at `from` ("..." with escapes). */
+function endOfString(code: string, from: number): number {
+  for (let i = from + 1; i < code.length; i++) {
+    if (code[i] === "\\") i++;
+    else if (code[i] === '"') return i + 1;
+  }
+  throw new Error(`unterminated string at ${from}`);
+}
+
+/** Index just past the bracketed value ({...} or [...]) that starts at `from`, strings skipped. */
+function endOfBracketed(code: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < code.length; i++) {
+    const c = code[i];
+    if (c === '"') i = endOfString(code, i) - 1;
+    else if (c === "{" || c === "[") depth++;
+    else if ((c === "}" || c === "]") && --depth === 0) return i + 1;
+  }
+  throw new Error(`unterminated value at ${from}`);
+}
+
+/**
+ * Ajv writes `schemaPath:"..."` in every error object; the runtime never reads it (errors are told by
+ * instancePath, keyword and params).
+ */
+export function withoutSchemaPaths(code: string): string {
+  return code.replace(/schemaPath:"(?:[^"\\]|\\.)*",/g, "");
+}
+
+const PUSH_ERROR = "pushError";
+
+/**
+ * Every error Ajv reports is `const errN = {...};if(vErrors === null){vErrors = [errN];}else
+ * {vErrors.push(errN);}errors++;`. One helper call does the same: `vErrors = pushError(vErrors, {...});
+ * errors++;`, about half as long.
+ */
+export function withCompactErrorReports(code: string): string {
+  const site = /const (err\d+) = \{/g;
+  let out = "";
+  let last = 0;
+  let count = 0;
+  for (let m: RegExpExecArray | null; (m = site.exec(code)); ) {
+    const objectStart = m.index + m[0].length - 1;
+    const objectEnd = endOfBracketed(code, objectStart);
+    const name = m[1]!;
+    const tail = `;if(vErrors === null){vErrors = [${name}];}else {vErrors.push(${name});}errors++;`;
+    if (!code.startsWith(tail, objectEnd)) throw new Error(`${name} is not reported the way Ajv used to: ${code.slice(objectEnd, objectEnd + 80)}`);
+    out += `${code.slice(last, m.index)}vErrors = ${PUSH_ERROR}(vErrors, ${code.slice(objectStart, objectEnd)});errors++;`;
+    last = site.lastIndex = objectEnd + tail.length;
+    count++;
+  }
+  if (count === 0) return code;
+  out += code.slice(last);
+  return withDeclarations(out, `function ${PUSH_ERROR}(list, error){if(list === null)return [error];list.push(error);return list;}`);
+}
+
+/** JSON that is also a safe JavaScript literal (U+2028 and U+2029 escaped, as Ajv does). */
+const jsLiteral = (value: unknown) => JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+
+/**
+ * Ajv embeds every schema it reads a value from whole (`const schema12 = {...}`), though it reads only a
+ * few values (an enum's values, for an error's params): each value read becomes a constant of its own and
+ * the schemas go.
+ */
+export function withOnlyUsedSchemaValues(code: string): string {
+  const schemas = new Map<string, unknown>();
+  let stripped = "";
+  let last = 0;
+  const definition = /const (schema\d+) = (?=[{[])/g;
+  for (let m: RegExpExecArray | null; (m = definition.exec(code)); ) {
+    const end = endOfBracketed(code, definition.lastIndex);
+    if (code[end] !== ";") throw new Error(`unexpected code after ${m[1]}: ${code.slice(end, end + 40)}`);
+    schemas.set(m[1]!, JSON.parse(code.slice(definition.lastIndex, end)));
+    stripped += code.slice(last, m.index);
+    last = definition.lastIndex = end + 1;
+  }
+  stripped += code.slice(last);
+  // Outside strings and comments: schemaN, then .name, ["name"] or [0] steps.
+  const token = /"(?:[^"\\]|\\.)*"|\/\*[\s\S]*?\*\/|\b(schema\d+)((?:\.[A-Za-z_$][\w$]*|\["(?:[^"\\]|\\.)*"\]|\[\d+\])*)/g;
+  const constants = new Map<string, { name: string; value: unknown }>();
+  const rewritten = stripped.replace(token, (match, schema: string | undefined, steps: string) => {
+    if (schema === undefined || !schemas.has(schema)) return match;
+    const key = schema + steps;
+    let entry = constants.get(key);
+    if (!entry) {
+      let value = schemas.get(schema);
+      for (const [, name, quoted, index] of steps.matchAll(/\.([A-Za-z_$][\w$]*)|\[("(?:[^"\\]|\\.)*")\]|\[(\d+)\]/g)) {
+        const step = name ?? (quoted !== undefined ? (JSON.parse(quoted) as string) : Number(index));
+        value = (value as Record<string | number, unknown>)[step];
+        if (value === undefined) throw new Error(`${key} reads nothing`);
+      }
+      entry = { name: `${schema}_${constants.size}`, value };
+      constants.set(key, entry);
+    }
+    return entry.name;
+  });
+  return withDeclarations(rewritten, [...constants.values()].map(({ name, value }) => `const ${name} = ${jsLiteral(value)};`).join(""));
+}
+
+/** `declarations` put after the "use strict" directive Ajv's modules start with, before all that uses them. */
+function withDeclarations(code: string, declarations: string): string {
+  const directive = '"use strict";';
+  if (!code.startsWith(directive)) throw new Error("standalone code without its directive");
+  return directive + declarations + code.slice(directive.length);
+}
+
+/** All of the above, in order. */
+export function compactStandalone(code: string): string {
+  return withOnlyUsedSchemaValues(withCompactErrorReports(withoutSchemaPaths(code)));
+}
