@@ -4,8 +4,10 @@
  * correctness check; the timings themselves live in `pnpm bench`, not in the tests.
  */
 import { benchCases } from "@webhook-contracts/bench/cases";
-import { runtimeAjv, zodIvyOrderUpdated } from "@webhook-contracts/bench/peers";
-import { loadContracts } from "@webhook-contracts/scripts/contracts";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { handWrittenAmpliaOrderStatusChanged, runtimeAjv, zodIvyOrderUpdated } from "@webhook-contracts/bench/peers";
+import { fixturesDir, loadContracts } from "@webhook-contracts/scripts/contracts";
 import { validateWebhook } from "@webhook-contracts/validators";
 import { expect, it } from "vitest";
 
@@ -24,6 +26,22 @@ it.each(cases.map((c) => [c.label, c] as const))("%s validates with every valida
   const schemaId = contracts.find((p) => p.name === c.provider)!.messages.find((m) => m.name === c.message)!.schemaId;
   expect(ajvFor(schemaId)(JSON.parse(c.text))).toBe(true);
   if (c.provider === "ivy" && c.message === "order_updated") expect(zodIvyOrderUpdated.safeParse(JSON.parse(c.text)).success).toBe(true);
+  if (c.provider === "amplia-reg") expect(handWrittenAmpliaOrderStatusChanged(c.body)).toBe(true);
+});
+
+it("the hand-written Amplia Reg floor accepts and rejects what our strict validator does", () => {
+  const dir = path.join(fixturesDir, "amplia-reg/OrderStatusChanged");
+  const bodies = ["valid", "invalid"].flatMap((kind) =>
+    readdirSync(path.join(dir, kind))
+      .filter((f) => f.endsWith(".json") && !f.endsWith(".expected.json"))
+      .map((f) => JSON.parse(readFileSync(path.join(dir, kind, f), "utf8")) as { orderStatusTransitionModel: Record<string, unknown> }),
+  );
+  // And an illegal transition, which only the lifecycle check catches.
+  const jump = structuredClone(bodies[0]!);
+  jump.orderStatusTransitionModel.previousStatus = "Issued";
+  bodies.push(jump);
+  for (const body of bodies) expect(handWrittenAmpliaOrderStatusChanged(body)).toBe(validateWebhook("amplia-reg", body, { mode: "strict" }).ok);
+  expect(bodies.filter((b) => !handWrittenAmpliaOrderStatusChanged(b)).length).toBeGreaterThanOrEqual(9);
 });
 
 it("the peers reject what our validators reject", () => {

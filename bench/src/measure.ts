@@ -9,7 +9,7 @@ import { Bench } from "tinybench";
 import { repoRoot } from "@webhook-contracts/scripts/contracts";
 import { providerNames, validateWebhook } from "@webhook-contracts/validators";
 import type { BenchCase } from "./cases.ts";
-import { runtimeAjv, zodIvyOrderUpdated } from "./peers.ts";
+import { handWrittenAmpliaOrderStatusChanged, runtimeAjv, zodIvyOrderUpdated } from "./peers.ts";
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -56,6 +56,7 @@ export async function throughput(cases: BenchCase[], schemaIds: Map<string, stri
     const ajvValidate = ajvFor(schemaIds.get(`${c.provider}/${c.message}`)!);
     tasks["parse + Ajv compiled at run time"] = () => ajvValidate(JSON.parse(c.text));
     if (c.provider === "ivy" && c.message === "order_updated") tasks["parse + zod v4"] = () => zodIvyOrderUpdated.safeParse(JSON.parse(c.text));
+    if (c.provider === "amplia-reg") tasks["hand-written check of this message (the floor, no error reports)"] = () => handWrittenAmpliaOrderStatusChanged(c.body);
     const samples: Record<string, number[]> = {};
     for (let round = 0; round < rounds; round++) {
       const bench = new Bench({ time, warmupTime: 100 });
