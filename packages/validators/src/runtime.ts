@@ -128,21 +128,21 @@ export function createProviderValidator<P extends string, Payloads>(
 
   function validateMessage<M extends MessageNames<Payloads>>(message: M, body: unknown, options?: ValidateOptions) {
     const check = validators[message];
-    const errors: ValidationIssue[] = [];
     const warnings: ValidationIssue[] = [];
     if (!check(body)) {
+      const errors: ValidationIssue[] = [];
       const strict = options?.mode === "strict";
       for (const raw of collapseAlternatives(check.errors ?? [])) {
         const issue = describe(raw, body, provider, message);
         (!strict && tolerableKeywords.has(raw.keyword) ? warnings : errors).push(issue);
       }
+      if (errors.length > 0) return failure(message, errors, warnings);
     }
-    if (errors.length === 0 && readTransition && transitionMessages.has(message)) {
+    if (readTransition !== undefined && transitionMessages.has(message)) {
       const illegal = checkTransition(lifecycle!, readTransition.previous(body) as string | null, readTransition.current(body) as string, provider, message);
-      if (illegal) errors.push(illegal);
+      if (illegal) return failure(message, [illegal], warnings);
     }
-    if (errors.length === 0) return { ok: true as const, provider, message, value: body as Payloads[M], warnings };
-    return failure(message, errors, warnings);
+    return { ok: true as const, provider, message, value: body as Payloads[M], warnings };
   }
 
   function validate(body: unknown, options?: ValidateOptions): ValidationResult<P, Payloads> {
