@@ -32,7 +32,9 @@ export function checks(throughputs: Throughput[], cold: ColdStart, sizes: Bundle
   out.push({ area: "codegen", measure: "second build, nothing changed (turbo cache)", value: `${fmt(codegen.cachedBuildSeconds, 1)} s`, target: "≤ 3 s", pass: codegen.cachedBuildSeconds <= 3 });
   const syn = codegen.synthetic;
   const last = syn.at(-1)!;
-  out.push({ area: "codegen", measure: `synthetic ${last.messages} message schemas: types + validators generated`, value: `${fmt(last.seconds, 1)} s`, target: "≤ 30 s", pass: last.seconds <= 30 });
+  // The target is set at 300 messages; larger sizes are there to measure how the time grows.
+  const headline = syn.find((s) => s.messages === 300) ?? last;
+  out.push({ area: "codegen", measure: `synthetic ${headline.messages} message schemas: types + validators generated`, value: `${fmt(headline.seconds, 1)} s`, target: "≤ 30 s", pass: headline.seconds <= 30 });
   if (syn.length >= 3) {
     const [a, b, c] = syn.slice(-3) as [typeof last, typeof last, typeof last];
     const early = (b.seconds - a.seconds) / (b.messages - a.messages);

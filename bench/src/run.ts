@@ -27,7 +27,7 @@ const cold = coldStart(cases, quick ? 6 : 31);
 log("bundle sizes…");
 const sizes = await bundleSizes();
 log("code generation (a cold build, a cached one, synthetic projects)…");
-const codegen = { ...buildTimes(), synthetic: syntheticCodegen(quick ? [30, 60, 90] : [100, 200, 300]) };
+const codegen = { ...buildTimes(), synthetic: syntheticCodegen(quick ? [30, 60, 90] : [100, 300, 500]) };
 
 const all = checks(throughputs, cold, sizes, codegen);
 const meta = `Run on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB${quick ? " (quick run)" : ""}.`;
