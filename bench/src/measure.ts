@@ -4,12 +4,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { Bench } from "tinybench";
 import { repoRoot } from "@webhook-contracts/scripts/contracts";
 import { providerNames, validateWebhook } from "@webhook-contracts/validators";
 import type { BenchCase } from "./cases.ts";
-import { handWrittenAmpliaOrderStatusChanged, runtimeAjv, zodIvyOrderUpdated } from "./peers.ts";
+import { handWrittenAmpliaOrderStatusChanged, zodIvyOrderUpdated } from "./peers.ts";
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -38,43 +39,59 @@ export function ratio(t: Throughput, numerator: string, denominator: string): nu
 /** Work repeated inside one timed call, so that the timer's own cost does not swamp microsecond work. */
 const BATCH = 64;
 
+export interface ThroughputOptions {
+  /** Milliseconds per task per round. */
+  time?: number;
+  rounds?: number;
+}
+
 /**
- * ops/s of each task, the median of `rounds` tinybench runs. `schemaIds` maps "provider/message" to the
- * message's schema $id, for the runtime-compiled Ajv peer.
+ * ops/s of each task on one case, the median of `rounds` tinybench runs, in this process. `ajvFor` gives
+ * the runtime-compiled Ajv peer of a schema $id.
  */
-export async function throughput(cases: BenchCase[], schemaIds: Map<string, string>, { time = 250, rounds = 7 } = {}): Promise<Throughput[]> {
-  const ajvFor = await runtimeAjv();
-  const out: Throughput[] = [];
-  for (const c of cases) {
-    const tasks: Record<string, () => unknown> = {
-      "JSON.parse": () => JSON.parse(c.text),
-      "validate (tolerant)": () => validateWebhook(c.provider, c.body),
-      "validate (strict)": () => validateWebhook(c.provider, c.body, { mode: "strict" }),
-      "parse + validate (tolerant)": () => validateWebhook(c.provider, JSON.parse(c.text)),
-      "parse + validate (strict)": () => validateWebhook(c.provider, JSON.parse(c.text), { mode: "strict" }),
-    };
-    const ajvValidate = ajvFor(schemaIds.get(`${c.provider}/${c.message}`)!);
-    tasks["parse + Ajv compiled at run time"] = () => ajvValidate(JSON.parse(c.text));
-    if (c.provider === "ivy" && c.message === "order_updated") tasks["parse + zod v4"] = () => zodIvyOrderUpdated.safeParse(JSON.parse(c.text));
-    if (c.provider === "amplia-reg") tasks["hand-written check of this message (the floor, no error reports)"] = () => handWrittenAmpliaOrderStatusChanged(c.body);
-    const samples: Record<string, number[]> = {};
-    for (let round = 0; round < rounds; round++) {
-      const bench = new Bench({ time, warmupTime: 100 });
-      for (const [name, fn] of Object.entries(tasks)) {
-        bench.add(name, () => {
-          for (let i = 0; i < BATCH; i++) fn();
-        });
-      }
-      await bench.run();
-      for (const task of bench.tasks) {
-        const result = task.result as { period?: number; state: string; error?: unknown };
-        if (result.state !== "completed" || !result.period) throw new Error(`${c.label} ${task.name}: ${String(result.error ?? result.state)}`);
-        (samples[task.name] ??= []).push((BATCH * 1000) / result.period);
-      }
+export async function measureCase(c: BenchCase, ajvFor: (schemaId: string) => (data: unknown) => boolean, schemaId: string, { time = 160, rounds = 11 }: ThroughputOptions = {}): Promise<Throughput["rounds"]> {
+  const tasks: Record<string, () => unknown> = {
+    "JSON.parse": () => JSON.parse(c.text),
+    "validate (tolerant)": () => validateWebhook(c.provider, c.body),
+    "validate (strict)": () => validateWebhook(c.provider, c.body, { mode: "strict" }),
+    "parse + validate (tolerant)": () => validateWebhook(c.provider, JSON.parse(c.text)),
+    "parse + validate (strict)": () => validateWebhook(c.provider, JSON.parse(c.text), { mode: "strict" }),
+  };
+  const ajvValidate = ajvFor(schemaId);
+  tasks["parse + Ajv compiled at run time"] = () => ajvValidate(JSON.parse(c.text));
+  if (c.provider === "ivy" && c.message === "order_updated") tasks["parse + zod v4"] = () => zodIvyOrderUpdated.safeParse(JSON.parse(c.text));
+  if (c.provider === "amplia-reg") tasks["hand-written check of this message (the floor, no error reports)"] = () => handWrittenAmpliaOrderStatusChanged(c.body);
+  const samples: Record<string, number[]> = {};
+  for (let round = 0; round < rounds; round++) {
+    const bench = new Bench({ time, warmupTime: 100 });
+    for (const [name, fn] of Object.entries(tasks)) {
+      bench.add(name, () => {
+        for (let i = 0; i < BATCH; i++) fn();
+      });
     }
-    out.push({ case: c, hz: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])), rounds: samples });
+    await bench.run();
+    for (const task of bench.tasks) {
+      const result = task.result as { period?: number; state: string; error?: unknown };
+      if (result.state !== "completed" || !result.period) throw new Error(`${c.label} ${task.name}: ${String(result.error ?? result.state)}`);
+      (samples[task.name] ??= []).push((BATCH * 1000) / result.period);
+    }
   }
-  return out;
+  return samples;
+}
+
+/**
+ * ops/s of each task on each case. Each case runs in a fresh Node process (bench/src/throughput-case.ts),
+ * its tasks side by side in that process: what V8 learnt from one case's payloads (shapes, inlining)
+ * would otherwise colour the next case's figures, differently from run to run.
+ */
+export function throughput(cases: BenchCase[], options: ThroughputOptions = {}): Throughput[] {
+  const child = fileURLToPath(new URL("./throughput-case.ts", import.meta.url));
+  return cases.map((c, index) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", child, String(index), JSON.stringify(options)], { encoding: "utf8", maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`${c.label}: throughput run failed\n${r.stderr}`);
+    const rounds = JSON.parse(r.stdout) as Throughput["rounds"];
+    return { case: c, hz: Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, median(v)])), rounds };
+  });
 }
 
 /** The wall time of one start of `file` in a fresh Node process. */
@@ -94,7 +111,7 @@ export interface ColdStart {
 }
 
 /** A fresh Node process that imports one provider's entry point and validates one payload, against `node` doing nothing. */
-export function coldStart(cases: BenchCase[], runs = 31): ColdStart {
+export function coldStart(cases: BenchCase[], runs = 61): ColdStart {
   const dir = mkdtempSync(path.join(tmpdir(), "webhook-contracts-cold-"));
   try {
     const empty = path.join(dir, "empty.mjs");

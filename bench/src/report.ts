@@ -53,7 +53,8 @@ export function checks(throughputs: Throughput[], cold: ColdStart, sizes: Bundle
 export function markdown(throughputs: Throughput[], all: Check[], cold: ColdStart, sizes: BundleSize[], codegen: Codegen, meta: string): string {
   const lines = ["# Benchmark results", "", meta, "", "Written by `pnpm bench` (bench/src/run.ts). Ratios are measured in one process; absolute numbers depend on the machine.", "", "## Targets", "", "| | measure | value | target | |", "|---|---|---:|---:|---|"];
   for (const c of all) lines.push(`| ${c.area} | ${c.measure} | ${c.value} | ${c.target} | ${c.pass ? "✅ met" : "❌ missed"} |`);
-  lines.push("", "## Throughput (ops/s, median of 7 rounds; ratios are medians of each round's ratio)", "", "![validation speed as a multiple of JSON.parse](results.svg)", "");
+  const rounds = throughputs[0] ? Object.values(throughputs[0].rounds)[0]!.length : 0;
+  lines.push("", `## Throughput (ops/s, median of ${rounds} rounds; ratios are medians of each round's ratio)`, "", "![validation speed as a multiple of JSON.parse](results.svg)", "");
   for (const t of throughputs) {
     const parse = t.hz["JSON.parse"]!;
     lines.push(`### ${t.case.label}`, "", `\`${t.case.file}\`, ${t.case.text.length} bytes`, "", "| task | ops/s | × JSON.parse |", "|---|---:|---:|");
