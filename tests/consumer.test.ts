@@ -10,10 +10,10 @@ import { repoRoot } from "./support/fixtures.js";
 
 const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
 
-// The generated declarations are checked in full (skipLibCheck off), and the CLI, which is bundled
-// without a compiler, is type-checked here.
-it.each(["examples/consumer", "scripts", "packages/types", "packages/cli", "packages/receiver", "bench"])("%s type-checks (strict)", (project) => {
-  const result = spawnSync(process.execPath, [tsc, "-p", path.join(repoRoot, project, "tsconfig.json")], { encoding: "utf8" });
+// The generated declarations are checked in full (skipLibCheck off); the packages whose builds only bundle
+// or emit declarations (--noCheck) are type-checked here, once.
+it.each(["examples/consumer", "scripts", "packages/types", "packages/validators", "packages/cli", "packages/receiver", "bench"])("%s type-checks (strict)", (project) => {
+  const result = spawnSync(process.execPath, [tsc, "-p", path.join(repoRoot, project, "tsconfig.json"), "--noEmit"], { encoding: "utf8" });
   expect(result.stdout + result.stderr).toBe("");
   expect(result.status).toBe(0);
 });
