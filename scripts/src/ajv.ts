@@ -224,10 +224,38 @@ export function withoutAnnotations(schema: unknown): unknown {
   return out;
 }
 
-/** An Ajv instance holding every schema under schemas/ (annotations left out), addressable by `$id`. */
-export async function createAjvWithSchemas(setup: AjvSetup = {}): Promise<{ ajv: Ajv; schemas: Map<string, JsonSchema> }> {
+/** The `$id`s of `roots` and of every schema they reach through `$ref`, among `schemas`. */
+export function refClosure(roots: readonly string[], schemas: Iterable<JsonSchema>): Set<string> {
+  const byId = new Map<string, JsonSchema>();
+  for (const schema of schemas) if (typeof schema.$id === "string") byId.set(schema.$id, schema);
+  const reached = new Set<string>();
+  const pending = [...roots];
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    if (reached.has(id)) continue;
+    const schema = byId.get(id);
+    if (!schema) throw new Error(`no schema with $id ${id}`);
+    reached.add(id);
+    JSON.stringify(schema, (key, value: unknown) => {
+      if (key === "$ref" && typeof value === "string" && !value.startsWith("#")) pending.push(new URL(value, id).href.replace(/#.*$/, ""));
+      return value;
+    });
+  }
+  return reached;
+}
+
+/**
+ * An Ajv instance holding the schemas under schemas/ (annotations left out), addressable by `$id`: all of
+ * them, or only those `roots` reach. Adding a schema costs Ajv a meta-schema check, so a build that makes
+ * one instance per group of messages adds each group's own schemas, or its time would grow with the
+ * square of the number of messages.
+ */
+export async function createAjvWithSchemas(setup: AjvSetup & { roots?: readonly string[] } = {}): Promise<{ ajv: Ajv; schemas: Map<string, JsonSchema> }> {
   const ajv = createAjv(setup);
   const schemas = await loadSchemaFiles();
-  for (const schema of schemas.values()) ajv.addSchema(withoutAnnotations(schema) as object);
+  const wanted = setup.roots ? refClosure(setup.roots, schemas.values()) : undefined;
+  for (const schema of schemas.values()) {
+    if (!wanted || wanted.has(schema.$id as string)) ajv.addSchema(withoutAnnotations(schema) as object);
+  }
   return { ajv, schemas };
 }

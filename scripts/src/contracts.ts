@@ -123,14 +123,22 @@ export async function readJson<T = unknown>(file: string): Promise<T> {
   return JSON.parse(await readFile(file, "utf8")) as T;
 }
 
-/** Every schema file under schemas/, keyed by path relative to the repository root. */
-export async function loadSchemaFiles(): Promise<Map<string, JsonSchema>> {
-  const files = (await readdir(schemasDir, { recursive: true }))
-    .filter((f) => f.endsWith(".schema.json"))
-    .sort();
-  const out = new Map<string, JsonSchema>();
-  for (const f of files) out.set(path.posix.join("schemas", f.split(path.sep).join("/")), await readJson<JsonSchema>(path.join(schemasDir, f)));
-  return out;
+let schemaFiles: Promise<Map<string, JsonSchema>> | undefined;
+
+/**
+ * Every schema file under schemas/, keyed by path relative to the repository root; read once per process
+ * (the build makes an Ajv instance per group of messages from them). Callers must not change them.
+ */
+export function loadSchemaFiles(): Promise<Map<string, JsonSchema>> {
+  schemaFiles ??= (async () => {
+    const files = (await readdir(schemasDir, { recursive: true }))
+      .filter((f) => f.endsWith(".schema.json"))
+      .sort();
+    const out = new Map<string, JsonSchema>();
+    for (const f of files) out.set(path.posix.join("schemas", f.split(path.sep).join("/")), await readJson<JsonSchema>(path.join(schemasDir, f)));
+    return out;
+  })();
+  return schemaFiles;
 }
 
 const dereferenced = new Map<string, Promise<JsonSchema>>();

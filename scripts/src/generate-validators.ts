@@ -201,7 +201,7 @@ async function main(): Promise<void> {
   const format = (source: string) => prettier.format(source, { parser: "typescript", printWidth: 110 });
   for (const provider of providers) {
     for (const module of standaloneModules(provider)) {
-      const { ajv } = await createAjvWithSchemas({ standalone: true });
+      const { ajv } = await createAjvWithSchemas({ standalone: true, roots: module.messages.map((m) => m.schemaId) });
       const refs = Object.fromEntries(module.messages.map((m) => [validatorExport(m.name), m.schemaId]));
       await writeFile(path.join(outDir, `${module.stem}.js`), `${banner}${compactStandalone(standaloneCode(ajv, refs))}\n`);
       await writeFile(path.join(outDir, `${module.stem}.d.ts`), standaloneDeclarations(module.messages));
