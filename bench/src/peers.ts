@@ -79,7 +79,9 @@ export const zodIvyOrderUpdated = z.object({
   }),
 });
 
-const AMPLIA_STATUSES = new Set(["WaitingValidation", "InValidation", "WaitingConfirmation", "InConfirmation", "WaitingIssue", "Issued", "Revoked", "Declined", "Canceled"]);
+// The statuses come from the lifecycle generated from the schemas; only the check itself is by hand.
+const ampliaLifecycle = lifecycles["amplia-reg"]!;
+const AMPLIA_STATUSES = new Set(Object.keys(ampliaLifecycle.successors));
 const digitsAt = (s: string, from: number, to: number) => {
   for (let i = from; i < to; i++) if (s.charCodeAt(i) - 48 >>> 0 > 9) return false;
   return true;
@@ -114,7 +116,6 @@ export function handWrittenAmpliaOrderStatusChanged(body: unknown): boolean {
   if (previousStatus !== null && (typeof previousStatus !== "string" || !AMPLIA_STATUSES.has(previousStatus))) return false;
   if (typeof date !== "string" || !isDateTime(date)) return false;
   if (!ampliaAgent(t.validationAgent) || !ampliaAgent(t.confirmationAgent)) return false;
-  const lifecycle = lifecycles["amplia-reg"]!;
-  const legal = previousStatus === null ? lifecycle.initial : lifecycle.successors[previousStatus as string];
+  const legal = previousStatus === null ? ampliaLifecycle.initial : ampliaLifecycle.successors[previousStatus as string];
   return legal !== undefined && legal.includes(status);
 }

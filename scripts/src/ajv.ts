@@ -11,6 +11,7 @@ import * as utilModule from "ajv/dist/compile/util.js";
 import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
 import { type CharClass, parseFixedPattern } from "./fixed-pattern.ts";
 import { formats } from "../../packages/validators/src/formats.ts";
+import { walkSchemas } from "./bundle.ts";
 import { type JsonSchema, loadSchemaFiles } from "./contracts.ts";
 
 /**
@@ -236,9 +237,8 @@ export function refClosure(roots: readonly string[], schemas: Iterable<JsonSchem
     const schema = byId.get(id);
     if (!schema) throw new Error(`no schema with $id ${id}`);
     reached.add(id);
-    JSON.stringify(schema, (key, value: unknown) => {
-      if (key === "$ref" && typeof value === "string" && !value.startsWith("#")) pending.push(new URL(value, id).href.replace(/#.*$/, ""));
-      return value;
+    walkSchemas(schema, (node) => {
+      if (typeof node.$ref === "string" && !node.$ref.startsWith("#")) pending.push(new URL(node.$ref, id).href.replace(/#.*$/, ""));
     });
   }
   return reached;

@@ -8,7 +8,7 @@ import path from "node:path";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import * as prettier from "prettier";
 import { createAjvWithSchemas } from "./ajv.ts";
-import { type ProviderContract, loadContracts, repoRoot } from "./contracts.ts";
+import { type ProviderContract, loadContracts, pointerSegments, repoRoot } from "./contracts.ts";
 import { compactStandalone } from "./compact-standalone.ts";
 
 // CommonJS with `module.exports = standaloneCode`; under NodeNext its types only see `.default`.
@@ -51,10 +51,9 @@ function standaloneDeclarations(messages: ProviderContract["messages"]): string 
 
 /** A function reading the value at a JSON Pointer with one property read per segment (undefined where it stops). */
 export function readerSource(pointer: string): string {
-  const segments = pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   let body = "";
   let node = "data";
-  segments.forEach((segment, i) => {
+  pointerSegments(pointer).forEach((segment, i) => {
     body += `const n${i} = ${node} !== null && typeof ${node} === "object" ? (${node} as Record<string, unknown>)[${JSON.stringify(segment)}] : undefined; `;
     node = `n${i}`;
   });

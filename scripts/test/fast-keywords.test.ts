@@ -5,29 +5,20 @@
  */
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../tests/support/random.js";
 import { createAjv } from "../src/ajv.ts";
+import { walkSchemas } from "../src/bundle.ts";
 import { loadSchemaFiles } from "../src/contracts.ts";
 import { MAX_FIXED_LENGTH, parseFixedPattern } from "../src/fixed-pattern.ts";
 
 const schemaPatterns: string[] = [];
-const collect = (node: unknown): void => {
-  if (Array.isArray(node)) node.forEach(collect);
-  else if (node && typeof node === "object") {
-    for (const [key, value] of Object.entries(node)) {
-      if (key === "pattern" && typeof value === "string") schemaPatterns.push(value);
-      else collect(value);
-    }
-  }
-};
-for (const schema of (await loadSchemaFiles()).values()) collect(schema);
+for (const schema of (await loadSchemaFiles()).values()) {
+  walkSchemas(schema, (node) => {
+    if (typeof node.pattern === "string") schemaPatterns.push(node.pattern);
+  });
+}
 
-let seed = 0xc0ffee;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = seededRandom(0xc0ffee);
 const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
 // ASCII edges of the classes (/, :, @, [, `, {), a digit and letters outside ASCII, a surrogate pair.
 const alphabet = [..."09/:@AZ[`az{-_. \\^$]\t\n", "٣", "İ", "\u00e9", "😀", "\u212a"];

@@ -5,6 +5,7 @@
  */
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../../tests/support/random.js";
 import { date, dateTime, email, formats, isoDateTime, localDateTime, uri, uuid } from "../src/formats.js";
 
 const require = createRequire(import.meta.url);
@@ -102,14 +103,7 @@ describe("email, uuid, uri", () => {
 });
 
 describe("agreement with ajv-formats' full mode", () => {
-  // mulberry32: the same strings on every run.
-  let seed = 0x5eed;
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(0x5eed);
   const seeds: Record<string, string[]> = {
     "date-time": ["2025-03-18T15:26:11.704304+00:00", "2024-02-29T00:00:00Z", "1990-12-31T23:59:60Z", "2025-01-01t10:00:00z"],
     "iso-date-time": ["1988-04-01T00:00:00", "2024-02-29T00:00:00.5", "2025-03-18T15:26:11+01:00"],
