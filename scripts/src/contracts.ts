@@ -47,6 +47,8 @@ export interface MessageContract {
   typeName: string;
   /** Values of the provider's discriminator that select this message. */
   discriminatorValues: string[];
+  /** The message's own delivery key (`x-delivery-key` on the message), when the provider's does not fit it. */
+  deliveryKey?: string[];
 }
 
 export interface LifecycleTransition {
@@ -92,6 +94,7 @@ export interface ProviderContract {
 interface RawMessage {
   title?: string;
   summary?: string;
+  "x-delivery-key"?: string[];
   payload?: { schemaFormat?: string; schema?: { $ref?: string } };
 }
 interface RawChannel {
@@ -233,6 +236,10 @@ async function readContracts(): Promise<ProviderContract[]> {
       }
       const schemaFile = path.posix.normalize(ref);
       const schema = await readJson<JsonSchema>(path.join(repoRoot, schemaFile));
+      const ownKey = raw["x-delivery-key"];
+      if (ownKey !== undefined && (!Array.isArray(ownKey) || ownKey.length === 0 || !ownKey.every((p) => p === "" || p.startsWith("/")))) {
+        throw new Error(`asyncapi.yaml: ${name}/${messageName} x-delivery-key must be a list of JSON Pointers ("" for the whole payload)`);
+      }
       messages.push({
         name: messageName,
         title: raw.title ?? messageName,
@@ -241,6 +248,7 @@ async function readContracts(): Promise<ProviderContract[]> {
         schemaId: String(schema.$id),
         typeName: String(schema.title),
         discriminatorValues: [],
+        ...(ownKey ? { deliveryKey: ownKey } : {}),
       });
     }
     const discriminator = channel["x-discriminator"];

@@ -93,7 +93,14 @@ function entrySource(provider: ProviderContract): string {
     : undefined;
   // The pointers the runtime reads from every payload, as property reads written out: a generic pointer
   // walk looks each segment up by a key it only knows at run time, which V8 cannot make fast.
-  const hotPointers = [...new Set([provider.discriminator, lifecycle?.status, lifecycle?.previousStatus, ...provider.deliveryKey].filter((p): p is string => p !== undefined))];
+  const ownKeys = provider.messages.filter((m) => m.deliveryKey).map((m) => [m.name, m.deliveryKey!] as const);
+  const hotPointers = [
+    ...new Set(
+      [provider.discriminator, lifecycle?.status, lifecycle?.previousStatus, ...provider.deliveryKey, ...ownKeys.flatMap(([, k]) => k)].filter(
+        (p): p is string => p !== undefined && p !== "",
+      ),
+    ),
+  ];
   const readers = hotPointers.map((pointer) => `${JSON.stringify(pointer)}: ${readerSource(pointer)},`);
   const guards = provider.messages.map(
     (m) => `/** True when \`body\` is a valid ${provider.title} ${m.name} payload (tolerant mode). */
@@ -119,6 +126,7 @@ export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ *
     ${modules.flatMap((mod, i) => mod.messages.map((m) => `${JSON.stringify(m.name)}: compiled${i}.${validatorExport(m.name)},`)).join("\n    ")}
   },
   deliveryKey: ${JSON.stringify(provider.deliveryKey)},
+  ${ownKeys.length ? `deliveryKeys: ${JSON.stringify(Object.fromEntries(ownKeys))},` : ""}
   readers: {
     ${readers.join("\n    ")}
   },

@@ -65,9 +65,63 @@ export function valueAt(data: unknown, pointer: string): unknown {
   return pointerReader(pointer)(data);
 }
 
+/**
+ * What came, as short JSON for an error message. Any JavaScript value gives an answer, never an exception:
+ * the walk stops once `max` characters are written, so a deep, cyclic or huge value costs no more than a
+ * small one; a BigInt shows as `123n`, a cycle as `[Circular]`, a value whose properties throw as `[unreadable]`.
+ */
 export function preview(value: unknown, max = 80): string {
   if (value === undefined) return "nothing";
-  const text = JSON.stringify(value) ?? String(value);
+  const out: string[] = [];
+  let length = 0;
+  const ancestors: object[] = [];
+  const write = (text: string) => {
+    out.push(text);
+    length += text.length;
+    return length <= max;
+  };
+  // Returns false once the budget is spent: every caller stops at once, so the walk is bounded by `max`.
+  const walk = (node: unknown): boolean => {
+    switch (typeof node) {
+      case "string":
+        return write(JSON.stringify(node.length > max ? node.slice(0, max) : node));
+      case "number":
+        return write(Number.isFinite(node) ? String(node) : "null");
+      case "bigint":
+        return write(`${node}n`);
+      case "boolean":
+        return write(String(node));
+      case "undefined":
+      case "function":
+      case "symbol":
+        return write(typeof node === "undefined" ? "null" : `[${typeof node}]`);
+    }
+    if (node === null) return write("null");
+    if (ancestors.includes(node as object)) return write('"[Circular]"');
+    ancestors.push(node as object);
+    try {
+      if (Array.isArray(node)) {
+        if (!write("[")) return false;
+        for (let i = 0; i < node.length; i++) if ((i > 0 && !write(",")) || !walk(node[i])) return false;
+        return write("]");
+      }
+      if (!write("{")) return false;
+      let first = true;
+      for (const key of Object.keys(node as object)) {
+        const child = (node as Record<string, unknown>)[key];
+        if (child === undefined || typeof child === "function" || typeof child === "symbol") continue;
+        if ((!first && !write(",")) || !write(`${JSON.stringify(key.length > max ? key.slice(0, max) : key)}:`) || !walk(child)) return false;
+        first = false;
+      }
+      return write("}");
+    } catch {
+      return write('"[unreadable]"');
+    } finally {
+      ancestors.pop();
+    }
+  };
+  walk(value);
+  const text = out.join("");
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

@@ -77,6 +77,8 @@ export interface ProviderDefinition<P extends string, Payloads> {
   validators: { readonly [M in MessageNames<Payloads>]: CompiledValidator };
   /** JSON Pointers whose values together identify one delivery (the provider's event key). */
   deliveryKey: readonly string[];
+  /** Messages whose delivery key differs from the provider's (`x-delivery-key` on the message); "" is the whole payload. */
+  deliveryKeys?: Readonly<Record<string, readonly string[]>>;
   /** Compiled readers of the pointers above, by pointer (the generator writes them); others are walked. */
   readers?: Readonly<Record<string, (data: unknown) => unknown>>;
   lifecycle?: Lifecycle;
@@ -90,8 +92,16 @@ export interface ProviderValidator<P extends string, Payloads> {
   readonly deliveryKey: readonly string[];
   readonly lifecycle: Lifecycle | undefined;
   /**
-   * The delivery's identity: the JSON of the values at `deliveryKey` (the provider's own event key), or
-   * undefined when the payload lacks one of them. Equal keys are one delivery sent again.
+   * The pointers that identify one delivery of `message` (the provider's own event key): the provider's
+   * `deliveryKey`, unless the message has its own. "" stands for the whole payload (a message that carries
+   * no id of its own: equal payloads are one delivery sent again).
+   */
+  deliveryKeyPointers(message: string | undefined): readonly string[];
+  /** The message a payload's discriminator names, or undefined when it names none we know. */
+  messageOf(body: unknown): MessageNames<Payloads> | undefined;
+  /**
+   * The delivery's identity: the JSON of the values at its message's key pointers, or undefined when the
+   * payload lacks one of them. Equal keys are one delivery sent again.
    */
   deliveryKeyOf(body: unknown): string | undefined;
   /** Picks the message by the discriminator, then validates the payload against it alone. */
@@ -109,7 +119,7 @@ export interface ProviderValidator<P extends string, Payloads> {
 export function createProviderValidator<P extends string, Payloads>(
   definition: ProviderDefinition<P, Payloads>,
 ): ProviderValidator<P, Payloads> {
-  const { provider, title, discriminator, messagesByDiscriminator, validators, deliveryKey, lifecycle, readers } = definition;
+  const { provider, title, discriminator, messagesByDiscriminator, validators, deliveryKey, deliveryKeys = {}, lifecycle, readers } = definition;
   const reader = (pointer: string) => (readers && Object.hasOwn(readers, pointer) ? readers[pointer]! : pointerReader(pointer));
   const messageNames = Object.keys(validators) as MessageNames<Payloads>[];
   const discriminatorValues = Object.keys(messagesByDiscriminator);
@@ -120,21 +130,34 @@ export function createProviderValidator<P extends string, Payloads>(
 
   const readDiscriminator = discriminator === undefined ? undefined : reader(discriminator);
   const keyReaders = deliveryKey.map(reader);
+  const messageKeyReaders = new Map(Object.entries(deliveryKeys).map(([m, pointers]) => [m, pointers.map(reader)]));
   // Deliveries that name the transition they report (previousStatus -> status) are checked against it.
   const transitionMessages = new Set<string>(lifecycle?.previousStatus ? lifecycle.messages : []);
   const readTransition = lifecycle?.previousStatus
     ? { previous: reader(lifecycle.previousStatus), current: reader(lifecycle.status) }
     : undefined;
 
-  function validateMessage<M extends MessageNames<Payloads>>(message: M, body: unknown, options?: ValidateOptions) {
+  function validateMessage<M extends MessageNames<Payloads>>(message: M, body: unknown, options?: ValidateOptions): ValidPayload<P, M, Payloads[M]> | InvalidPayload<P, M> {
+    try {
+      return checkMessage(message, body, options);
+    } catch (error) {
+      // A value JSON cannot hold (a getter that throws, a Proxy) may make the generated code throw: the
+      // caller still gets a result it can store and show, never an exception.
+      return failure(message, [unreadable(error, message)]);
+    }
+  }
+
+  function checkMessage<M extends MessageNames<Payloads>>(message: M, body: unknown, options?: ValidateOptions): ValidPayload<P, M, Payloads[M]> | InvalidPayload<P, M> {
     const check = validators[message];
     const warnings: ValidationIssue[] = [];
     if (!check(body)) {
       const errors: ValidationIssue[] = [];
       const strict = options?.mode === "strict";
       for (const raw of collapseAlternatives(check.errors ?? [])) {
-        const issue = describe(raw, body, provider, message);
-        (!strict && tolerableKeywords.has(raw.keyword) ? warnings : errors).push(issue);
+        const into = !strict && tolerableKeywords.has(raw.keyword) ? warnings : errors;
+        // Bounded: a payload with a hundred thousand unknown fields gets a hundred warnings and a count.
+        if (into.length < MAX_ISSUES) into.push(describe(raw, body, provider, message));
+        else if (into.length === MAX_ISSUES) into.push(omitted(message, raw.keyword));
       }
       if (errors.length > 0) return failure(message, errors, warnings);
     }
@@ -145,7 +168,46 @@ export function createProviderValidator<P extends string, Payloads>(
     return { ok: true as const, provider, message, value: body as Payloads[M], warnings };
   }
 
+  function unreadable(error: unknown, message?: string): ValidationIssue {
+    const received = preview(error instanceof Error ? `${error.name}: ${error.message}` : error);
+    return {
+      provider,
+      ...(message === undefined ? {} : { messageName: message }),
+      path: "",
+      keyword: "unreadable",
+      message: `the payload could not be read as JSON data: expected plain JSON values, received ${received}`,
+      expected: "plain JSON values",
+      received,
+    };
+  }
+
+  function omitted(message: string, keyword: string): ValidationIssue {
+    return {
+      provider,
+      messageName: message,
+      path: "",
+      keyword: "limit",
+      message: `more than ${MAX_ISSUES} problems (the last seen: ${keyword}); the rest are not listed`,
+      expected: `at most ${MAX_ISSUES} problems listed`,
+      received: `more than ${MAX_ISSUES}`,
+    };
+  }
+
+  function messageOf(body: unknown): MessageNames<Payloads> | undefined {
+    if (readDiscriminator === undefined) return messageNames[0];
+    const value = readDiscriminator(body);
+    return typeof value === "string" && Object.hasOwn(messagesByDiscriminator, value) ? messagesByDiscriminator[value] : undefined;
+  }
+
   function validate(body: unknown, options?: ValidateOptions): ValidationResult<P, Payloads> {
+    try {
+      return pickAndValidate(body, options);
+    } catch (error) {
+      return failure(undefined, [unreadable(error)]) as ValidationResult<P, Payloads>;
+    }
+  }
+
+  function pickAndValidate(body: unknown, options?: ValidateOptions): ValidationResult<P, Payloads> {
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
       const received = preview(body);
       return failure(undefined, [
@@ -184,15 +246,32 @@ export function createProviderValidator<P extends string, Payloads>(
     messageNames,
     deliveryKey,
     lifecycle,
+    deliveryKeyPointers: (message) => (message !== undefined && Object.hasOwn(deliveryKeys, message) ? deliveryKeys[message]! : deliveryKey),
+    messageOf(body) {
+      try {
+        return messageOf(body);
+      } catch {
+        return undefined;
+      }
+    },
     deliveryKeyOf(body: unknown): string | undefined {
-      const parts = keyReaders.map((read) => read(body));
-      return parts.every((p) => p !== undefined && p !== null) ? JSON.stringify(parts) : undefined;
+      try {
+        const message = messageKeyReaders.size === 0 ? undefined : messageOf(body);
+        const readers = (message !== undefined && messageKeyReaders.get(message)) || keyReaders;
+        const parts = readers.map((read) => read(body));
+        return parts.every((p) => p !== undefined && p !== null) ? JSON.stringify(parts) : undefined;
+      } catch {
+        return undefined; // no readable key: nothing to tell a retry by
+      }
     },
     validate,
     validateMessage,
     is: <M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M] => validateMessage(message, body).ok,
   };
 }
+
+/** Issues listed per result, errors and warnings each; more are counted in one last issue. */
+export const MAX_ISSUES = 100;
 
 const quote = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(", ");
 

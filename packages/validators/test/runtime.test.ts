@@ -181,3 +181,61 @@ describe("compiled at build time", () => {
     }
   });
 });
+
+describe("a result for any JavaScript value, never an exception", () => {
+  // Built as text: JSON.stringify itself overflows the stack on values this deep.
+  const deep = (depth: number) => JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`) as unknown;
+
+  it("an unknown field holding an array nested 4,200 deep: a bounded warning in tolerant mode, an error in strict", () => {
+    const body = { ...paid(), extra: deep(4200) };
+    const tolerant = validateWebhook("ivy", body);
+    expect(tolerant).toMatchObject({ ok: true, warnings: [{ path: "/extra", keyword: "additionalProperties" }] });
+    expect(tolerant.warnings[0]!.received.length).toBeLessThanOrEqual(80);
+    expect(validateWebhook("ivy", body, { mode: "strict" })).toMatchObject({ ok: false, errors: [{ path: "/extra" }] });
+  });
+
+  it("cycles, BigInt, functions and symbols", () => {
+    const cyclic: Record<string, unknown> = { ...paid() };
+    cyclic.self = cyclic;
+    expect(validateWebhook("ivy", cyclic).warnings[0]).toMatchObject({ path: "/self", received: expect.stringMatching(/^\{"id":"a3c9f0e4.{60,}…$/) });
+    const loop: unknown[] = [];
+    loop.push(loop);
+    expect(validateWebhook("ivy", { ...paid(), loop }).warnings[0]).toMatchObject({ path: "/loop", received: '["[Circular]"]' });
+    const big = { ...paid(), payload: { ...paid().payload, price: { ...paid().payload.price, total: 10n } } };
+    expect(validateWebhook("ivy", big)).toMatchObject({ ok: false, errors: [{ path: "/payload/price/total", keyword: "type", received: "10n" }] });
+    expect(validateWebhook("scalapay", { status: "created", orderToken: () => 1, extra: Symbol("x") }).ok).toBe(false);
+    expect(validateWebhook("ivy", 10n)).toMatchObject({ ok: false, errors: [{ keyword: "type", received: "10n" }] });
+  });
+
+  it("a property whose getter throws, a Proxy that refuses to be read", () => {
+    const body = { ...paid() };
+    Object.defineProperty(body, "payload", { enumerable: true, get: () => { throw new Error("no access"); } });
+    expect(validateWebhook("ivy", body)).toMatchObject({ ok: false, errors: [{ keyword: "unreadable", received: '"Error: no access"' }] });
+    const hostile = new Proxy({}, { get: () => { throw new Error("trap"); }, ownKeys: () => { throw new Error("trap"); } });
+    expect(validateWebhook("ivy", hostile)).toMatchObject({ ok: false, errors: [{ keyword: "unreadable" }] });
+    expect(ivy.deliveryKeyOf(hostile)).toBeUndefined();
+  });
+
+  it("a huge string and a hundred thousand unknown fields: the answer stays short", () => {
+    const huge = validateWebhook("ivy", { ...paid(), id: "x".repeat(5_000_000), date: "y".repeat(5_000_000) });
+    expect(JSON.stringify(huge).length).toBeLessThan(2000);
+    const crowded: Record<string, unknown> = { ...paid() };
+    for (let i = 0; i < 100_000; i++) crowded[`extra_${i}`] = i;
+    const result = validateWebhook("ivy", crowded);
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toHaveLength(101);
+    expect(result.warnings[100]).toMatchObject({ keyword: "limit", message: expect.stringMatching(/^more than 100 problems/) });
+  });
+});
+
+describe("what identifies a delivery", () => {
+  it("a message may have its own key: a Scalapay refund is the whole payload (it carries no refund id)", () => {
+    const refund = fixture("scalapay/refunded/valid/with-refund-amount.json");
+    expect(validators.scalapay.deliveryKeyPointers("refunded")).toEqual([""]);
+    expect(validators.scalapay.deliveryKeyPointers("charged")).toEqual(["/orderToken", "/status"]);
+    const first = validators.scalapay.deliveryKeyOf(refund);
+    expect(validators.scalapay.deliveryKeyOf({ ...refund, refundAmount: 10 })).not.toBe(first);
+    expect(validators.scalapay.deliveryKeyOf(structuredClone(refund))).toBe(first);
+    expect(validators.scalapay.deliveryKeyOf(fixture("scalapay/charged/valid/docs-example.json"))).toBe('["E1KLSVMATB","charged"]');
+  });
+});
