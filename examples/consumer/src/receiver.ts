@@ -1,15 +1,22 @@
 // The receiver as another team wires it: typed handlers per provider and message, from the package's
 // emitted declarations (not its sources). Type-checked by the tests like the rest of this workspace.
 import { createServer } from "node:http";
-import { createReceiver, sqliteStore } from "@webhook-contracts/receiver";
+import { createReceiver } from "@webhook-contracts/receiver";
+import { createNodeMiddleware } from "@webhook-contracts/receiver/node";
+import { sqliteStore } from "@webhook-contracts/receiver/sqlite";
 
-export function startReceiver(port: number, ivySecret: string) {
-  const receiver = createReceiver({ store: sqliteStore("inbox.db"), providers: { ivy: { secrets: [ivySecret] } } });
+export async function startReceiver(port: number) {
+  const receiver = createReceiver({
+    store: sqliteStore("inbox.db"),
+    providers: { ivy: { secrets: [{ env: "IVY_SECRET" }, { env: "IVY_PREVIOUS_SECRET", optional: true }] } },
+    worker: { concurrency: 8, handlerTimeoutMs: 10_000 },
+  });
 
-  receiver.on("ivy", "order_updated", (event, { delivery, warnings }) => {
+  receiver.on("ivy", "order_updated", (event, { delivery, warnings, attempt, idempotencyKey, signal }) => {
     // @ts-expect-error the handler of order_updated only ever sees order_updated
     if (event.type === "refund_failed") return undefined;
-    return { id: delivery.id, status: event.payload.status, warnings: warnings.length };
+    if (signal.aborted) return undefined;
+    return { id: delivery.id, key: idempotencyKey, attempt, status: event.payload.status, warnings: warnings.length };
   });
 
   receiver.on("amplia-reg", "OrderStatusChanged", (event) => {
@@ -24,5 +31,6 @@ export function startReceiver(port: number, ivySecret: string) {
 
   receiver.onAny("scalapay", (event, message) => `${message}: ${event.orderToken}`);
 
-  return createServer(receiver.nodeListener).listen(port);
+  await receiver.start();
+  return createServer(createNodeMiddleware(receiver)).listen(port);
 }

@@ -1,131 +1,41 @@
 /**
- * webhook-contracts: the command line over the generated validators.
- *   webhook-contracts validate --provider <name> [--strict] [--json] [FILE|-]
- *   webhook-contracts check-sequence --provider <name> [--json] FILE...
- *   webhook-contracts serve --port N --config FILE
- *   webhook-contracts send --provider <name> --fixture NAME|FILE --to URL [--secret S] [--header H]
- *   webhook-contracts inbox list --config FILE [--status S] [--json]
- *   webhook-contracts inbox replay --config FILE ID|--all-quarantined
- * Exit codes: 0 valid (warnings on stderr), 1 invalid (one problem a line), 2 usage error.
+ * webhook-contracts: the command line over the contracts and the receiver. Each command is a module of
+ * its own under commands/, loaded when it runs (validate loads no store and no server).
+ * Exit codes: 0 valid or done, 1 invalid or not all done, 2 usage or environment error.
  */
-import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
-import { type ProviderName, type ValidationIssue, checkSequence, isProviderName, providerNames, validateWebhook } from "@webhook-contracts/validators";
-import { parseJson } from "@webhook-contracts/receiver";
-import { inbox, send, serve } from "./receive.js";
+import { type CliIO, UsageError, exitCodes } from "./io.js";
 
-export interface CliIO {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
+export { type CliIO, UsageError, exitCodes } from "./io.js";
 
-export const exitCodes = { valid: 0, invalid: 1, usage: 2 } as const;
-
-const usage = `Usage:
-  webhook-contracts validate --provider <${providerNames.join("|")}> [--strict] [--json] [FILE|-]
-  webhook-contracts check-sequence --provider <${providerNames.join("|")}> [--json] FILE...
-  webhook-contracts serve --port N --config FILE
+const usageText = (providers: string) => `Usage:
+  webhook-contracts validate --provider <${providers}> [--strict] [--json] [FILE|-]
+  webhook-contracts check-sequence --provider <${providers}> [--json] FILE...
+  webhook-contracts serve --config FILE [--port 8080] [--host 127.0.0.1] [--forward-to URL] [--no-worker]
+  webhook-contracts worker --config FILE [--forward-to URL] [--port N]
   webhook-contracts send --provider <name> --fixture NAME|FILE --to URL [--secret S] [--header H]
-  webhook-contracts inbox list --config FILE [--status received|handled|quarantined|rejected] [--json]
-  webhook-contracts inbox replay --config FILE ID|--all-quarantined
+  webhook-contracts inbox list --config FILE [--status S] [--provider P] [--limit N] [--json]
+  webhook-contracts inbox replay --config FILE ID [--force] | --all-quarantined
 
 validate: checks one webhook payload (a file, or standard input when FILE is - or absent) against the
 message its discriminator picks.
 check-sequence: checks the deliveries of an order, given in the order they arrived: duplicates,
 deliveries older than one that arrived before them, illegal status jumps, missing deliveries.
-serve: runs a receiver on POST /webhooks/<provider> (config: store and each provider's secrets).
+serve: receives webhooks on POST /webhooks/<provider>; each delivery is stored before it is answered 200,
+then forwarded (--forward-to) signed with Standard Webhooks; /healthz, /readyz, /metrics; SIGTERM drains.
+worker: forwards stored deliveries, for receivers started with --no-worker (several may run).
 send: POSTs a fixture (a message name) or a file, signed the way the provider signs, like stripe trigger.
-inbox: lists the stored deliveries, or replays them (a quarantined one, once its cause is fixed).
-  --provider  who sent it: ${providerNames.join(", ")}
+inbox: lists the stored deliveries, or queues them again (a quarantined one, once its cause is fixed).
+  --provider  who sent it: ${providers.replace(/\|/g, ", ")}
   --strict    unknown properties and unlisted code-list values are errors (default: warnings)
   --json      print the whole result as JSON on stdout
 
-Exit codes: 0 valid (warnings on stderr), 1 invalid (one problem a line on stdout), 2 usage error.
+Exit codes: 0 valid or done (warnings on stderr), 1 invalid or not all done (one problem a line on
+stdout), 2 usage or environment error (bad flags, configuration, files, ports).
 `;
 
-/** Exit code 2. Input problems (unreadable file, malformed JSON) skip the usage text: it would not help. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly showUsage = true,
-  ) {
-    super(message);
-  }
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-/** One line per issue: provider, message, JSON Pointer, what was expected, what came. */
-export function formatIssue(issue: ValidationIssue): string {
-  const where = issue.path === "" ? "(root)" : issue.path;
-  return `${issue.provider} ${issue.messageName ?? "(unknown message)"} ${where}: expected ${issue.expected}, received ${issue.received} [${issue.keyword}]`;
-}
-
-function parseCommand(args: string[], withStrict: boolean) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      provider: { type: "string" },
-      json: { type: "boolean", default: false },
-      ...(withStrict ? { strict: { type: "boolean" as const, default: false } } : {}),
-    },
-  });
-  const provider = values.provider as string | undefined;
-  if (!provider) throw new UsageError("missing --provider");
-  if (!isProviderName(provider)) throw new UsageError(`unknown provider "${provider}": expected one of ${providerNames.join(", ")}`);
-  return { provider: provider as ProviderName, json: Boolean(values.json), strict: Boolean(values.strict), files: positionals };
-}
-
-/** Reads and parses one JSON file (or standard input for "-"); unreadable or malformed input is a usage error. */
-async function readJsonInput(file: string, io: CliIO): Promise<unknown> {
-  const label = file === "-" ? "standard input" : file;
-  let text: string;
-  try {
-    text = file === "-" ? await readAll(io.stdin) : await readFile(file, "utf8");
-  } catch (cause) {
-    throw new UsageError(`cannot read ${label}: ${(cause as Error).message}`, false);
-  }
-  const parsed = parseJson(text);
-  if (!parsed.ok) throw new UsageError(`${label}: ${parsed.error.message}`, false);
-  return parsed.value;
-}
-
-async function validate(args: string[], io: CliIO): Promise<number> {
-  const { provider, json, strict, files } = parseCommand(args, true);
-  if (files.length > 1) throw new UsageError(`one file at a time (got ${files.length})`);
-  const body = await readJsonInput(files[0] ?? "-", io);
-  const result = validateWebhook(provider, body, { mode: strict ? "strict" : "tolerant" });
-  if (json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  for (const warning of result.warnings) io.stderr.write(`warning: ${formatIssue(warning)}\n`);
-  if (result.ok) {
-    if (!json) io.stdout.write(`valid: ${provider} ${result.message}${result.warnings.length ? ` (${result.warnings.length} warning(s))` : ""}\n`);
-    return exitCodes.valid;
-  }
-  if (!json) for (const error of result.errors) io.stdout.write(`${formatIssue(error)}\n`);
-  return exitCodes.invalid;
-}
-
-async function sequence(args: string[], io: CliIO): Promise<number> {
-  const { provider, json, files } = parseCommand(args, false);
-  if (files.length === 0) throw new UsageError("check-sequence needs the delivery files, in the order they arrived");
-  const deliveries: unknown[] = [];
-  for (const file of files) deliveries.push(await readJsonInput(file, io));
-  const report = checkSequence(provider, deliveries);
-  if (json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (report.ok) {
-    io.stdout.write(`sequence ok: ${provider}, ${report.deliveries} deliveries of ${report.subjects.length} order(s)\n`);
-  } else {
-    for (const finding of report.findings) {
-      io.stdout.write(`${provider} #${finding.index + 1} ${files[finding.index]}: ${finding.kind}: ${finding.message}\n`);
-    }
-  }
-  return report.ok ? exitCodes.valid : exitCodes.invalid;
+async function usage(): Promise<string> {
+  const { providerNames } = await import("@webhook-contracts/validators");
+  return usageText(providerNames.join("|"));
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -133,19 +43,21 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     switch (command) {
       case "validate":
-        return await validate(rest, io);
+        return await (await import("./commands/validate.js")).validate(rest, io);
       case "check-sequence":
-        return await sequence(rest, io);
+        return await (await import("./commands/validate.js")).sequence(rest, io);
       case "serve":
-        return await serve(rest, io);
+        return await (await import("./commands/serve.js")).serve(rest, io);
+      case "worker":
+        return await (await import("./commands/serve.js")).worker(rest, io);
       case "send":
-        return await send(rest, io);
+        return await (await import("./commands/send.js")).send(rest, io);
       case "inbox":
-        return await inbox(rest, io);
+        return await (await import("./commands/inbox.js")).inbox(rest, io);
       case "help":
       case "--help":
       case "-h":
-        io.stdout.write(usage);
+        io.stdout.write(await usage());
         return exitCodes.valid;
       case undefined:
         throw new UsageError("missing command");
@@ -156,7 +68,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     // parseArgs throws TypeErrors with a code for unknown or malformed options: those are usage errors too.
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       const showUsage = !(error instanceof UsageError) || error.showUsage;
-      io.stderr.write(`webhook-contracts: ${(error as Error).message}\n${showUsage ? `\n${usage}` : ""}`);
+      io.stderr.write(`webhook-contracts: ${(error as Error).message}\n${showUsage ? `\n${await usage()}` : ""}`);
       return exitCodes.usage;
     }
     throw error;

@@ -1,49 +1,92 @@
 /**
- * The receiver's configuration file (JSON), as `webhook-contracts serve` reads it, with environment
- * variables over it:
- *   {"store": {"sqlite": "./inbox.db"} | {"postgres": "postgres://...", "table": "webhook_deliveries"},
- *    "providers": {"ivy": {"secrets": [...]}, "scalapay": {"apiKeys": [...], "toleranceSeconds": 300},
- *                  "amplia-reg": {"apiKeys": [...], "header": "X-Api-Key"}, "retorna": {"secrets": [...], "header": "..."}}}
- * WEBHOOK_CONTRACTS_SQLITE / WEBHOOK_CONTRACTS_POSTGRES replace the store; WEBHOOK_CONTRACTS_IVY_SECRETS,
- * _SCALAPAY_API_KEYS, _AMPLIA_REG_API_KEYS, _RETORNA_SECRETS (comma-separated) replace a provider's secrets.
+ * The configuration file of `webhook-contracts serve` and `worker` (JSON, checked against
+ * config.schema.json), with environment variables over it:
+ *   WEBHOOK_CONTRACTS_SQLITE / WEBHOOK_CONTRACTS_POSTGRES replace the store;
+ *   WEBHOOK_CONTRACTS_IVY_SECRETS, _SCALAPAY_API_KEYS, _AMPLIA_REG_API_KEYS, _RETORNA_SECRETS
+ *   (comma-separated) replace a provider's secrets; WEBHOOK_CONTRACTS_FORWARD_URL / _FORWARD_SECRET the
+ *   forward target. Secrets in the file may also be {"env": "NAME"}.
+ * Every problem (unreadable file, malformed JSON, a wrong or unknown setting, an unset variable) is
+ * reported at once, with where it is, before anything starts.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { ProvidersConfig } from "./auth.js";
-import { postgresStore } from "./postgres-store.js";
-import { sqliteStore } from "./sqlite-store.js";
-import type { InboxStore } from "./store.js";
+import { parseJson } from "./core/json.js";
+import { type ConfigProblem, type Env, ReceiverConfigError, type ReceiverConfig, configProblems, readSecret, resolveProviders } from "./core/settings.js";
+import type { InboxStore } from "./core/store.js";
+import type { ReceiverOptions } from "./core/receiver.js";
 
-export interface ReceiverConfig {
-  store: { sqlite: string } | { postgres: string; table?: string };
-  providers: ProvidersConfig;
-  maxBodyBytes?: number;
-}
+export type { ReceiverConfig } from "./core/settings.js";
 
 const list = (value: string | undefined) => value?.split(",").map((s) => s.trim()).filter(Boolean);
 
-export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ReceiverConfig> {
-  const config = JSON.parse(await readFile(file, "utf8")) as ReceiverConfig;
-  if (!config.providers || typeof config.providers !== "object") throw new Error(`${file}: "providers" is missing`);
-  if (env.WEBHOOK_CONTRACTS_SQLITE) config.store = { sqlite: env.WEBHOOK_CONTRACTS_SQLITE };
-  if (env.WEBHOOK_CONTRACTS_POSTGRES) config.store = { postgres: env.WEBHOOK_CONTRACTS_POSTGRES };
-  if (!config.store) throw new Error(`${file}: "store" is missing ({"sqlite": "./inbox.db"} or {"postgres": "postgres://..."})`);
+/** Overrides from the command line, applied before the checks. */
+export interface ConfigOverrides {
+  /** The forward target's URL (`serve --forward-to`); its secret still comes from the file or the environment. */
+  forwardTo?: string;
+}
+
+export async function loadConfig(file: string, env: Env = process.env, overrides: ConfigOverrides = {}): Promise<ReceiverConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new ReceiverConfigError([{ path: "", message: `cannot read the file: ${(error as Error).message}` }], file);
+  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new ReceiverConfigError([{ path: "", message: parsed.error.message }], file);
+  const config = parsed.value as ReceiverConfig;
+  if (config !== null && typeof config === "object" && !Array.isArray(config)) {
+    if (env.WEBHOOK_CONTRACTS_SQLITE) config.store = { sqlite: env.WEBHOOK_CONTRACTS_SQLITE };
+    if (env.WEBHOOK_CONTRACTS_POSTGRES) config.store = { postgres: env.WEBHOOK_CONTRACTS_POSTGRES };
+    const secretLists = [
+      ["ivy", "secrets", "WEBHOOK_CONTRACTS_IVY_SECRETS"],
+      ["scalapay", "apiKeys", "WEBHOOK_CONTRACTS_SCALAPAY_API_KEYS"],
+      ["amplia-reg", "apiKeys", "WEBHOOK_CONTRACTS_AMPLIA_REG_API_KEYS"],
+      ["retorna", "secrets", "WEBHOOK_CONTRACTS_RETORNA_SECRETS"],
+    ] as const;
+    for (const [provider, key, name] of secretLists) {
+      const values = list(env[name]);
+      if (!values) continue;
+      const providers = (config.providers ??= {}) as Record<string, Record<string, unknown> | undefined>;
+      providers[provider] = { ...providers[provider], [key]: values };
+    }
+    if (env.WEBHOOK_CONTRACTS_FORWARD_URL || env.WEBHOOK_CONTRACTS_FORWARD_SECRET) {
+      config.forward = {
+        ...config.forward,
+        ...(env.WEBHOOK_CONTRACTS_FORWARD_URL ? { url: env.WEBHOOK_CONTRACTS_FORWARD_URL } : {}),
+        ...(env.WEBHOOK_CONTRACTS_FORWARD_SECRET ? { secret: env.WEBHOOK_CONTRACTS_FORWARD_SECRET } : {}),
+      } as ReceiverConfig["forward"];
+    }
+    if (overrides.forwardTo) config.forward = { ...config.forward, url: overrides.forwardTo } as ReceiverConfig["forward"];
+  }
+  const problems: ConfigProblem[] = configProblems(config);
+  if (problems.length === 0) {
+    // Read every secret once now, so that an unset variable stops the start, not the first request.
+    resolveProviders(config.providers, env, problems);
+    if (config.forward) readSecret(config.forward.secret, "/forward/secret", env, problems);
+    if ("postgres" in config.store) readSecret(config.store.postgres, "/store/postgres", env, problems);
+  }
+  if (problems.length > 0) throw new ReceiverConfigError(problems, file);
   // A relative SQLite path is relative to the configuration file, not to wherever the command runs.
   if ("sqlite" in config.store && !path.isAbsolute(config.store.sqlite)) config.store = { sqlite: path.resolve(path.dirname(file), config.store.sqlite) };
-  const p = config.providers;
-  const ivy = list(env.WEBHOOK_CONTRACTS_IVY_SECRETS);
-  if (ivy) p.ivy = { ...p.ivy, secrets: ivy };
-  const scalapay = list(env.WEBHOOK_CONTRACTS_SCALAPAY_API_KEYS);
-  if (scalapay) p.scalapay = { ...p.scalapay, apiKeys: scalapay };
-  const amplia = list(env.WEBHOOK_CONTRACTS_AMPLIA_REG_API_KEYS);
-  if (amplia) p["amplia-reg"] = { ...p["amplia-reg"], apiKeys: amplia };
-  const retorna = list(env.WEBHOOK_CONTRACTS_RETORNA_SECRETS);
-  if (retorna) p.retorna = { ...p.retorna, secrets: retorna };
   return config;
 }
 
-export async function storeFromConfig(config: ReceiverConfig): Promise<InboxStore> {
-  const store = "sqlite" in config.store ? sqliteStore(config.store.sqlite) : postgresStore(config.store.postgres, config.store.table);
-  await store.init();
-  return store;
+/** The store a configuration names; only its driver is loaded (the other need not be installed). */
+export async function storeFromConfig(config: ReceiverConfig, env: Env = process.env): Promise<InboxStore> {
+  if ("sqlite" in config.store) {
+    const { sqliteStore } = await import("./stores/sqlite.js");
+    return sqliteStore(config.store.sqlite);
+  }
+  const problems: ConfigProblem[] = [];
+  const url = readSecret(config.store.postgres, "/store/postgres", env, problems);
+  if (problems.length > 0) throw new ReceiverConfigError(problems);
+  const { postgresStore } = await import("./stores/postgres.js");
+  return postgresStore(url, config.store.table);
+}
+
+/** createReceiver's options from a configuration (the store and the functions are yours to add). */
+export function receiverSettings(config: ReceiverConfig, env: Env = process.env): Omit<ReceiverOptions, "store"> {
+  const { store: _store, server: _server, log: _log, ...settings } = config;
+  return { ...settings, env };
 }

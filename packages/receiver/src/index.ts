@@ -1,7 +1,38 @@
-export { type AmpliaRegAuth, type IvyAuth, type ProvidersConfig, type RetornaAuth, type ScalapayAuth, authenticate, safeEqual, signedHeaders } from "./auth.js";
-export { type JsonParseResult, type JsonSyntaxError, parseJson } from "./json.js";
-export { type Answer, type HandlerContext, type RawRequest, type Receiver, type ReceiverOptions, DEFAULT_MAX_BODY_BYTES, createReceiver } from "./receiver.js";
-export type { Delivery, DeliveryStatus, InboxStore, NewDelivery } from "./store.js";
-export { sqliteStore } from "./sqlite-store.js";
-export { postgresStore } from "./postgres-store.js";
-export { type ReceiverConfig, loadConfig, storeFromConfig } from "./config.js";
+/**
+ * @webhook-contracts/receiver: the core. It imports no Node built-in (it runs on Node, Bun, Deno and
+ * fetch-style workers); the adapters and stores are entry points of their own:
+ *   @webhook-contracts/receiver/node      Node http, Express, Connect
+ *   @webhook-contracts/receiver/fastify   Fastify
+ *   @webhook-contracts/receiver/sqlite    the SQLite store (better-sqlite3)
+ *   @webhook-contracts/receiver/postgres  the PostgreSQL store (pg)
+ *   @webhook-contracts/receiver/config    the configuration file of `webhook-contracts serve` (Node)
+ */
+export type { AmpliaRegAuth, AuthResult, Headers, IvyAuth, ProvidersConfig, RetornaAuth, ScalapayAuth, SecretSource } from "./core/auth.js";
+export { type DecodedBody, DEFAULT_MAX_DEPTH, decodeBody, rawValueAt } from "./core/body.js";
+export { type Crypto, type CryptoBackend, createCrypto } from "./core/crypto.js";
+export { type Forwarded, forwardBody, forwarder } from "./core/forward.js";
+export { type JsonParseResult, type JsonSyntaxError, parseJson } from "./core/json.js";
+export {
+  type Admission,
+  type Answer,
+  type HandlerContext,
+  type RawRequest,
+  type Receiver,
+  type ReceiverEvent,
+  type ReceiverOptions,
+  type RequestOutcome,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  createReceiver,
+} from "./core/receiver.js";
+export { type ConfigProblem, type ForwardSettings, type ReceiverConfig, ReceiverConfigError, type ReceiverSettings, type WorkerSettings, configProblems } from "./core/settings.js";
+export { type Delivery, type DeliveryStatus, type InboxStore, type NewDelivery, type Outcome, type StoreStats, deliveryStatuses } from "./core/store.js";
+export { backoffMs } from "./core/worker.js";
+
+import { signedHeaders as sign } from "./core/auth.js";
+import { createCrypto as crypto } from "./core/crypto.js";
+
+/** The headers a provider would send with `body`, signed with `secret`: what `webhook-contracts send` uses. */
+export function signedHeaders(provider: string, body: string | Uint8Array, secret: string, options: { header?: string; nowMs?: number } = {}): Promise<Record<string, string>> {
+  return sign(crypto(), provider, body, secret, options);
+}

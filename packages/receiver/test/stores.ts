@@ -8,40 +8,52 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll } from "vitest";
-import { type InboxStore, postgresStore, sqliteStore } from "../src/index.js";
+import type { InboxStore } from "../src/index.js";
+import { postgresStore } from "../src/stores/postgres.js";
+import { sqliteStore } from "../src/stores/sqlite.js";
 
 export const postgresUrl = process.env.WEBHOOK_CONTRACTS_TEST_POSTGRES;
 if (!postgresUrl && process.env.CI) throw new Error("CI=true but WEBHOOK_CONTRACTS_TEST_POSTGRES is not set: the PostgreSQL store must be tested in CI");
 
-/** The PostgreSQL tables this test file made, dropped when it ends. */
+/** The PostgreSQL tables this test file made (and their migration tables), dropped when it ends. */
 const tables: string[] = [];
 afterAll(async () => {
   if (!postgresUrl || tables.length === 0) return;
   const client = new pg.Client(postgresUrl);
   await client.connect();
   try {
-    for (const table of tables.splice(0)) await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}`);
+    for (const table of tables.splice(0)) {
+      await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}, ${pg.escapeIdentifier(`${table}_migrations`)}`);
+    }
   } finally {
     await client.end();
   }
 });
 
 export interface StoreKind {
-  name: string;
+  name: "sqlite" | "postgres";
   available: boolean;
-  /** A fresh, empty store. */
+  /** A fresh, empty store, initialised. */
   create(): Promise<InboxStore>;
+  /** A second handle on the same inbox (another process would have one). */
+  open(store: InboxStore): InboxStore;
 }
+
+/** Where each store created here keeps its data, so that a second handle can reach it. */
+const locations = new WeakMap<InboxStore, string>();
 
 export const storeKinds: StoreKind[] = [
   {
     name: "sqlite",
     available: true,
     async create() {
-      const store = sqliteStore(path.join(mkdtempSync(path.join(tmpdir(), "webhook-inbox-")), "inbox.db"));
+      const file = path.join(mkdtempSync(path.join(tmpdir(), "webhook-inbox-")), "inbox.db");
+      const store = sqliteStore(file);
+      locations.set(store, file);
       await store.init();
       return store;
     },
+    open: (store) => sqliteStore(locations.get(store)!),
   },
   {
     name: "postgres",
@@ -51,8 +63,10 @@ export const storeKinds: StoreKind[] = [
       const table = `deliveries_${process.pid}_${Date.now()}_${tables.length}`;
       tables.push(table);
       const store = postgresStore(postgresUrl!, table);
+      locations.set(store, table);
       await store.init();
       return store;
     },
+    open: (store) => postgresStore(postgresUrl!, locations.get(store)!),
   },
 ];

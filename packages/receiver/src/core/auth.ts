@@ -1,22 +1,27 @@
 /**
- * Who sent it: each provider's authentication, checked on the raw body bytes before anything is parsed,
- * with timing-safe comparisons and several secrets at once (so that a secret can be rotated).
+ * Who sent it: each provider's authentication. What can be checked on the headers alone (API keys, Basic,
+ * a missing signature, a stale timestamp) is checked before a byte of the body is read; signatures are
+ * checked on the raw body bytes before anything parses them. Comparisons are timing-safe, and every
+ * configured secret is tried (no early exit), so that a secret can be rotated.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { type Crypto, sameSecret, timingSafeEqual, toHex, utf8 } from "./crypto.js";
+
+/** A secret, or the name of the environment variable that holds it (`optional`: skipped when unset). */
+export type SecretSource = string | { env: string; optional?: boolean };
 
 export interface IvyAuth {
   /** Webhook signing secrets from Ivy's dashboard; any one of them may sign. */
-  secrets: string[];
+  secrets: SecretSource[];
 }
 export interface ScalapayAuth {
   /** Merchant API keys (Scalapay signs with the API key); any one of them may sign. */
-  apiKeys: string[];
+  apiKeys: SecretSource[];
   /** How far x-scalapay-timestamp may be from now, in seconds, against replays (default 300). */
   toleranceSeconds?: number;
 }
 export interface AmpliaRegAuth {
   /** API keys of the application webhook. */
-  apiKeys: string[];
+  apiKeys: SecretSource[];
   /** Header that carries it; Amplia Reg does not publish its name (default X-Api-Key). */
   header?: string;
 }
@@ -25,7 +30,7 @@ export interface RetornaAuth {
    * Shared secrets agreed with Retorna, which publishes no scheme: sent in `header`, or, when no header
    * is configured, as HTTP Basic credentials "user:password".
    */
-  secrets: string[];
+  secrets: SecretSource[];
   header?: string;
 }
 
@@ -36,90 +41,158 @@ export interface ProvidersConfig {
   retorna?: RetornaAuth;
 }
 
+/** A provider's settings with every secret read: what the receiver runs on (never stored, never logged). */
+export type ResolvedAuth<A> = { [K in keyof A]: A[K] extends SecretSource[] ? string[] : A[K] };
+export type ResolvedProviders = { [P in keyof ProvidersConfig]?: ResolvedAuth<NonNullable<ProvidersConfig[P]>> };
+
 export type Headers = Readonly<Record<string, string | undefined>>;
 
 export type AuthResult = { ok: true } | { ok: false; reason: string };
 
-/** Equal strings, in time that depends on the length only. */
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  // Compare digests, so that neither the comparison nor an early length check tells how much matched.
-  const dx = createHmac("sha256", "compare").update(x).digest();
-  const dy = createHmac("sha256", "compare").update(y).digest();
-  return timingSafeEqual(dx, dy) && x.length === y.length;
+export interface Authenticator {
+  /** On the headers alone, before the body is read. `body: true` when the body must be checked too. */
+  checkHeaders(headers: Headers, nowMs: number): Promise<AuthResult & { body?: boolean }>;
+  /** On the raw body bytes (signature schemes only). */
+  checkBody(headers: Headers, body: Uint8Array): Promise<AuthResult>;
+  /**
+   * The request headers kept with a delivery: they say how it came and let a signature be checked again
+   * later, and hold no secret. Everything else (Authorization, API-key and secret headers) is dropped.
+   */
+  keptHeaders: readonly string[];
 }
 
-const hmacHex = (key: string, ...parts: (string | Uint8Array)[]) => {
-  const mac = createHmac("sha256", key);
-  for (const p of parts) mac.update(p);
-  return mac.digest("hex");
-};
+const OK: AuthResult = { ok: true };
+const NEEDS_BODY = { ok: true, body: true } as const;
+const fail = (reason: string): AuthResult => ({ ok: false, reason });
 
-const anyMatch = (candidates: string[], expected: (secret: string) => string, given: string) => {
+/** Headers kept for every provider: none of them authenticates anything. */
+export const COMMON_KEPT_HEADERS = ["content-type", "content-length", "content-encoding", "user-agent", "x-request-id", "date"] as const;
+/** Signatures (HMACs of the body: no secret can be read from them), kept so a delivery can be checked again. */
+const SIGNATURE_HEADERS = { ivy: ["x-ivy-signature"], scalapay: ["x-scalapay-hmac-v1", "x-scalapay-timestamp"] } as const;
+/** Every header any provider's delivery may keep: what a store migrating old rows keeps of their headers. */
+export const KEPT_HEADERS: readonly string[] = [...COMMON_KEPT_HEADERS, ...Object.values(SIGNATURE_HEADERS).flat()];
+
+function hexToBytes(hex: string): Uint8Array | undefined {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** True when any secret's HMAC of `parts` equals `given`; every secret is tried, so timing tells nothing. */
+async function anyHmacMatches(crypto: Crypto, secrets: readonly string[], parts: readonly Uint8Array[], given: Uint8Array): Promise<boolean> {
+  const digests = await Promise.all(secrets.map((s) => crypto.hmacSha256(s, parts)));
   let match = false;
-  for (const secret of candidates) match = safeEqual(expected(secret), given) || match; // no early exit
+  for (const digest of digests) match = timingSafeEqual(digest, given) || match;
   return match;
-};
+}
 
-/** Checks a delivery's authentication. Header names are lower-case (Node's and fetch's convention). */
-export function authenticate(provider: string, config: ProvidersConfig, headers: Headers, body: Uint8Array, nowMs: number): AuthResult {
-  switch (provider) {
-    case "ivy": {
-      const signature = headers["x-ivy-signature"]?.trim().toLowerCase();
-      if (!signature) return { ok: false, reason: "missing X-Ivy-Signature header" };
-      return anyMatch(config.ivy!.secrets, (s) => hmacHex(s, body), signature)
-        ? { ok: true }
-        : { ok: false, reason: "X-Ivy-Signature does not match the body (HMAC-SHA256 with no configured secret)" };
-    }
-    case "scalapay": {
-      const signature = headers["x-scalapay-hmac-v1"]?.trim().toLowerCase();
-      const timestamp = headers["x-scalapay-timestamp"]?.trim();
-      if (!signature || !timestamp) return { ok: false, reason: "missing x-scalapay-hmac-v1 or x-scalapay-timestamp header" };
-      if (!/^\d{10,13}$/.test(timestamp)) return { ok: false, reason: "x-scalapay-timestamp is not epoch seconds or milliseconds" };
-      const sentMs = timestamp.length === 13 ? Number(timestamp) : Number(timestamp) * 1000;
-      const tolerance = (config.scalapay!.toleranceSeconds ?? 300) * 1000;
-      if (Math.abs(nowMs - sentMs) > tolerance) return { ok: false, reason: `x-scalapay-timestamp is more than ${tolerance / 1000} s from now (a replay?)` };
-      return anyMatch(config.scalapay!.apiKeys, (k) => hmacHex(k, `V1:${timestamp}:`, body), signature)
-        ? { ok: true }
-        : { ok: false, reason: "x-scalapay-hmac-v1 does not match V1:{timestamp}:{body} (HMAC-SHA256 with no configured API key)" };
-    }
-    case "amplia-reg": {
-      const header = (config["amplia-reg"]!.header ?? "X-Api-Key").toLowerCase();
-      const key = headers[header];
-      if (!key) return { ok: false, reason: `missing ${header} header` };
-      return anyMatch(config["amplia-reg"]!.apiKeys, (k) => k, key) ? { ok: true } : { ok: false, reason: `${header} is not a configured API key` };
-    }
-    case "retorna": {
-      const { header, secrets } = config.retorna!;
-      if (header) {
-        const given = headers[header.toLowerCase()];
-        if (!given) return { ok: false, reason: `missing ${header} header` };
-        return anyMatch(secrets, (s) => s, given) ? { ok: true } : { ok: false, reason: `${header} is not a configured secret` };
-      }
-      const authorization = headers.authorization;
-      if (!authorization?.startsWith("Basic ")) return { ok: false, reason: "missing HTTP Basic credentials" };
-      const credentials = Buffer.from(authorization.slice(6), "base64").toString("utf8");
-      return anyMatch(secrets, (s) => s, credentials) ? { ok: true } : { ok: false, reason: "HTTP Basic credentials do not match" };
-    }
-    default:
-      return { ok: false, reason: `no authentication for ${provider}` };
+async function anySecretMatches(crypto: Crypto, secrets: readonly string[], given: string, processKey: string): Promise<boolean> {
+  const results = await Promise.all(secrets.map((s) => sameSecret(crypto, given, s, processKey)));
+  return results.includes(true);
+}
+
+/** The authenticator of each configured provider. */
+export function authenticators(providers: ResolvedProviders, crypto: Crypto, processKey: string): Partial<Record<keyof ProvidersConfig, Authenticator>> {
+  const out: Partial<Record<keyof ProvidersConfig, Authenticator>> = {};
+  if (providers.ivy) {
+    const { secrets } = providers.ivy;
+    out.ivy = {
+      keptHeaders: [...COMMON_KEPT_HEADERS, ...SIGNATURE_HEADERS.ivy],
+      async checkHeaders(headers) {
+        const signature = headers["x-ivy-signature"]?.trim();
+        if (!signature) return fail("missing X-Ivy-Signature header");
+        return hexToBytes(signature)?.length === 32 ? NEEDS_BODY : fail("X-Ivy-Signature is not a hex HMAC-SHA256 (64 hex digits)");
+      },
+      async checkBody(headers, body) {
+        const given = hexToBytes(headers["x-ivy-signature"]!.trim())!;
+        return (await anyHmacMatches(crypto, secrets, [body], given)) ? OK : fail("X-Ivy-Signature does not match the body (HMAC-SHA256 with no configured secret)");
+      },
+    };
   }
+  if (providers.scalapay) {
+    const { apiKeys, toleranceSeconds = 300 } = providers.scalapay;
+    out.scalapay = {
+      keptHeaders: [...COMMON_KEPT_HEADERS, ...SIGNATURE_HEADERS.scalapay],
+      async checkHeaders(headers, nowMs) {
+        const signature = headers["x-scalapay-hmac-v1"]?.trim();
+        const timestamp = headers["x-scalapay-timestamp"]?.trim();
+        if (!signature || !timestamp) return fail("missing x-scalapay-hmac-v1 or x-scalapay-timestamp header");
+        if (!/^\d{10,13}$/.test(timestamp)) return fail("x-scalapay-timestamp is not epoch seconds or milliseconds");
+        const sentMs = timestamp.length === 13 ? Number(timestamp) : Number(timestamp) * 1000;
+        if (Math.abs(nowMs - sentMs) > toleranceSeconds * 1000) return fail(`x-scalapay-timestamp is more than ${toleranceSeconds} s from now (a replay?)`);
+        return hexToBytes(signature)?.length === 32 ? NEEDS_BODY : fail("x-scalapay-hmac-v1 is not a hex HMAC-SHA256 (64 hex digits)");
+      },
+      async checkBody(headers, body) {
+        const given = hexToBytes(headers["x-scalapay-hmac-v1"]!.trim())!;
+        const prefix = utf8(`V1:${headers["x-scalapay-timestamp"]!.trim()}:`);
+        return (await anyHmacMatches(crypto, apiKeys, [prefix, body], given))
+          ? OK
+          : fail("x-scalapay-hmac-v1 does not match V1:{timestamp}:{body} (HMAC-SHA256 with no configured API key)");
+      },
+    };
+  }
+  if (providers["amplia-reg"]) {
+    const { apiKeys, header = "X-Api-Key" } = providers["amplia-reg"];
+    const name = header.toLowerCase();
+    out["amplia-reg"] = {
+      keptHeaders: COMMON_KEPT_HEADERS.filter((h) => h !== name), // a key never kept, whatever its header
+      async checkHeaders(headers) {
+        const key = headers[name];
+        if (!key) return fail(`missing ${header} header`);
+        return (await anySecretMatches(crypto, apiKeys, key, processKey)) ? OK : fail(`${header} is not a configured API key`);
+      },
+      checkBody: async () => OK,
+    };
+  }
+  if (providers.retorna) {
+    const { secrets, header } = providers.retorna;
+    const name = header?.toLowerCase();
+    out.retorna = {
+      keptHeaders: COMMON_KEPT_HEADERS.filter((h) => h !== name), // a key never kept, whatever its header
+      async checkHeaders(headers) {
+        if (name) {
+          const given = headers[name];
+          if (!given) return fail(`missing ${header} header`);
+          return (await anySecretMatches(crypto, secrets, given, processKey)) ? OK : fail(`${header} is not a configured secret`);
+        }
+        // RFC 7235: the scheme name is case-insensitive ("basic" is Basic).
+        const match = /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(headers.authorization ?? "");
+        if (!match) return fail("missing HTTP Basic credentials");
+        let credentials: string;
+        try {
+          credentials = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(atob(match[1]!), (c) => c.charCodeAt(0)));
+        } catch {
+          return fail("HTTP Basic credentials are not base64 of UTF-8 text");
+        }
+        return (await anySecretMatches(crypto, secrets, credentials, processKey)) ? OK : fail("HTTP Basic credentials do not match");
+      },
+      checkBody: async () => OK,
+    };
+  }
+  return out;
 }
 
 /** The headers a provider would send with `body`, signed with `secret`: what `webhook-contracts send` uses. */
-export function signedHeaders(provider: string, body: string, secret: string, options: { header?: string; nowMs?: number } = {}): Record<string, string> {
+export async function signedHeaders(
+  crypto: Crypto,
+  provider: string,
+  body: string | Uint8Array,
+  secret: string,
+  options: { header?: string; nowMs?: number } = {},
+): Promise<Record<string, string>> {
+  const bytes = typeof body === "string" ? utf8(body) : body;
   switch (provider) {
     case "ivy":
-      return { "X-Ivy-Signature": hmacHex(secret, body) };
+      return { "X-Ivy-Signature": toHex(await crypto.hmacSha256(secret, [bytes])) };
     case "scalapay": {
       const timestamp = String(options.nowMs ?? Date.now());
-      return { "x-scalapay-timestamp": timestamp, "x-scalapay-hmac-v1": hmacHex(secret, `V1:${timestamp}:`, body) };
+      return { "x-scalapay-timestamp": timestamp, "x-scalapay-hmac-v1": toHex(await crypto.hmacSha256(secret, [utf8(`V1:${timestamp}:`), bytes])) };
     }
     case "amplia-reg":
       return { [options.header ?? "X-Api-Key"]: secret };
     case "retorna":
-      return options.header ? { [options.header]: secret } : { Authorization: `Basic ${Buffer.from(secret).toString("base64")}` };
+      return options.header ? { [options.header]: secret } : { Authorization: `Basic ${btoa(String.fromCharCode(...utf8(secret)))}` };
     default:
       throw new TypeError(`unknown provider "${provider}"`);
   }

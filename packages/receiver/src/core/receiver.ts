@@ -1,34 +1,47 @@
 /**
- * The receiver: authenticate on the raw bytes, store the delivery durably, answer; validate it against its
- * contract and run its handler exactly once per delivery key. A delivery that fails validation, or whose
- * handler throws, stays in the inbox (quarantined) and is still answered 200, so the provider does not retry
- * into the void; replay() runs it again once the schema or the handler is fixed.
+ * The receiver's core, shared by every adapter and free of Node built-ins: authenticate on the headers
+ * and then on the raw bytes, refuse what is not JSON, validate against the one message the discriminator
+ * picks, store the delivery durably, and only then answer 200. Handlers run afterwards, in a worker that
+ * claims deliveries from the store with a lease (this process by default; others too).
+ *
+ * What happens once, what may happen twice:
+ * - Acceptance is exactly-once per delivery key: a delivery is stored at most once per provider and key
+ *   (the store's unique index decides, also between instances); a retry or a copy is answered 200
+ *   `duplicate` and never handled again. Every 200 means the delivery was committed (synced) first.
+ * - Handling is at-least-once: handlers run once per delivery, unless a worker dies (or loses its lease)
+ *   between starting them and recording the outcome; then they run again after the lease runs out, with
+ *   the next attempt number. Failed attempts are retried with backoff. Handlers should therefore be
+ *   idempotent on `context.idempotencyKey` (the delivery id, the same on every attempt).
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  type MessageName,
-  type NarrowedPayload,
-  type ProviderName,
-  type ValidationIssue,
-  isProviderName,
-  validators,
-} from "@webhook-contracts/validators";
-import { type Headers, type ProvidersConfig, authenticate } from "./auth.js";
-import { parseJson } from "./json.js";
-import type { Delivery, InboxStore } from "./store.js";
+import { type MessageName, type NarrowedPayload, type ProviderName, type ValidationIssue, isProviderName, validators } from "@webhook-contracts/validators";
+import { type Authenticator, type Headers, authenticators } from "./auth.js";
+import { DEFAULT_MAX_DEPTH, decodeBody, rawValueAt } from "./body.js";
+import { type CryptoBackend, concat, createCrypto, toHex, utf8 } from "./crypto.js";
+import { forwarder } from "./forward.js";
+import { type ConfigProblem, type Env, ReceiverConfigError, type ReceiverSettings, defaultEnv, readSecret, resolveProviders, settingsProblems } from "./settings.js";
+import type { Delivery, InboxStore, NewDelivery } from "./store.js";
+import { type AttemptReport, Permanent, createWorker, workerDefaults } from "./worker.js";
 
-export interface ReceiverOptions {
+export interface ReceiverOptions extends ReceiverSettings {
   store: InboxStore;
-  /** The providers to accept and how each authenticates; any other path answers 404. */
-  providers: ProvidersConfig;
-  /** Bodies over this are refused with 413 without being read in full (default 1 MiB). */
-  maxBodyBytes?: number;
-  /** Clock for signature timestamps (tests). */
+  /** Where `{"env": "NAME"}` secrets are read (default process.env where there is one). */
+  env?: Env;
+  /** One event per request and per handling attempt: for logs and metrics. Never carries a secret. */
+  onEvent?: (event: ReceiverEvent) => void;
+  /** Clock (tests). */
   now?: () => number;
+  /** Force a crypto backend (tests); by default node:crypto on Node, Web Crypto elsewhere. */
+  crypto?: CryptoBackend;
 }
 
 export interface HandlerContext {
-  delivery: Pick<Delivery, "id" | "provider" | "deliveryKey" | "receivedAt">;
+  delivery: Pick<Delivery, "id" | "provider" | "deliveryKey" | "receivedAt"> & { message: string };
+  /** 1 on the first run; more after a failed attempt or a worker that died mid-run. */
+  attempt: number;
+  /** The same on every attempt of one delivery (its id): make side effects idempotent on it. */
+  idempotencyKey: string;
+  /** Aborted when the handler's time is up or the worker stops. */
+  signal: AbortSignal;
   /** Tolerant-mode warnings: unknown new fields, unlisted code-list values. */
   warnings: ValidationIssue[];
 }
@@ -52,196 +65,363 @@ export interface RawRequest {
   body: Uint8Array;
 }
 
+export type RequestOutcome =
+  | "accepted"
+  | "duplicate"
+  | "quarantined"
+  | "rejected"
+  | "unauthorized"
+  | "not_found"
+  | "method_not_allowed"
+  | "unsupported_media_type"
+  | "payload_too_large"
+  | "timeout"
+  | "unavailable"
+  | "error";
+
+export type ReceiverEvent =
+  | { type: "request"; provider: string | null; message: string | null; outcome: RequestOutcome; status: number; ms: number; id?: string; reason?: string }
+  | { type: "attempt"; provider: string; message: string | null; id: string; attempt: number; outcome: AttemptReport["outcome"]; ms: number; error?: string }
+  | { type: "error"; where: string; message: string };
+
+/** Where a request stands once its headers are in: ours (and authenticated so far), answered already, or not ours. */
+export type Admission = { provider: ProviderName; started: number } | { answer: Answer; started: number } | { notOurs: true };
+
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 const PATH = /^\/webhooks\/([a-z0-9-]+)\/?$/;
+const SETTINGS = ["providers", "maxBodyBytes", "maxDepth", "bodyTimeoutMs", "worker", "forward"] as const;
+
+const invalidReason = (provider: string, errors: readonly ValidationIssue[]) =>
+  `invalid ${provider} payload: ${errors.map((e) => `${e.path || "(root)"} ${e.message}`).join("; ")}`.slice(0, 4000);
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function createReceiver(options: ReceiverOptions) {
-  const { store, providers } = options;
+  const { store } = options;
+  const known = new Set<string>([...SETTINGS, "store", "env", "onEvent", "now", "crypto"]);
+  const settings = Object.fromEntries(Object.entries(options).filter(([k]) => !known.has(k) || (SETTINGS as readonly string[]).includes(k)));
+  const problems: ConfigProblem[] = settingsProblems(settings);
+  if (!store || typeof store.accept !== "function") problems.push({ path: "/store", message: "expected an inbox store (sqliteStore, postgresStore or your own InboxStore)" });
+  const env = options.env ?? defaultEnv();
+  const providers = problems.length === 0 ? resolveProviders(options.providers ?? {}, env, problems) : {};
+  const forwardSecret = options.forward && problems.length === 0 ? readSecret(options.forward.secret, "/forward/secret", env, problems) : undefined;
+  if (problems.length > 0) throw new ReceiverConfigError(problems);
+
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const now = options.now ?? Date.now;
-  const handlers = new Map<string, (event: unknown, context: HandlerContext) => unknown>();
-  const anyHandlers = new Map<string, (event: unknown, message: string, context: HandlerContext) => unknown>();
+  const crypto = createCrypto(options.crypto);
+  // A key of this process, never stored: API keys are compared by their HMACs under it (no length leaks).
+  const processKey = toHex(globalThis.crypto.getRandomValues(new Uint8Array(32)));
+  const auth = authenticators(providers, crypto, processKey) as Partial<Record<ProviderName, Authenticator>>;
+  const forward = options.forward && forwardSecret ? forwarder({ url: options.forward.url, secret: forwardSecret, ...(options.forward.timeoutMs ? { timeoutMs: options.forward.timeoutMs } : {}) }, now) : undefined;
+  const handlers = new Map<string, ((event: unknown, context: HandlerContext) => unknown)[]>();
+  const anyHandlers = new Map<string, ((event: unknown, message: string, context: HandlerContext) => unknown)[]>();
 
-  /** Which configured provider a path is for, or an answer that says why none. */
-  function route(method: string, path: string): { provider: ProviderName } | Answer {
-    const match = PATH.exec(path.split("?")[0]!);
-    const provider = match?.[1];
-    if (!provider || !isProviderName(provider) || !providers[provider]) {
-      return { status: 404, body: { error: "not_found", message: `no webhook endpoint at ${path}: expected /webhooks/<${Object.keys(providers).join("|")}>` } };
-    }
-    if (method !== "POST") return { status: 405, headers: { allow: "POST" }, body: { error: "method_not_allowed", message: `${method} is not accepted: webhooks are POSTed` } };
-    return { provider };
-  }
-
-  /** Validates a stored delivery and runs its handlers; records the outcome. */
-  async function process(delivery: Delivery, value: unknown): Promise<Answer> {
-    const provider = delivery.provider as ProviderName;
-    const result = validators[provider].validate(value);
-    const message = result.message ?? null;
-    if (!result.ok) {
-      const reason = `invalid ${provider} payload: ${result.errors.map((e) => `${e.path || "(root)"} ${e.message}`).join("; ")}`;
-      await store.update(delivery.id, { status: "quarantined", reason, message });
-      return { status: 200, body: { status: "quarantined", id: delivery.id, reason } };
-    }
-    const context: HandlerContext = { delivery: { id: delivery.id, provider, deliveryKey: delivery.deliveryKey, receivedAt: delivery.receivedAt }, warnings: result.warnings };
+  const emit = (event: ReceiverEvent) => {
     try {
-      await handlers.get(`${provider}\u0000${result.message}`)?.(result.value, context);
-      await anyHandlers.get(provider)?.(result.value, result.message, context);
-    } catch (error) {
-      const reason = `handler failed: ${error instanceof Error ? error.message : String(error)}`;
-      await store.update(delivery.id, { status: "quarantined", reason, message, handled: true });
-      return { status: 200, body: { status: "quarantined", id: delivery.id, reason } };
+      options.onEvent?.(event);
+    } catch {
+      // A failing log line must not fail a delivery.
     }
-    await store.update(delivery.id, { status: "handled", reason: null, message, handled: true });
-    return { status: 200, body: { status: "handled", id: delivery.id, message: result.message, warnings: result.warnings.length } };
-  }
+  };
 
-  /** Everything after the bytes are in: the core of both adapters. */
-  async function handle(request: RawRequest): Promise<Answer> {
-    const routed = route(request.method, request.path);
-    if ("status" in routed) return routed;
-    const { provider } = routed;
-    const contentType = request.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
-    if (contentType !== "application/json") {
-      return { status: 415, body: { error: "unsupported_media_type", message: `expected Content-Type application/json, received ${contentType ?? "none"}` } };
-    }
-    if (request.body.byteLength > maxBodyBytes) return tooLarge(maxBodyBytes);
-    const auth = authenticate(provider, providers, request.headers, request.body, now());
-    if (!auth.ok) return { status: 401, body: { error: "unauthorized", message: auth.reason } };
-
-    const text = Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString("utf8");
-    const headers = Object.fromEntries(Object.entries(request.headers).filter((e): e is [string, string] => typeof e[1] === "string"));
-    const parsed = parseJson(text);
-    if (!parsed.ok) {
-      // Authenticated, so it is the provider's: kept (rejected), and the provider is told where the JSON breaks.
-      const stored = await store.insert({ provider, deliveryKey: null, message: null, status: "rejected", reason: parsed.error.message, headers, body: text });
-      return { status: 400, body: { error: "malformed_json", message: parsed.error.message, line: parsed.error.line, column: parsed.error.column, position: parsed.error.position, id: stored.id } };
-    }
-    const deliveryKey = validators[provider].deliveryKeyOf(parsed.value) ?? null;
-    const stored = await store.insert({ provider, deliveryKey, message: null, status: "received", reason: null, headers, body: text });
-    if (!stored.inserted) return { status: 200, body: { status: "duplicate", id: stored.id } };
-    const delivery = (await store.get(stored.id))!;
-    return process(delivery, parsed.value);
-  }
-
-  /** Node's http request listener; works as Express or Connect middleware too. */
-  function nodeListener(req: IncomingMessage, res: ServerResponse): void {
-    const send = (answer: Answer) => {
-      res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
-      res.end(JSON.stringify(answer.body));
+  /** Runs a delivery's handlers: what the worker calls, once per attempt. */
+  async function run(delivery: Delivery, attempt: number, signal: AbortSignal): Promise<void> {
+    const decoded = decodeBody(delivery.body, maxDepth);
+    if (!decoded.ok) throw new Permanent(`the stored body is not JSON: ${decoded.message}`);
+    if (!isProviderName(delivery.provider)) throw new Permanent(`no validators for provider "${delivery.provider}"`);
+    const result = validators[delivery.provider].validate(decoded.value);
+    if (!result.ok) throw new Permanent(invalidReason(delivery.provider, result.errors));
+    const context: HandlerContext = {
+      delivery: { id: delivery.id, provider: delivery.provider, message: result.message, deliveryKey: delivery.deliveryKey, receivedAt: delivery.receivedAt },
+      attempt,
+      idempotencyKey: delivery.id,
+      signal,
+      warnings: result.warnings,
     };
-    const routed = route(req.method ?? "GET", req.url ?? "/");
-    if ("status" in routed) {
-      req.resume();
-      return send(routed);
-    }
-    const declared = Number(req.headers["content-length"]);
-    if (declared > maxBodyBytes) {
-      // Refused on the declared length: the body is not read.
-      res.setHeader("connection", "close");
-      req.resume();
-      return send(tooLarge(maxBodyBytes));
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on("data", (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        refused = true;
-        res.setHeader("connection", "close");
-        send(tooLarge(maxBodyBytes));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (refused) return;
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]));
-      handle({ method: req.method ?? "GET", path: req.url ?? "/", headers, body: Buffer.concat(chunks) }).then(send, (error: unknown) => {
-        send({ status: 500, body: { error: "internal", message: error instanceof Error ? error.message : String(error) } });
-      });
-    });
+    for (const handler of handlers.get(`${delivery.provider}\u0000${result.message}`) ?? []) await handler(result.value, context);
+    for (const handler of anyHandlers.get(delivery.provider) ?? []) await handler(result.value, result.message, context);
+    if (forward) await forward({ delivery, message: result.message, payloadText: decoded.text, warnings: result.warnings, attempt, signal });
   }
 
-  /** A fetch-style handler: Bun, Deno, Hono, edge runtimes. */
+  const worker = createWorker(
+    store,
+    workerDefaults(typeof options.worker === "object" ? options.worker : {}),
+    run,
+    (r) =>
+      emit({ type: "attempt", provider: r.delivery.provider, message: r.delivery.message, id: r.delivery.id, attempt: r.attempt, outcome: r.outcome, ms: r.ms, ...(r.error ? { error: r.error } : {}) }),
+    now,
+  );
+  const workerEnabled = options.worker !== false;
+
+  let ready: Promise<void> | undefined;
+  /** Store initialised (and the worker started, unless disabled): on start(), or lazily on the first request. */
+  const whenReady = () => {
+    ready ??= store.init().then(() => {
+      if (workerEnabled) worker.start();
+    });
+    ready.catch(() => (ready = undefined)); // a store that was away may answer on the next try
+    return ready;
+  };
+
+  const answer = (status: number, body: Record<string, unknown>, headers?: Record<string, string>): Answer => (headers ? { status, body, headers } : { status, body });
+
+  function finish(admitted: { started: number }, provider: string | null, message: string | null, outcome: RequestOutcome, result: Answer): Answer {
+    const id = typeof result.body.id === "string" ? result.body.id : undefined;
+    const reason = typeof result.body.reason === "string" ? result.body.reason : typeof result.body.message === "string" && result.status >= 400 ? result.body.message : undefined;
+    emit({ type: "request", provider, message, outcome, status: result.status, ms: now() - admitted.started, ...(id ? { id } : {}), ...(reason ? { reason } : {}) });
+    return result;
+  }
+
+  /**
+   * The checks made on the request line and headers, before any of the body is read: the path, the
+   * method, the content type, a declared length over the limit, and whatever authentication the headers
+   * alone settle (API keys, Basic, a missing signature, a stale timestamp).
+   */
+  async function admit(method: string, path: string, headers: Headers): Promise<Admission> {
+    const started = now();
+    const match = PATH.exec(path.split("?")[0]!);
+    const name = match?.[1];
+    if (!name || !isProviderName(name) || !auth[name]) return { notOurs: true };
+    const provider = name;
+    const refuse = (status: number, outcome: RequestOutcome, body: Record<string, unknown>, h?: Record<string, string>) => ({
+      answer: finish({ started }, provider, null, outcome, answer(status, body, h)),
+      started,
+    });
+    if (method !== "POST") return refuse(405, "method_not_allowed", { error: "method_not_allowed", message: `${method} is not accepted: webhooks are POSTed` }, { allow: "POST" });
+    const contentType = headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
+    if (contentType !== "application/json") {
+      return refuse(415, "unsupported_media_type", { error: "unsupported_media_type", message: `expected Content-Type application/json, received ${contentType ?? "none"}` });
+    }
+    if (Number(headers["content-length"]) > maxBodyBytes) return refuse(413, "payload_too_large", tooLarge(maxBodyBytes).body, { connection: "close" });
+    const checked = await auth[provider]!.checkHeaders(headers, now());
+    if (!checked.ok) return refuse(401, "unauthorized", { error: "unauthorized", message: checked.reason });
+    return { provider, started };
+  }
+
+  /** The answer for a request that is ours but never came in full (too large, too slow). */
+  function refused(admitted: { provider: ProviderName; started: number }, kind: "payload_too_large" | "timeout"): Answer {
+    const result =
+      kind === "timeout"
+        ? answer(408, { error: "request_timeout", message: `the body did not arrive within ${bodyTimeoutMs} ms` }, { connection: "close" })
+        : tooLarge(maxBodyBytes);
+    return finish(admitted, admitted.provider, null, kind, result);
+  }
+
+  /** The delivery key read from the raw text: numbers as written, strings unescaped, objects hashed. */
+  async function keyOf(provider: ProviderName, message: string | undefined, text: string, bytes: Uint8Array): Promise<string> {
+    const parts: string[] = [];
+    for (const pointer of validators[provider].deliveryKeyPointers(message)) {
+      const raw = rawValueAt(text, pointer);
+      if (raw === undefined || raw === "null") return `sha256:${toHex(await crypto.sha256(bytes))}`;
+      const first = raw.charCodeAt(0);
+      if (first === 34) parts.push(JSON.stringify(JSON.parse(raw)));
+      else if (first === 123 || first === 91) parts.push(`"sha256:${toHex(await crypto.sha256(utf8(raw)))}"`);
+      else parts.push(raw);
+    }
+    const key = `[${parts.join(",")}]`;
+    return key.length <= 512 ? key : `sha256:${toHex(await crypto.sha256(utf8(key)))}`;
+  }
+
+  /** Everything after the body is in: authenticate the bytes, read them, store the delivery, answer. */
+  async function receive(admitted: { provider: ProviderName; started: number }, headers: Headers, body: Uint8Array): Promise<Answer> {
+    const { provider } = admitted;
+    if (body.byteLength > maxBodyBytes) return refused(admitted, "payload_too_large");
+    const authenticator = auth[provider]!;
+    const checked = await authenticator.checkBody(headers, body);
+    if (!checked.ok) return finish(admitted, provider, null, "unauthorized", answer(401, { error: "unauthorized", message: checked.reason }));
+
+    const kept: Record<string, string> = {};
+    for (const name of authenticator.keptHeaders) if (headers[name] !== undefined) kept[name] = headers[name]!;
+    try {
+      await whenReady();
+      const decoded = decodeBody(body, maxDepth);
+      if (!decoded.ok) {
+        // Authenticated, so it is the provider's: kept (once per distinct body), and the provider is told why.
+        const { error, message: reason, ...where } = decoded;
+        const key = `sha256:${toHex(await crypto.sha256(body))}`;
+        const stored = await store.accept({ provider, deliveryKey: key, message: null, status: "rejected", reason, warnings: [], headers: kept, body });
+        return finish(admitted, provider, null, "rejected", answer(400, { error, message: reason, ...where, id: stored.id }));
+      }
+      let delivery: NewDelivery;
+      let message: string | undefined;
+      try {
+        const result = validators[provider].validate(decoded.value);
+        message = result.message ?? validators[provider].messageOf(decoded.value);
+        const base = { provider, deliveryKey: await keyOf(provider, message, decoded.text, body), message: message ?? null, warnings: result.warnings, headers: kept, body };
+        delivery = result.ok
+          ? { ...base, status: "queued", reason: null }
+          : { ...base, status: "quarantined", reason: invalidReason(provider, result.errors) };
+      } catch (error) {
+        // Whatever goes wrong reading it, the delivery is kept, with the reason, for a person to look at.
+        const key = `sha256:${toHex(await crypto.sha256(body))}`;
+        delivery = { provider, deliveryKey: key, message: message ?? null, status: "quarantined", reason: `could not be processed: ${errorText(error)}`, warnings: [], headers: kept, body };
+      }
+      const stored = await store.accept(delivery);
+      if (!stored.inserted) return finish(admitted, provider, delivery.message, "duplicate", answer(200, { status: "duplicate", id: stored.id }));
+      if (delivery.status === "queued") {
+        worker.notify();
+        return finish(admitted, provider, delivery.message, "accepted", answer(200, { status: "accepted", id: stored.id, message: delivery.message, warnings: delivery.warnings.length }));
+      }
+      return finish(admitted, provider, delivery.message, "quarantined", answer(200, { status: "quarantined", id: stored.id, message: delivery.message, reason: delivery.reason }));
+    } catch (error) {
+      // The store is away: nothing was acknowledged, so the provider's retry will bring it again.
+      emit({ type: "error", where: "store", message: errorText(error) });
+      return finish(admitted, provider, null, "unavailable", answer(503, { error: "unavailable", message: "the inbox is not reachable; retry later" }, { "retry-after": "5" }));
+    }
+  }
+
+  /** The whole request at once (adapters that have the body already, tests). */
+  async function handle(request: RawRequest): Promise<Answer> {
+    const admitted = await admit(request.method, request.path, request.headers);
+    if ("notOurs" in admitted) return notFound(request.path, Object.keys(auth));
+    if ("answer" in admitted) return admitted.answer;
+    return receive(admitted, request.headers, request.body);
+  }
+
+  /** A fetch-style handler: Bun, Deno, Hono, Cloudflare-style workers. */
   async function fetchHandler(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const headers: Record<string, string> = {};
     request.headers.forEach((value, key) => (headers[key.toLowerCase()] = value));
-    const routed = route(request.method, url.pathname);
-    let answer: Answer;
-    if ("status" in routed) answer = routed;
-    else if (Number(headers["content-length"]) > maxBodyBytes) answer = tooLarge(maxBodyBytes);
+    const admitted = await admit(request.method, url.pathname, headers);
+    let result: Answer;
+    if ("notOurs" in admitted) result = notFound(url.pathname, Object.keys(auth));
+    else if ("answer" in admitted) result = admitted.answer;
     else {
-      const body = await readLimited(request, maxBodyBytes);
-      answer = body ? await handle({ method: request.method, path: url.pathname, headers, body }) : tooLarge(maxBodyBytes);
+      const body = await readLimited(request, maxBodyBytes, bodyTimeoutMs);
+      result = typeof body === "string" ? refused(admitted, body) : await receive(admitted, headers, body);
     }
-    return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { "content-type": "application/json", ...answer.headers } });
+    return new Response(JSON.stringify(result.body), { status: result.status, headers: { "content-type": "application/json", ...result.headers } });
   }
 
-  /** Runs a stored delivery again (after its schema or handler was fixed). */
-  async function replay(id: string): Promise<Answer> {
+  /**
+   * Queues a stored delivery again, once its schema or handler is fixed: it is validated now, and queued
+   * only if valid (a still-invalid one stays quarantined with the new reason). A handled delivery is
+   * queued again only with `force` (its handlers then run again); a rejected one never (it is not JSON).
+   * It never marks anything handled: the worker does, after running the handlers.
+   */
+  async function replay(id: string, { force = false }: { force?: boolean } = {}): Promise<Answer> {
+    await whenReady();
     const delivery = await store.get(id);
-    if (!delivery) return { status: 404, body: { error: "not_found", message: `no delivery ${id}` } };
-    const parsed = parseJson(delivery.body);
-    if (!parsed.ok) return { status: 400, body: { error: "malformed_json", message: parsed.error.message, id } };
-    return process(delivery, parsed.value);
+    if (!delivery) return answer(404, { error: "not_found", message: `no delivery ${id}` });
+    const conflict = (message: string) => answer(409, { error: "conflict", id, status: delivery.status, message });
+    switch (delivery.status) {
+      case "rejected":
+        return conflict(`not replayable: the body is not JSON (${delivery.reason})`);
+      case "queued":
+      case "processing":
+        return conflict(`already ${delivery.status}: a worker will run it`);
+      case "handled":
+        if (!force) return conflict("already handled; replay with force to run its handlers again");
+    }
+    const decoded = decodeBody(delivery.body, maxDepth);
+    const result = decoded.ok && isProviderName(delivery.provider) ? validators[delivery.provider].validate(decoded.value) : undefined;
+    if (!result?.ok) {
+      const reason = !decoded.ok ? decoded.message : result ? invalidReason(delivery.provider, result.errors) : `no validators for provider "${delivery.provider}"`;
+      await store.requarantine(id, reason, result?.message ?? delivery.message);
+      return answer(200, { status: "quarantined", id, reason });
+    }
+    if (!(await store.requeue(id, force ? ["quarantined", "handled"] : ["quarantined"]))) return conflict("its status changed meanwhile");
+    worker.notify();
+    return answer(200, { status: "queued", id, message: result.message });
   }
 
   return {
     /** Runs `handler` for every valid delivery of one message, typed by its contract. */
     on<P extends ProviderName, M extends MessageName<P>>(provider: P, message: M, handler: Handler<P, M>) {
-      handlers.set(`${provider}\u0000${message}`, handler as (event: unknown, context: HandlerContext) => unknown);
+      const key = `${provider}\u0000${message}`;
+      handlers.set(key, [...(handlers.get(key) ?? []), handler as (event: unknown, context: HandlerContext) => unknown]);
       return this;
     },
     /** Runs `handler` for every valid delivery of a provider, whatever its message. */
     onAny<P extends ProviderName>(provider: P, handler: AnyHandler<P>) {
-      anyHandlers.set(provider, handler as (event: unknown, message: string, context: HandlerContext) => unknown);
+      anyHandlers.set(provider, [...(anyHandlers.get(provider) ?? []), handler as (event: unknown, message: string, context: HandlerContext) => unknown]);
       return this;
     },
+    /** The configured providers, by their paths' names. */
+    providers: Object.keys(auth) as ProviderName[],
+    maxBodyBytes,
+    bodyTimeoutMs,
+    admit,
+    receive,
+    refused,
     handle,
-    nodeListener,
     fetch: fetchHandler,
     replay,
-    /** Replays every quarantined delivery; returns their ids with the new outcome. */
+    /** Replays every quarantined delivery (see replay); returns their ids with the new outcome. */
     async replayQuarantined(): Promise<{ id: string; answer: Answer }[]> {
+      await whenReady();
       const out = [];
       for (const d of await store.list({ status: "quarantined" })) out.push({ id: d.id, answer: await replay(d.id) });
       return out;
     },
-    /** Processes deliveries stored but never handled (the process stopped in between): call at start. */
-    async resume(): Promise<number> {
-      const pending = await store.list({ status: "received" });
-      for (const d of pending) await replay(d.id);
-      return pending.length;
+    /** Initialises the store (migrations) and starts the worker, unless `worker: false`. */
+    start: whenReady,
+    /** Claims and handles every due delivery until none is left (a cron job where no worker runs; tests). */
+    async runDue(): Promise<void> {
+      await store.init();
+      await worker.runDue();
     },
+    /**
+     * Stops the worker: no new claims, the deliveries in hand finish (up to `graceMs`, default the handler
+     * timeout), then the leases of any still running are given back. The store stays open (it is yours).
+     */
+    async stop(graceMs?: number): Promise<void> {
+      await worker.stop(graceMs);
+    },
+    /** This process's worker: its lease owner name and how many deliveries it has in hand. */
+    worker: {
+      get owner() {
+        return worker.owner;
+      },
+      get inFlight() {
+        return worker.inFlight;
+      },
+    },
+    store,
   };
 }
 
 export type Receiver = ReturnType<typeof createReceiver>;
 
+export function notFound(path: string, providers: readonly string[]): Answer {
+  return { status: 404, body: { error: "not_found", message: `no webhook endpoint at ${path.split("?")[0]}: expected /webhooks/<${providers.join("|")}>` } };
+}
+
 function tooLarge(limit: number): Answer {
   return { status: 413, headers: { connection: "close" }, body: { error: "payload_too_large", message: `the body is over ${limit} bytes` } };
 }
 
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
+/** The body of a fetch Request, or why not: over the limit, or not in full within the time. */
+async function readLimited(request: Request, limit: number, timeoutMs: number): Promise<Uint8Array | "payload_too_large" | "timeout"> {
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), late]);
+      if (next === "timeout") {
+        void reader.cancel().catch(() => undefined);
+        return "timeout";
+      }
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > limit) {
+        void reader.cancel().catch(() => undefined);
+        return "payload_too_large";
+      }
+      chunks.push(next.value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
-  return Buffer.concat(chunks);
+  return concat(chunks);
 }

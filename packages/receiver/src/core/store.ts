@@ -1,59 +1,135 @@
 /**
- * The inbox: every authenticated delivery, written durably before it is answered. One interface, two
- * stores: an embedded SQLite file (one receiver) and PostgreSQL (several behind a load balancer).
+ * The inbox: every authenticated delivery, written durably before it is answered, and the queue its
+ * handlers are run from. One interface, two stores: an embedded SQLite file (one machine) and PostgreSQL
+ * (several receivers and workers). Workers claim deliveries with a lease; a delivery whose worker died is
+ * claimed again once its lease runs out.
  */
-export type DeliveryStatus = "received" | "handled" | "quarantined" | "rejected";
+import type { ValidationIssue } from "@webhook-contracts/validators";
+
+/**
+ * - queued: stored and valid, waiting for a worker (now, or at `dueAt` after a failed attempt);
+ * - processing: a worker holds its lease until `dueAt`;
+ * - handled: every handler finished without an error;
+ * - quarantined: it did not validate, or its handlers failed every attempt, or it could not be processed:
+ *   kept with the reason until someone replays it;
+ * - rejected: not JSON at all (not UTF-8, too deep, malformed): kept as it came, never handled.
+ */
+export type DeliveryStatus = "queued" | "processing" | "handled" | "quarantined" | "rejected";
+
+export const deliveryStatuses: readonly DeliveryStatus[] = ["queued", "processing", "handled", "quarantined", "rejected"];
 
 export interface Delivery {
   id: string;
   provider: string;
-  /** The provider's own event key (JSON of the values at x-delivery-key), when the payload has it. */
-  deliveryKey: string | null;
+  /**
+   * What identifies the delivery: the provider's own event key (the JSON of the values at its message's
+   * `x-delivery-key`, read from the raw text), or `sha256:<hex>` of the body when it has none. Unique per
+   * provider: a second delivery with the same key is a duplicate.
+   */
+  deliveryKey: string;
   /** The message, when one could be told. */
   message: string | null;
-  /**
-   * received: stored, not yet handled; handled: validated and handled; quarantined: kept because it did
-   * not validate or its handler threw (replayable); rejected: kept, but not JSON at all.
-   */
   status: DeliveryStatus;
+  /** Why it is quarantined or rejected. */
   reason: string | null;
+  /** Tolerant-mode warnings of the payload (unknown fields, unlisted values), as the validators reported them. */
+  warnings: ValidationIssue[];
+  /** The request headers that hold no secret (the authenticator's allow-list). */
   headers: Record<string, string>;
-  /** The raw body, as text. */
-  body: string;
+  /** The body, exactly the bytes that came (and were authenticated). */
+  body: Uint8Array;
   receivedAt: string;
-  handledAt: string | null;
+  /** queued: when it may run; processing: when its lease runs out. */
+  dueAt: string | null;
+  /** Handler runs started (a run whose worker died counts). */
   attempts: number;
+  /** The error of the last failed attempt. */
+  lastError: string | null;
+  /** When its handling finished (handled or quarantined by a worker). */
+  handledAt: string | null;
 }
 
-export type NewDelivery = Pick<Delivery, "provider" | "deliveryKey" | "message" | "status" | "reason" | "headers" | "body">;
+export interface NewDelivery {
+  provider: string;
+  deliveryKey: string;
+  message: string | null;
+  status: "queued" | "quarantined" | "rejected";
+  reason: string | null;
+  warnings: ValidationIssue[];
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** What a worker records after running a delivery's handlers. */
+export type Outcome =
+  | { status: "handled" }
+  | { status: "retry"; delayMs: number; error: string }
+  | { status: "quarantined"; reason: string; error?: string };
+
+export interface StoreStats {
+  /** Deliveries by status. */
+  byStatus: Record<DeliveryStatus, number>;
+}
 
 export interface InboxStore {
-  /** Creates what the store needs (tables); safe to call every start. */
+  /**
+   * Creates or migrates what the store needs; safe to call at every start, from many instances at once
+   * (one migrates while the others wait).
+   */
   init(): Promise<void>;
-  /** Stores a delivery, unless one with the same provider and delivery key exists: then returns that one's id. */
-  insert(delivery: NewDelivery): Promise<{ inserted: boolean; id: string }>;
-  update(id: string, patch: Partial<Pick<Delivery, "status" | "reason" | "message">> & { handled?: boolean }): Promise<void>;
+  /**
+   * Stores deliveries durably (committed, synced) before it resolves; one with a provider and key already
+   * stored is not stored again, and comes back with the stored one's id and status. Calls that arrive
+   * together are committed together (one sync for many deliveries).
+   */
+  accept(delivery: NewDelivery): Promise<{ inserted: boolean; id: string; status: DeliveryStatus }>;
+  /**
+   * Leases up to `limit` due deliveries to `owner` for `leaseMs`: queued ones whose time has come and
+   * processing ones whose lease ran out. Each claim counts an attempt. Two owners never hold one delivery.
+   */
+  claim(owner: string, limit: number, leaseMs: number): Promise<Delivery[]>;
+  /**
+   * Records outcomes of deliveries `owner` holds; one whose lease was lost (it ran out and another worker
+   * claimed it) is left alone. Resolves with the ids that were recorded.
+   */
+  finish(owner: string, outcomes: readonly { id: string; outcome: Outcome }[]): Promise<string[]>;
+  /** Gives back the leases `owner` holds (a worker that stops): they are due again at once. */
+  release(owner: string, ids?: readonly string[]): Promise<void>;
+  /**
+   * Queues a delivery again (replay) if it is in one of `from` (its handlers run again, from attempt 1);
+   * false when it is not there or not in one of those statuses.
+   */
+  requeue(id: string, from: readonly DeliveryStatus[]): Promise<boolean>;
+  /** Sets the reason (and message) of a quarantined delivery that is still invalid when replayed. */
+  requarantine(id: string, reason: string, message: string | null): Promise<void>;
   get(id: string): Promise<Delivery | undefined>;
-  list(filter?: { status?: DeliveryStatus; provider?: string }): Promise<Delivery[]>;
+  list(filter?: { status?: DeliveryStatus; provider?: string; limit?: number }): Promise<Delivery[]>;
+  stats(): Promise<StoreStats>;
+  /** Resolves when the store answers (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** A row of either store's table (SQLite keeps JSON and times as text; PostgreSQL as JSONB and timestamps). */
+/** A row of either store's table (SQLite keeps JSON and times as text or epoch ms; PostgreSQL as JSONB and timestamps). */
 export interface DeliveryRow {
   id: string;
   provider: string;
-  delivery_key: string | null;
+  delivery_key: string;
   message: string | null;
   status: DeliveryStatus;
   reason: string | null;
+  warnings: string | ValidationIssue[] | null;
   headers: string | Record<string, string>;
-  body: string;
-  received_at: string | Date;
-  handled_at: string | Date | null;
+  body: Uint8Array | string;
+  received_at: string | Date | number;
+  due_at: string | Date | number | null;
   attempts: number;
+  last_error: string | null;
+  handled_at: string | Date | number | null;
 }
 
-const iso = (t: string | Date) => (typeof t === "string" ? t : t.toISOString());
+const iso = (t: string | Date | number) => (typeof t === "string" ? t : new Date(t).toISOString());
+const json = <T>(value: string | T): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
 
 export function deliveryFromRow(r: DeliveryRow): Delivery {
   return {
@@ -63,10 +139,13 @@ export function deliveryFromRow(r: DeliveryRow): Delivery {
     message: r.message,
     status: r.status,
     reason: r.reason,
-    headers: typeof r.headers === "string" ? (JSON.parse(r.headers) as Record<string, string>) : r.headers,
-    body: r.body,
+    warnings: r.warnings === null ? [] : json(r.warnings),
+    headers: json(r.headers),
+    body: typeof r.body === "string" ? new TextEncoder().encode(r.body) : new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength),
     receivedAt: iso(r.received_at),
-    handledAt: r.handled_at === null ? null : iso(r.handled_at),
+    dueAt: r.due_at === null ? null : iso(r.due_at),
     attempts: r.attempts,
+    lastError: r.last_error,
+    handledAt: r.handled_at === null ? null : iso(r.handled_at),
   };
 }

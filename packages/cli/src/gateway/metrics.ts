@@ -1,0 +1,66 @@
+/**
+ * The gateway's metrics in the Prometheus text format (prom-client), fed by the receiver's events:
+ * deliveries by provider, message and outcome; duplicates; quarantines; handler latency; queue depth
+ * (read from the store at each scrape).
+ */
+import type { InboxStore, ReceiverEvent } from "@webhook-contracts/receiver";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export function createMetrics(store: InboxStore) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "webhook_contracts_" });
+  const requests = new Counter({
+    name: "webhook_contracts_deliveries_total",
+    help: "Requests to the webhook endpoints, by provider, message and outcome (accepted, duplicate, quarantined, rejected, unauthorized, ...).",
+    labelNames: ["provider", "message", "outcome"] as const,
+    registers: [registry],
+  });
+  const duplicates = new Counter({ name: "webhook_contracts_duplicates_total", help: "Deliveries answered as duplicates of one already stored.", labelNames: ["provider"] as const, registers: [registry] });
+  const quarantined = new Counter({
+    name: "webhook_contracts_quarantined_total",
+    help: "Deliveries quarantined: invalid on arrival, or their handlers failed every attempt.",
+    labelNames: ["provider", "message", "cause"] as const,
+    registers: [registry],
+  });
+  const attempts = new Histogram({
+    name: "webhook_contracts_handler_duration_seconds",
+    help: "Time of each handling attempt (handlers and forwarding), by outcome.",
+    labelNames: ["provider", "message", "outcome"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const requestTime = new Histogram({
+    name: "webhook_contracts_request_duration_seconds",
+    help: "Time from a request's headers to its answer (the durable store included).",
+    labelNames: ["provider", "outcome"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "webhook_contracts_queue_depth",
+    help: "Deliveries waiting for a worker (queued) or held by one (processing).",
+    labelNames: ["status"] as const,
+    registers: [registry],
+    async collect() {
+      const { byStatus } = await store.stats();
+      this.set({ status: "queued" }, byStatus.queued);
+      this.set({ status: "processing" }, byStatus.processing);
+    },
+  });
+
+  return {
+    registry,
+    onEvent(event: ReceiverEvent) {
+      if (event.type === "request") {
+        const provider = event.provider ?? "none";
+        requests.inc({ provider, message: event.message ?? "none", outcome: event.outcome });
+        requestTime.observe({ provider, outcome: event.outcome }, event.ms / 1000);
+        if (event.outcome === "duplicate") duplicates.inc({ provider });
+        if (event.outcome === "quarantined") quarantined.inc({ provider, message: event.message ?? "none", cause: "invalid" });
+      } else if (event.type === "attempt") {
+        attempts.observe({ provider: event.provider, message: event.message ?? "none", outcome: event.outcome }, event.ms / 1000);
+        if (event.outcome === "quarantined") quarantined.inc({ provider: event.provider, message: event.message ?? "none", cause: "handler" });
+      }
+    },
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The receiver's settings, checked before the first request: against config.schema.json (compiled by Ajv
+ * at build time, so nothing compiles at import), then every `{"env": "NAME"}` read. Every problem is
+ * reported at once, each with the JSON Pointer of the setting. No message ever shows a secret's value.
+ */
+import type { ProvidersConfig, ResolvedProviders, SecretSource } from "./auth.js";
+import { validateConfig as checkConfigShape, validateSettings as checkSettingsShape } from "../generated/config-validator.js";
+
+export interface WorkerSettings {
+  /** Deliveries handled at once (default 16). */
+  concurrency?: number;
+  /** A handler still running then has failed this attempt (default 30000). */
+  handlerTimeoutMs?: number;
+  /** Attempts before a delivery whose handlers keep failing is quarantined (default 8). */
+  maxAttempts?: number;
+  /** Delay before the second attempt; it doubles each time, with jitter (default 1000). */
+  backoffBaseMs?: number;
+  /** Longest delay between attempts (default 600000). */
+  backoffMaxMs?: number;
+  /** How long a claimed delivery is held before another worker may take it (default handlerTimeoutMs + 30000). */
+  leaseMs?: number;
+  /** How often to look for deliveries other instances stored or that are due again (default 1000). */
+  pollIntervalMs?: number;
+}
+
+export interface ForwardSettings {
+  /** The internal URL each valid delivery is POSTed to. */
+  url: string;
+  /** The Standard Webhooks signing secret (`whsec_` + base64) the internal service verifies with. */
+  secret: SecretSource;
+  /** An answer that takes longer is a failed attempt (default 10000). */
+  timeoutMs?: number;
+}
+
+/** What createReceiver checks: its options but the store and the functions. */
+export interface ReceiverSettings {
+  /** The providers to accept and how each authenticates; any other path answers 404. */
+  providers?: ProvidersConfig;
+  /** Bodies over this are refused with 413 without being read in full (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** JSON nested deeper is refused with 400 and kept as rejected (default 64). */
+  maxDepth?: number;
+  /** A body not fully received by then gets 408 (default 10000). */
+  bodyTimeoutMs?: number;
+  /** The worker that runs handlers; false: this process only accepts deliveries (another one runs them). */
+  worker?: boolean | WorkerSettings;
+  /** Forward each valid delivery to an internal URL, signed with the Standard Webhooks scheme. */
+  forward?: ForwardSettings;
+}
+
+/** The configuration file of `webhook-contracts serve` and `worker`. */
+export interface ReceiverConfig extends ReceiverSettings {
+  store: { sqlite: string } | { postgres: SecretSource; table?: string };
+  providers: ProvidersConfig;
+  server?: { headersTimeoutMs?: number; maxConnections?: number; keepAliveTimeoutMs?: number };
+  log?: { level?: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent" };
+}
+
+export interface ConfigProblem {
+  /** JSON Pointer of the setting ("" for the whole configuration). */
+  path: string;
+  message: string;
+}
+
+/** A configuration that cannot run: every problem, each at its setting. */
+export class ReceiverConfigError extends Error {
+  constructor(
+    readonly problems: ConfigProblem[],
+    where = "receiver configuration",
+  ) {
+    super(`${where}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${problems.map((p) => `  ${p.path || "(root)"}: ${p.message}`).join("\n")}`);
+    this.name = "ReceiverConfigError";
+  }
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+type ShapeCheck = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+const PROVIDERS = ["amplia-reg", "ivy", "retorna", "scalapay"];
+
+/** What a value is, without its content: a secret must not reach a log through a config error. */
+function kind(value: unknown): string {
+  if (value === undefined) return "nothing (undefined: an unset environment variable? name it with {\"env\": \"NAME\"})";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === "string") return value === "" ? "an empty string" : `a string of ${value.length} characters`;
+  if (typeof value === "number" || typeof value === "boolean") return JSON.stringify(value);
+  return `a${typeof value === "object" ? "n" : ""} ${typeof value}`;
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let node = data;
+  for (const segment of pointer.split("/").slice(1)) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[segment.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return node;
+}
+
+function problemsOf(check: ShapeCheck, data: unknown): ConfigProblem[] {
+  if (check(data)) return [];
+  const out: ConfigProblem[] = [];
+  for (const e of check.errors ?? []) {
+    const received = kind(valueAt(data, e.instancePath));
+    let path = e.instancePath;
+    let message: string;
+    switch (e.keyword) {
+      case "required":
+        path += `/${String(e.params.missingProperty)}`;
+        message = "missing (required)";
+        break;
+      case "additionalProperties": {
+        const name = String(e.params.additionalProperty);
+        path += `/${name}`;
+        message = e.instancePath === "/providers" ? `unknown provider "${name}": expected one of ${PROVIDERS.join(", ")}` : `unknown setting "${name}"`;
+        break;
+      }
+      case "type":
+        message = `expected ${String(e.params.type).replace(/,/g, " or ")}, received ${received}`;
+        break;
+      case "minItems":
+        message = `expected at least ${String(e.params.limit)} (a list of secrets, keys or {"env": "NAME"}), received ${received}`;
+        break;
+      case "minLength":
+        message = `expected a non-empty string, received ${received}`;
+        break;
+      case "pattern":
+        message = `expected a string matching /${String(e.params.pattern)}/, received ${received}`;
+        break;
+      case "minimum":
+      case "maximum":
+        message = `expected a number ${String(e.params.comparison)} ${String(e.params.limit)}, received ${received}`;
+        break;
+      case "enum":
+        message = `expected one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, received ${received}`;
+        break;
+      default:
+        message = `${e.keyword} ${JSON.stringify(e.params)}, received ${received}`;
+    }
+    out.push({ path, message });
+  }
+  return out;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The secrets of a list, read: an unset variable is a problem unless optional; an empty result is one too. */
+function readSecrets(sources: readonly SecretSource[], path: string, env: Env, problems: ConfigProblem[], single = false): string[] {
+  const out: string[] = [];
+  const unset: string[] = [];
+  sources.forEach((source, i) => {
+    if (typeof source === "string") return void out.push(source);
+    const value = env[source.env];
+    if (value !== undefined && value !== "") return void out.push(value);
+    if (source.optional) return void unset.push(source.env);
+    problems.push({ path: single ? path : `${path}/${i}`, message: `environment variable ${source.env} is not set` });
+  });
+  if (out.length === 0 && unset.length === sources.length) {
+    problems.push({ path, message: `no secret is set: ${unset.join(", ")} ${unset.length === 1 ? "is" : "are"} unset` });
+  }
+  return out;
+}
+
+export function readSecret(source: SecretSource, path: string, env: Env, problems: ConfigProblem[]): string {
+  return readSecrets([source], path, env, problems, true)[0] ?? "";
+}
+
+/** Every provider's secrets, read from the settings and the environment. */
+export function resolveProviders(providers: ProvidersConfig, env: Env, problems: ConfigProblem[]): ResolvedProviders {
+  const out: Record<string, unknown> = {};
+  for (const [name, auth] of Object.entries(providers)) {
+    if (!auth) continue;
+    const resolved: Record<string, unknown> = { ...auth };
+    for (const key of ["secrets", "apiKeys"] as const) {
+      const list = (auth as Record<string, unknown>)[key];
+      if (Array.isArray(list)) resolved[key] = readSecrets(list as SecretSource[], `/providers/${name}/${key}`, env, problems);
+    }
+    out[name] = resolved;
+  }
+  return out as ResolvedProviders;
+}
+
+/** Problems of createReceiver's settings (shape only; secrets are read by resolveProviders). */
+export function settingsProblems(settings: unknown): ConfigProblem[] {
+  return problemsOf(checkSettingsShape as ShapeCheck, settings);
+}
+
+/** Problems of a configuration file's content (shape only). */
+export function configProblems(config: unknown): ConfigProblem[] {
+  const problems = problemsOf(checkConfigShape as ShapeCheck, config);
+  const store = (config as { store?: Record<string, unknown> } | null)?.store;
+  if (store && typeof store === "object" && !problems.some((p) => p.path.startsWith("/store"))) {
+    const kinds = ["sqlite", "postgres"].filter((k) => k in store);
+    if (kinds.length !== 1) problems.push({ path: "/store", message: `expected exactly one of "sqlite" (a file) or "postgres" (a connection string), received ${kinds.length === 0 ? "neither" : "both"}` });
+    else if ("table" in store && kinds[0] === "sqlite") problems.push({ path: "/store/table", message: `"table" is for PostgreSQL only` });
+  }
+  return problems;
+}
+
+/** The environment of this runtime, where it has one. */
+export function defaultEnv(): Env {
+  return (globalThis as { process?: { env?: Env } }).process?.env ?? {};
+}

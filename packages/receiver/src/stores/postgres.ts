@@ -1,0 +1,210 @@
+/**
+ * The inbox in PostgreSQL (pg): for several receivers and workers. A unique index makes a duplicate lose
+ * the race, between instances too; workers claim with `FOR UPDATE SKIP LOCKED`, so two never hold one
+ * delivery; leases and retry times are on the database's clock, so instances' clocks need not agree.
+ * Deliveries that arrive together are inserted by one statement and one commit.
+ *   import { postgresStore } from "@webhook-contracts/receiver/postgres";   (pg must be installed)
+ */
+import pg from "pg";
+import { KEPT_HEADERS } from "../core/auth.js";
+import { groupCommit } from "../core/group-commit.js";
+import { type DeliveryRow, type DeliveryStatus, type InboxStore, type NewDelivery, deliveryFromRow, deliveryStatuses } from "../core/store.js";
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool (default 10). */
+  maxConnections?: number;
+  /** Commit waiting deliveries together, at most this many (default 256). */
+  maxBatch?: number;
+}
+
+export function postgresStore(connectionString: string, table = "webhook_deliveries", options: PostgresStoreOptions = {}): InboxStore {
+  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+  // An idle client's error (the server restarted) must not crash the process: the next query reconnects.
+  pool.on("error", () => undefined);
+  const t = pg.escapeIdentifier(table);
+  const name = (suffix: string) => pg.escapeIdentifier(`${table}_${suffix}`);
+
+  /** Schema versions, in order, each in the migrating transaction; the first is version 0.1.0's layout. */
+  const migrations: ((client: pg.PoolClient) => Promise<unknown>)[] = [
+    async (c) => {
+      await c.query(`CREATE TABLE IF NOT EXISTS ${t} (
+        id UUID PRIMARY KEY,
+        provider TEXT NOT NULL,
+        delivery_key TEXT,
+        message TEXT,
+        status TEXT NOT NULL,
+        reason TEXT,
+        headers JSONB NOT NULL,
+        body TEXT NOT NULL,
+        received_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+        handled_at TIMESTAMPTZ,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        seq BIGSERIAL
+      )`);
+      await c.query(`CREATE UNIQUE INDEX IF NOT EXISTS ${name("key")} ON ${t} (provider, delivery_key) WHERE delivery_key IS NOT NULL`);
+    },
+    async (c) => {
+      await c.query(`ALTER TABLE ${t}
+        ADD COLUMN IF NOT EXISTS warnings JSONB,
+        ADD COLUMN IF NOT EXISTS due_at TIMESTAMPTZ,
+        ADD COLUMN IF NOT EXISTS lease_owner TEXT,
+        ADD COLUMN IF NOT EXISTS last_error TEXT`);
+      // The exact bytes that came: TEXT cannot hold a NUL, and the bytes must be the ones authenticated.
+      await c.query(`ALTER TABLE ${t} ALTER COLUMN body TYPE BYTEA USING convert_to(body, 'UTF8')`);
+      await c.query(`UPDATE ${t} SET status = 'queued', due_at = clock_timestamp() WHERE status = 'received'`);
+      await c.query(`UPDATE ${t} SET delivery_key = 'legacy:' || id WHERE delivery_key IS NULL`);
+      // 0.1.0 kept every header, API keys and Basic credentials too: only the allow-list stays.
+      await c.query(`UPDATE ${t} SET headers = (SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) FROM jsonb_each(headers) WHERE key = ANY($1))`, [KEPT_HEADERS]);
+      await c.query(`CREATE INDEX IF NOT EXISTS ${name("due")} ON ${t} (due_at) WHERE status IN ('queued', 'processing')`);
+    },
+  ];
+
+  const acceptAll = async (items: NewDelivery[]) => {
+    const ids = items.map(() => globalThis.crypto.randomUUID());
+    const inserted = await pool.query<{ id: string }>(
+      `INSERT INTO ${t} (id, provider, delivery_key, message, status, reason, warnings, headers, body, due_at)
+       SELECT id, provider, delivery_key, message, status, reason, warnings, headers, body,
+              CASE WHEN status = 'queued' THEN clock_timestamp() END
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::bytea[])
+         AS v(id, provider, delivery_key, message, status, reason, warnings, headers, body)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [
+        ids,
+        items.map((d) => d.provider),
+        items.map((d) => d.deliveryKey),
+        items.map((d) => d.message),
+        items.map((d) => d.status),
+        items.map((d) => d.reason),
+        items.map((d) => JSON.stringify(d.warnings)),
+        items.map((d) => JSON.stringify(d.headers)),
+        items.map((d) => Buffer.from(d.body.buffer, d.body.byteOffset, d.body.byteLength)),
+      ],
+    );
+    const won = new Set(inserted.rows.map((r) => r.id));
+    const lost = items.filter((_, i) => !won.has(ids[i]!));
+    const existing = new Map<string, { id: string; status: DeliveryStatus }>();
+    if (lost.length > 0) {
+      const rows = await pool.query<{ id: string; status: DeliveryStatus; provider: string; delivery_key: string }>(
+        `SELECT id, status, provider, delivery_key FROM ${t} WHERE (provider, delivery_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [lost.map((d) => d.provider), lost.map((d) => d.deliveryKey)],
+      );
+      for (const r of rows.rows) existing.set(`${r.provider}\u0000${r.delivery_key}`, { id: r.id, status: r.status });
+    }
+    return items.map((d, i) => {
+      if (won.has(ids[i]!)) return { inserted: true, id: ids[i]!, status: d.status as DeliveryStatus };
+      const other = existing.get(`${d.provider}\u0000${d.deliveryKey}`)!;
+      return { inserted: false, id: other.id, status: other.status };
+    });
+  };
+  const accept = groupCommit(acceptAll, options.maxBatch);
+
+  return {
+    async init() {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        // One instance migrates at a time; the others wait here, then find the work done.
+        await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`webhook-contracts:${table}`]);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${name("migrations")} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+        const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${name("migrations")}`);
+        for (let v = rows[0]?.version ?? 0; v < migrations.length; v++) {
+          await migrations[v]!(client);
+          await client.query(`INSERT INTO ${name("migrations")} (version) VALUES ($1)`, [v + 1]);
+        }
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    accept,
+    async claim(owner, limit, leaseMs) {
+      const { rows } = await pool.query<DeliveryRow>(
+        `WITH due AS (
+           SELECT id FROM ${t} WHERE status IN ('queued', 'processing') AND due_at <= clock_timestamp()
+           ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED
+         )
+         UPDATE ${t} AS d SET status = 'processing', lease_owner = $1, due_at = clock_timestamp() + $3 * interval '1 millisecond', attempts = d.attempts + 1
+         FROM due WHERE d.id = due.id
+         RETURNING d.*`,
+        [owner, limit, leaseMs],
+      );
+      return rows.map(deliveryFromRow);
+    },
+    async finish(owner, items) {
+      if (items.length === 0) return [];
+      const { rows } = await pool.query<{ id: string }>(
+        `UPDATE ${t} AS d SET
+           status = v.status,
+           reason = v.reason,
+           last_error = coalesce(v.error, d.last_error),
+           due_at = CASE WHEN v.status = 'queued' THEN clock_timestamp() + v.delay * interval '1 millisecond' END,
+           handled_at = CASE WHEN v.status <> 'queued' THEN clock_timestamp() END,
+           lease_owner = NULL
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::float8[]) AS v(id, status, reason, error, delay)
+         WHERE d.id = v.id AND d.lease_owner = $1 AND d.status = 'processing'
+         RETURNING d.id`,
+        [
+          owner,
+          items.map((i) => i.id),
+          items.map(({ outcome: o }) => (o.status === "retry" ? "queued" : o.status)),
+          items.map(({ outcome: o }) => (o.status === "quarantined" ? o.reason : null)),
+          items.map(({ outcome: o }) => (o.status === "handled" ? null : (o.error ?? null))),
+          items.map(({ outcome: o }) => (o.status === "retry" ? o.delayMs : 0)),
+        ],
+      );
+      return rows.map((r) => r.id);
+    },
+    async release(owner, ids) {
+      await pool.query(
+        `UPDATE ${t} SET status = 'queued', due_at = clock_timestamp(), lease_owner = NULL, attempts = greatest(attempts - 1, 0)
+         WHERE lease_owner = $1 AND status = 'processing' ${ids ? "AND id = ANY($2::uuid[])" : ""}`,
+        ids ? [owner, ids] : [owner],
+      );
+    },
+    async requeue(id, from) {
+      const result = await pool.query(
+        `UPDATE ${t} SET status = 'queued', due_at = clock_timestamp(), attempts = 0, reason = NULL, last_error = NULL, lease_owner = NULL, handled_at = NULL
+         WHERE id = $1 AND status = ANY($2::text[])`,
+        [id, from],
+      );
+      return result.rowCount === 1;
+    },
+    async requarantine(id, reason, message) {
+      await pool.query(`UPDATE ${t} SET status = 'quarantined', reason = $2, message = $3 WHERE id = $1 AND status IN ('quarantined', 'handled')`, [id, reason, message]);
+    },
+    async get(id) {
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+      const result = await pool.query<DeliveryRow>(`SELECT * FROM ${t} WHERE id = $1`, [id]);
+      return result.rows[0] && deliveryFromRow(result.rows[0]);
+    },
+    async list(filter = {}) {
+      const where: string[] = [];
+      const values: unknown[] = [];
+      if (filter.status) values.push(filter.status), where.push(`status = $${values.length}`);
+      if (filter.provider) values.push(filter.provider), where.push(`provider = $${values.length}`);
+      if (filter.limit) values.push(filter.limit);
+      const result = await pool.query<DeliveryRow>(
+        `SELECT * FROM ${t} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq ${filter.limit ? `LIMIT $${values.length}` : ""}`,
+        values,
+      );
+      return result.rows.map(deliveryFromRow);
+    },
+    async stats() {
+      const byStatus = Object.fromEntries(deliveryStatuses.map((status) => [status, 0])) as Record<DeliveryStatus, number>;
+      const { rows } = await pool.query<{ status: DeliveryStatus; n: string }>(`SELECT status, count(*) AS n FROM ${t} GROUP BY status`);
+      for (const row of rows) byStatus[row.status] = Number(row.n);
+      return { byStatus };
+    },
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+    async close() {
+      await accept.flush();
+      await pool.end();
+    },
+  };
+}
