@@ -7,9 +7,11 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
-import standaloneCode from "ajv/dist/standalone/index.js";
+import standaloneModule from "ajv/dist/standalone/index.js";
 import { build } from "esbuild";
 
+// CommonJS with `module.exports = standaloneCode`; under NodeNext its types only see `.default`.
+const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;
 const packageDir = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const outDir = path.join(packageDir, "src/generated");
 const schema = JSON.parse(await readFile(path.join(packageDir, "config.schema.json"), "utf8")) as { $id: string };

@@ -273,6 +273,19 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       await until(async () => (await store.get(r.body.id))!.status === "processing");
     });
 
+    it("keeps claiming after it was full: every delivery is handled with a concurrency of one", async () => {
+      const handled: string[] = [];
+      const { receiver, postIvy, store } = await start({ worker: { concurrency: 1, pollIntervalMs: 20 } });
+      receiver.on("ivy", "order_updated", async (event) => {
+        await sleep(100);
+        handled.push(event.id);
+      });
+      for (const id of ["evt_full_1", "evt_full_2", "evt_full_3"]) expect((await postIvy(ivyBody(id))).body.status).toBe("accepted");
+      await until(() => handled.length === 3, 5000);
+      expect(handled.sort()).toEqual(["evt_full_1", "evt_full_2", "evt_full_3"]);
+      expect((await store.stats()).byStatus).toMatchObject({ queued: 0, processing: 0, handled: 3 });
+    });
+
     it("retries a failing handler with backoff, then handles it; the attempt number goes up", async () => {
       const attempts: number[] = [];
       const { receiver, postIvy, store } = await start();

@@ -87,9 +87,26 @@ describe.each(storeKinds)("$name store", (kind) => {
     const again = await other.claim("worker-b", 10, 60_000);
     expect(again.map((d) => [d.id, d.attempts])).toEqual([[short, 2]]);
     // The first owner's outcome comes too late: it is not recorded.
-    expect(await store.finish("worker-a", [{ id: short, outcome: { status: "handled" } }])).toEqual([]);
-    expect(await other.finish("worker-b", [{ id: short, outcome: { status: "handled" } }])).toEqual([short]);
+    expect(await store.finish("worker-a", [{ id: short, attempt: 1, outcome: { status: "handled" } }])).toEqual([]);
+    expect(await other.finish("worker-b", [{ id: short, attempt: 2, outcome: { status: "handled" } }])).toEqual([{ id: short, attempt: 2 }]);
     expect(await store.get(short)).toMatchObject({ status: "handled", attempts: 2 });
+  });
+
+  it.skipIf(!kind.available)("records an outcome only for the attempt that holds the lease, also when one worker claimed it twice", async () => {
+    const store = await create();
+    const { id } = await store.accept(delivery());
+    await store.claim("w", 10, 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await store.claim("w", 10, 60_000)).map((d) => d.attempts)).toEqual([2]);
+    // Attempt 1 ends late, in the same batch as attempt 2: only attempt 2's outcome counts.
+    const recorded = await store.finish("w", [
+      { id, attempt: 1, outcome: { status: "retry", delayMs: 0, error: "late" } },
+      { id, attempt: 2, outcome: { status: "handled" } },
+    ]);
+    expect(recorded).toEqual([{ id, attempt: 2 }]);
+    expect(await store.get(id)).toMatchObject({ status: "handled", attempts: 2, lastError: null });
+    await store.release("w", [{ id, attempt: 2 }]);
+    expect((await store.get(id))!.status).toBe("handled");
   });
 
   it.skipIf(!kind.available)("records outcomes: handled, a retry due later, quarantined with the reason", async () => {
@@ -98,11 +115,11 @@ describe.each(storeKinds)("$name store", (kind) => {
     for (const key of ["a", "b", "c"]) ids.push((await store.accept(delivery({ deliveryKey: `["${key}"]` }))).id);
     expect(await store.claim("w", 10, 60_000)).toHaveLength(3);
     const recorded = await store.finish("w", [
-      { id: ids[0]!, outcome: { status: "handled" } },
-      { id: ids[1]!, outcome: { status: "retry", delayMs: 60_000, error: "database down" } },
-      { id: ids[2]!, outcome: { status: "quarantined", reason: "handler failed 8 times; last: boom", error: "boom" } },
+      { id: ids[0]!, attempt: 1, outcome: { status: "handled" } },
+      { id: ids[1]!, attempt: 1, outcome: { status: "retry", delayMs: 60_000, error: "database down" } },
+      { id: ids[2]!, attempt: 1, outcome: { status: "quarantined", reason: "handler failed 8 times; last: boom", error: "boom" } },
     ]);
-    expect(recorded.sort()).toEqual([...ids].sort());
+    expect(recorded.map((l) => l.id).sort()).toEqual([...ids].sort());
     expect(await store.get(ids[0]!)).toMatchObject({ status: "handled", reason: null });
     expect((await store.get(ids[0]!))!.handledAt).not.toBeNull();
     const retry = (await store.get(ids[1]!))!;
@@ -131,7 +148,7 @@ describe.each(storeKinds)("$name store", (kind) => {
     expect(await store.get(id)).toMatchObject({ status: "queued", reason: null, attempts: 0 });
     expect(await store.requeue(id, ["quarantined"])).toBe(false);
     await store.claim("w", 10, 60_000);
-    await store.finish("w", [{ id, outcome: { status: "handled" } }]);
+    await store.finish("w", [{ id, attempt: 1, outcome: { status: "handled" } }]);
     await store.requarantine(id, "still invalid", "test");
     expect(await store.get(id)).toMatchObject({ status: "quarantined", reason: "still invalid" });
     expect(await store.get("00000000-0000-4000-8000-000000000000")).toBeUndefined();

@@ -3,6 +3,7 @@
  * at build time, so nothing compiles at import), then every `{"env": "NAME"}` read. Every problem is
  * reported at once, each with the JSON Pointer of the setting. No message ever shows a secret's value.
  */
+import { providerNames } from "@webhook-contracts/validators";
 import type { ProvidersConfig, ResolvedProviders, SecretSource } from "./auth.js";
 import { validateConfig as checkConfigShape, validateSettings as checkSettingsShape } from "../generated/config-validator.js";
 
@@ -80,8 +81,6 @@ interface AjvError {
 }
 type ShapeCheck = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
-const PROVIDERS = ["amplia-reg", "ivy", "retorna", "scalapay"];
-
 /** What a value is, without its content: a secret must not reach a log through a config error. */
 function kind(value: unknown): string {
   if (value === undefined) return "nothing (undefined: an unset environment variable? name it with {\"env\": \"NAME\"})";
@@ -116,7 +115,7 @@ function problemsOf(check: ShapeCheck, data: unknown): ConfigProblem[] {
       case "additionalProperties": {
         const name = String(e.params.additionalProperty);
         path += `/${name}`;
-        message = e.instancePath === "/providers" ? `unknown provider "${name}": expected one of ${PROVIDERS.join(", ")}` : `unknown setting "${name}"`;
+        message = e.instancePath === "/providers" ? `unknown provider "${name}": expected one of ${providerNames.join(", ")}` : `unknown setting "${name}"`;
         break;
       }
       case "type":

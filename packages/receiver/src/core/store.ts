@@ -66,6 +66,15 @@ export type Outcome =
   | { status: "retry"; delayMs: number; error: string }
   | { status: "quarantined"; reason: string; error?: string };
 
+/**
+ * One claim of a delivery: its id and the attempt it was claimed for. A delivery claimed again (its lease
+ * ran out) is a new lease, so the late outcome of an older attempt can never be recorded over a newer one.
+ */
+export interface Lease {
+  id: string;
+  attempt: number;
+}
+
 export interface StoreStats {
   /** Deliveries by status. */
   byStatus: Record<DeliveryStatus, number>;
@@ -89,12 +98,13 @@ export interface InboxStore {
    */
   claim(owner: string, limit: number, leaseMs: number): Promise<Delivery[]>;
   /**
-   * Records outcomes of deliveries `owner` holds; one whose lease was lost (it ran out and another worker
-   * claimed it) is left alone. Resolves with the ids that were recorded.
+   * Records the outcomes of leases `owner` still holds; one whose lease was lost (it ran out and the
+   * delivery was claimed again, by another worker or this one) is left alone. Resolves with the leases
+   * whose outcomes were recorded.
    */
-  finish(owner: string, outcomes: readonly { id: string; outcome: Outcome }[]): Promise<string[]>;
-  /** Gives back the leases `owner` holds (a worker that stops): they are due again at once. */
-  release(owner: string, ids?: readonly string[]): Promise<void>;
+  finish(owner: string, outcomes: readonly (Lease & { outcome: Outcome })[]): Promise<Lease[]>;
+  /** Gives back leases `owner` holds (all of them, or those listed: a worker that stops): due again at once. */
+  release(owner: string, leases?: readonly Lease[]): Promise<void>;
   /**
    * Queues a delivery again (replay) if it is in one of `from` (its handlers run again, from attempt 1);
    * false when it is not there or not in one of those statuses.

@@ -6,7 +6,7 @@
  * once its attempts are spent. Many workers, in many processes, can share one store.
  */
 import { groupCommit } from "./group-commit.js";
-import type { Delivery, InboxStore, Outcome } from "./store.js";
+import type { Delivery, InboxStore, Lease, Outcome } from "./store.js";
 import type { WorkerSettings } from "./settings.js";
 
 /** Thrown by a run to quarantine its delivery at once, without retries (it cannot succeed as it is). */
@@ -64,17 +64,19 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
   let running = false;
   let inFlight = 0;
   let started = 0;
-  const inHand = new Map<string, AbortController>();
+  /** The leases being run, by lease key, with what aborts their handlers. */
+  const inHand = new Map<string, { lease: Lease; controller: AbortController }>();
   let poll: ReturnType<typeof setInterval> | undefined;
   let pumping: Promise<void> | undefined;
   let again = false;
   const idle: (() => void)[] = [];
   // Outcomes recorded together: one write (one sync) for the attempts that ended in the same turn.
-  const record = groupCommit(async (items: { id: string; outcome: Outcome }[]) => {
-    const kept = new Set(await store.finish(owner, items));
-    return items.map((i) => kept.has(i.id));
+  const leaseKey = (lease: Lease) => `${lease.id}\u0000${lease.attempt}`;
+  const record = groupCommit(async (items: (Lease & { outcome: Outcome })[]) => {
+    const kept = new Set((await store.finish(owner, items)).map(leaseKey));
+    return items.map((i) => kept.has(leaseKey(i)));
   });
-  const finishOne = (id: string, outcome: Outcome) => record({ id, outcome });
+  const finishOne = (delivery: Delivery, outcome: Outcome) => record({ id: delivery.id, attempt: delivery.attempts, outcome });
 
   async function execute(delivery: Delivery): Promise<void> {
     const attempt = delivery.attempts;
@@ -84,11 +86,12 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
     if (attempt > settings.maxAttempts) {
       // Every attempt so far was claimed and none recorded an end: its worker died each time.
       const reason = `abandoned after ${attempt - 1} attempts that never finished (the worker stopped each time: a payload that crashes its handler?)${delivery.lastError ? `; last error: ${delivery.lastError}` : ""}`;
-      const kept = await finishOne(delivery.id, { status: "quarantined", reason });
+      const kept = await finishOne(delivery, { status: "quarantined", reason });
       return done(kept ? "quarantined" : "lost-lease", reason);
     }
     const controller = new AbortController();
-    inHand.set(delivery.id, controller);
+    const key = leaseKey({ id: delivery.id, attempt });
+    inHand.set(key, { lease: { id: delivery.id, attempt }, controller });
     let timer: ReturnType<typeof setTimeout> | undefined;
     let outcome: Outcome;
     try {
@@ -108,11 +111,11 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
       else outcome = { status: "retry", delayMs: backoffMs(attempt, settings.backoffBaseMs, settings.backoffMaxMs), error: text };
     } finally {
       clearTimeout(timer);
-      inHand.delete(delivery.id);
+      inHand.delete(key);
     }
     let kept: boolean;
     try {
-      kept = await finishOne(delivery.id, outcome);
+      kept = await finishOne(delivery, outcome);
     } catch (error) {
       // The store is away: the lease runs out and the delivery is claimed again (at least once).
       return done("lost-lease", `could not record the outcome: ${message(error)}`);
@@ -140,21 +143,25 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
       again = true;
       return pumping;
     }
-    pumping = (async () => {
-      try {
-        do {
-          again = false;
-          while ((running || force) && inFlight < settings.concurrency) {
-            const claimed = await store.claim(owner, settings.concurrency - inFlight, settings.leaseMs);
-            for (const d of claimed) start(d);
-            if (claimed.length === 0) break;
-          }
-        } while (again && (running || force));
-      } finally {
-        pumping = undefined;
-      }
-    })();
-    return pumping;
+    const claiming = async () => {
+      do {
+        again = false;
+        while ((running || force) && inFlight < settings.concurrency) {
+          const claimed = await store.claim(owner, settings.concurrency - inFlight, settings.leaseMs);
+          for (const d of claimed) start(d);
+          if (claimed.length === 0) break;
+        }
+      } while (again && (running || force));
+    };
+    // Cleared in a callback, never inside `claiming` itself: that may finish before it returns (no room
+    // to claim), and clearing before the assignment below would leave a settled promise there for good.
+    const current: Promise<void> = claiming().finally(() => {
+      pumping = undefined;
+      // A wake-up that came after the last round's check is not lost.
+      if (again && (running || force)) void pump(force).catch(() => undefined);
+    });
+    pumping = current;
+    return current;
   }
 
   const whenIdle = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve)));
@@ -196,9 +203,9 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([whenIdle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       clearTimeout(timer);
-      for (const controller of inHand.values()) controller.abort(new Error("the worker is stopping"));
+      for (const { controller } of inHand.values()) controller.abort(new Error("the worker is stopping"));
       await record.flush();
-      const left = [...inHand.keys()];
+      const left = [...inHand.values()].map((h) => h.lease);
       if (left.length > 0) await store.release(owner, left);
     },
   };

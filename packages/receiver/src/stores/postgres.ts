@@ -136,7 +136,7 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
     },
     async finish(owner, items) {
       if (items.length === 0) return [];
-      const { rows } = await pool.query<{ id: string }>(
+      const { rows } = await pool.query<{ id: string; attempts: number }>(
         `UPDATE ${t} AS d SET
            status = v.status,
            reason = v.reason,
@@ -144,25 +144,27 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
            due_at = CASE WHEN v.status = 'queued' THEN clock_timestamp() + v.delay * interval '1 millisecond' END,
            handled_at = CASE WHEN v.status <> 'queued' THEN clock_timestamp() END,
            lease_owner = NULL
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::float8[]) AS v(id, status, reason, error, delay)
-         WHERE d.id = v.id AND d.lease_owner = $1 AND d.status = 'processing'
-         RETURNING d.id`,
+         FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::float8[]) AS v(id, attempt, status, reason, error, delay)
+         WHERE d.id = v.id AND d.attempts = v.attempt AND d.lease_owner = $1 AND d.status = 'processing'
+         RETURNING d.id, d.attempts`,
         [
           owner,
           items.map((i) => i.id),
+          items.map((i) => i.attempt),
           items.map(({ outcome: o }) => (o.status === "retry" ? "queued" : o.status)),
           items.map(({ outcome: o }) => (o.status === "quarantined" ? o.reason : null)),
           items.map(({ outcome: o }) => (o.status === "handled" ? null : (o.error ?? null))),
           items.map(({ outcome: o }) => (o.status === "retry" ? o.delayMs : 0)),
         ],
       );
-      return rows.map((r) => r.id);
+      return rows.map((r) => ({ id: r.id, attempt: r.attempts }));
     },
-    async release(owner, ids) {
+    async release(owner, leases) {
       await pool.query(
-        `UPDATE ${t} SET status = 'queued', due_at = clock_timestamp(), lease_owner = NULL, attempts = greatest(attempts - 1, 0)
-         WHERE lease_owner = $1 AND status = 'processing' ${ids ? "AND id = ANY($2::uuid[])" : ""}`,
-        ids ? [owner, ids] : [owner],
+        `UPDATE ${t} AS d SET status = 'queued', due_at = clock_timestamp(), lease_owner = NULL, attempts = greatest(d.attempts - 1, 0)
+         WHERE d.lease_owner = $1 AND d.status = 'processing'
+         ${leases ? "AND (d.id, d.attempts) IN (SELECT * FROM unnest($2::uuid[], $3::int[]))" : ""}`,
+        leases ? [owner, leases.map((l) => l.id), leases.map((l) => l.attempt)] : [owner],
       );
     },
     async requeue(id, from) {

@@ -8,7 +8,7 @@
 import Database from "better-sqlite3";
 import { KEPT_HEADERS } from "../core/auth.js";
 import { groupCommit } from "../core/group-commit.js";
-import { type Delivery, type DeliveryRow, type DeliveryStatus, type InboxStore, type NewDelivery, type Outcome, deliveryFromRow, deliveryStatuses } from "../core/store.js";
+import { type Delivery, type DeliveryRow, type DeliveryStatus, type InboxStore, type Lease, type NewDelivery, type Outcome, deliveryFromRow, deliveryStatuses } from "../core/store.js";
 
 /**
  * Schema versions, in order; `PRAGMA user_version` says which ran. The first is the layout of version
@@ -78,11 +78,11 @@ export function sqliteStore(file: string, options: SqliteStoreOptions = {}): Inb
     finish: db.prepare(
       `UPDATE deliveries SET status = @status, reason = @reason, last_error = coalesce(@error, last_error), due_at = @dueAt,
          handled_at = @handledAt, lease_owner = NULL
-       WHERE id = @id AND lease_owner = @owner AND status = 'processing'`,
+       WHERE id = @id AND attempts = @attempt AND lease_owner = @owner AND status = 'processing'`,
     ),
     release: db.prepare(
       `UPDATE deliveries SET status = 'queued', due_at = 0, lease_owner = NULL, attempts = max(attempts - 1, 0)
-       WHERE id = ? AND lease_owner = ? AND status = 'processing'`,
+       WHERE id = ? AND attempts = ? AND lease_owner = ? AND status = 'processing'`,
     ),
     releaseAll: db.prepare(
       `UPDATE deliveries SET status = 'queued', due_at = 0, lease_owner = NULL, attempts = max(attempts - 1, 0)
@@ -111,17 +111,17 @@ export function sqliteStore(file: string, options: SqliteStoreOptions = {}): Inb
   );
   const accept = groupCommit(async (items: NewDelivery[]) => acceptAll(items), options.maxBatch);
 
-  const finishAll = db.transaction((owner: string, items: readonly { id: string; outcome: Outcome }[]) => {
+  const finishAll = db.transaction((owner: string, items: readonly (Lease & { outcome: Outcome })[]) => {
     const at = Date.now();
-    const recorded: string[] = [];
-    for (const { id, outcome } of items) {
+    const recorded: Lease[] = [];
+    for (const { id, attempt, outcome } of items) {
       const row =
         outcome.status === "handled"
           ? { status: "handled", reason: null, error: null, dueAt: null, handledAt: new Date(at).toISOString() }
           : outcome.status === "retry"
             ? { status: "queued", reason: null, error: outcome.error, dueAt: at + outcome.delayMs, handledAt: null }
             : { status: "quarantined", reason: outcome.reason, error: outcome.error ?? null, dueAt: null, handledAt: new Date(at).toISOString() };
-      if (s().finish.run({ ...row, id, owner }).changes === 1) recorded.push(id);
+      if (s().finish.run({ ...row, id, attempt, owner }).changes === 1) recorded.push({ id, attempt });
     }
     return recorded;
   });
@@ -146,10 +146,10 @@ export function sqliteStore(file: string, options: SqliteStoreOptions = {}): Inb
     async finish(owner, items) {
       return finishAll.immediate(owner, items);
     },
-    async release(owner, ids) {
+    async release(owner, leases) {
       db.transaction(() => {
-        if (!ids) s().releaseAll.run(owner);
-        else for (const id of ids) s().release.run(id, owner);
+        if (!leases) s().releaseAll.run(owner);
+        else for (const { id, attempt } of leases) s().release.run(id, attempt, owner);
       }).immediate();
     },
     async requeue(id, from) {
