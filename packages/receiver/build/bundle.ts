@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const packageDir = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
-const entries = { index: "src/index.ts", node: "src/adapters/node.ts", fastify: "src/adapters/fastify.ts", sqlite: "src/stores/sqlite.ts", postgres: "src/stores/postgres.ts", config: "src/config.ts" };
+const entries = { index: "src/index.ts", node: "src/adapters/node.ts", fastify: "src/adapters/fastify.ts", sqlite: "src/stores/sqlite.ts", "sqlite-thread": "src/stores/sqlite-thread.ts", postgres: "src/stores/postgres.ts", config: "src/config.ts" };
 await rm(path.join(packageDir, "dist"), { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
 await build({
   absWorkingDir: packageDir,

@@ -677,10 +677,24 @@ describe("importing the core", () => {
     expect(out.drivers).toEqual([]);
   });
 
-  it("the hook works: './sqlite' fails on better-sqlite3 and './postgres' on pg", () => {
-    const sqlite = importUnderHook(["@webhook-contracts/receiver/sqlite"]);
-    expect(sqlite.status).not.toBe(0);
-    expect(sqlite.stderr).toContain("blocked import of better-sqlite3");
+  it("'./sqlite' loads better-sqlite3 only on its store's thread, once a store is opened", () => {
+    const imported = importUnderHook(["@webhook-contracts/receiver/sqlite"]);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout).drivers).toEqual([]);
+    // Opening a store starts its thread, which loads the driver: the hook (inherited by the thread) refuses it.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "hook-")), "inbox.db");
+    const code = `import { sqliteStore } from "@webhook-contracts/receiver/sqlite";
+      await sqliteStore(${JSON.stringify(file)}).init().then(() => console.log("opened"), (e) => { console.log("refused: " + e.message); process.exit(3); });`;
+    let out: { status: number | null; stdout: string };
+    try {
+      out = { status: 0, stdout: execFileSync(process.execPath, ["--import", register, "--input-type=module", "-e", code], { cwd: packageDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }) };
+    } catch (error) {
+      out = error as { status: number | null; stdout: string };
+    }
+    expect([out.status, out.stdout]).toEqual([3, expect.stringContaining("blocked import of better-sqlite3")]);
+  });
+
+  it("the hook works: './postgres' fails on pg", () => {
     const postgres = importUnderHook(["@webhook-contracts/receiver/postgres"]);
     expect(postgres.status).not.toBe(0);
     expect(postgres.stderr).toContain("blocked import of pg");

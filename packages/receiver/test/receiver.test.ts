@@ -281,7 +281,7 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
         handled.push(event.id);
       });
       for (const id of ["evt_full_1", "evt_full_2", "evt_full_3"]) expect((await postIvy(ivyBody(id))).body.status).toBe("accepted");
-      await until(() => handled.length === 3, 5000);
+      await until(async () => (await store.stats()).byStatus.handled === 3, 5000);
       expect(handled.sort()).toEqual(["evt_full_1", "evt_full_2", "evt_full_3"]);
       expect((await store.stats()).byStatus).toMatchObject({ queued: 0, processing: 0, handled: 3 });
     });

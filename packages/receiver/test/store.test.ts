@@ -54,7 +54,7 @@ describe.each(storeKinds)("$name store", (kind) => {
     const store = await create();
     const first = await store.accept(delivery());
     const again = await store.accept(delivery({ body: bytes('{"id":"evt_1","retry":true}') }));
-    expect(again).toEqual({ inserted: false, id: first.id, status: "queued" });
+    expect(again).toEqual({ inserted: false, id: first.id, status: "queued", receivedAt: first.receivedAt });
     expect((await store.accept(delivery({ provider: "scalapay" }))).inserted).toBe(true);
   });
 

@@ -15,12 +15,12 @@
  */
 import { type MessageName, type NarrowedPayload, type ProviderName, type ValidationIssue, isProviderName, validators } from "@webhook-contracts/validators";
 import { type Authenticator, type Headers, authenticators } from "./auth.js";
-import { DEFAULT_MAX_DEPTH, decodeBody, rawValueAt } from "./body.js";
+import { DEFAULT_MAX_DEPTH, decodeBody, rawValueAt, valueAt } from "./body.js";
 import { type CryptoBackend, concat, createCrypto, toHex, utf8 } from "./crypto.js";
 import { forwarder } from "./forward.js";
 import { type ConfigProblem, type Env, ReceiverConfigError, type ReceiverSettings, defaultEnv, readSecret, resolveProviders, settingsProblems } from "./settings.js";
 import type { Delivery, InboxStore, NewDelivery } from "./store.js";
-import { type AttemptReport, Permanent, createWorker, workerDefaults } from "./worker.js";
+import { type Abort, type AttemptReport, Permanent, createWorker, workerDefaults } from "./worker.js";
 
 export interface ReceiverOptions extends ReceiverSettings {
   store: InboxStore;
@@ -129,23 +129,37 @@ export function createReceiver(options: ReceiverOptions) {
     }
   };
 
+  /** What the receiving process made of a delivery, handed to its own worker so that nothing is done twice. */
+  interface Prepared {
+    text: string;
+    result: ReturnType<(typeof validators)[ProviderName]["validate"]>;
+  }
+
   /** Runs a delivery's handlers: what the worker calls, once per attempt. */
-  async function run(delivery: Delivery, attempt: number, signal: AbortSignal): Promise<void> {
-    const decoded = decodeBody(delivery.body, maxDepth);
-    if (!decoded.ok) throw new Permanent(`the stored body is not JSON: ${decoded.message}`);
-    if (!isProviderName(delivery.provider)) throw new Permanent(`no validators for provider "${delivery.provider}"`);
-    const result = validators[delivery.provider].validate(decoded.value);
+  async function run(delivery: Delivery, attempt: number, abort: Abort, prepared?: unknown): Promise<void> {
+    let text: string;
+    let result: Prepared["result"];
+    if (prepared) ({ text, result } = prepared as Prepared);
+    else {
+      const decoded = decodeBody(delivery.body, maxDepth);
+      if (!decoded.ok) throw new Permanent(`the stored body is not JSON: ${decoded.message}`);
+      if (!isProviderName(delivery.provider)) throw new Permanent(`no validators for provider "${delivery.provider}"`);
+      text = decoded.text;
+      result = validators[delivery.provider].validate(decoded.value);
+    }
     if (!result.ok) throw new Permanent(invalidReason(delivery.provider, result.errors));
     const context: HandlerContext = {
       delivery: { id: delivery.id, provider: delivery.provider, message: result.message, deliveryKey: delivery.deliveryKey, receivedAt: delivery.receivedAt },
       attempt,
       idempotencyKey: delivery.id,
-      signal,
+      get signal() {
+        return abort.signal;
+      },
       warnings: result.warnings,
     };
     for (const handler of handlers.get(`${delivery.provider}\u0000${result.message}`) ?? []) await handler(result.value, context);
     for (const handler of anyHandlers.get(delivery.provider) ?? []) await handler(result.value, result.message, context);
-    if (forward) await forward({ delivery, message: result.message, payloadText: decoded.text, warnings: result.warnings, attempt, signal });
+    if (forward) await forward({ delivery, message: result.message, payloadText: text, warnings: result.warnings, attempt, signal: abort.signal });
   }
 
   const worker = createWorker(
@@ -212,16 +226,26 @@ export function createReceiver(options: ReceiverOptions) {
     return finish(admitted, admitted.provider, null, kind, result);
   }
 
-  /** The delivery key read from the raw text: numbers as written, strings unescaped, objects hashed. */
-  async function keyOf(provider: ProviderName, message: string | undefined, text: string, bytes: Uint8Array): Promise<string> {
+  /**
+   * The delivery key: strings and safe integers as parsed; any other number as written in the raw text
+   * (JSON.parse rounds ids past 2^53, so two of them could collide); objects hashed.
+   */
+  async function keyOf(provider: ProviderName, message: string | undefined, value: unknown, text: string, bytes: Uint8Array): Promise<string> {
     const parts: string[] = [];
     for (const pointer of validators[provider].deliveryKeyPointers(message)) {
-      const raw = rawValueAt(text, pointer);
+      const parsed = valueAt(value, pointer);
+      if (typeof parsed === "string") {
+        parts.push(JSON.stringify(parsed));
+        continue;
+      }
+      if (Number.isSafeInteger(parsed)) {
+        parts.push(String(parsed));
+        continue;
+      }
+      const raw = parsed === undefined || parsed === null ? undefined : rawValueAt(text, pointer);
       if (raw === undefined || raw === "null") return `sha256:${toHex(await crypto.sha256(bytes))}`;
       const first = raw.charCodeAt(0);
-      if (first === 34) parts.push(JSON.stringify(JSON.parse(raw)));
-      else if (first === 123 || first === 91) parts.push(`"sha256:${toHex(await crypto.sha256(utf8(raw)))}"`);
-      else parts.push(raw);
+      parts.push(first === 123 || first === 91 ? `"sha256:${toHex(await crypto.sha256(utf8(raw)))}"` : raw);
     }
     const key = `[${parts.join(",")}]`;
     return key.length <= 512 ? key : `sha256:${toHex(await crypto.sha256(utf8(key)))}`;
@@ -249,22 +273,38 @@ export function createReceiver(options: ReceiverOptions) {
       }
       let delivery: NewDelivery;
       let message: string | undefined;
+      let prepared: Prepared | undefined;
       try {
         const result = validators[provider].validate(decoded.value);
         message = result.message ?? validators[provider].messageOf(decoded.value);
-        const base = { provider, deliveryKey: await keyOf(provider, message, decoded.text, body), message: message ?? null, warnings: result.warnings, headers: kept, body };
+        const base = { provider, deliveryKey: await keyOf(provider, message, decoded.value, decoded.text, body), message: message ?? null, warnings: result.warnings, headers: kept, body };
         delivery = result.ok
           ? { ...base, status: "queued", reason: null }
           : { ...base, status: "quarantined", reason: invalidReason(provider, result.errors) };
+        if (result.ok) prepared = { text: decoded.text, result };
       } catch (error) {
         // Whatever goes wrong reading it, the delivery is kept, with the reason, for a person to look at.
         const key = `sha256:${toHex(await crypto.sha256(body))}`;
         delivery = { provider, deliveryKey: key, message: message ?? null, status: "quarantined", reason: `could not be processed: ${errorText(error)}`, warnings: [], headers: kept, body };
       }
-      const stored = await store.accept(delivery);
-      if (!stored.inserted) return finish(admitted, provider, delivery.message, "duplicate", answer(200, { status: "duplicate", id: stored.id }));
+      // With room in this process's worker, the delivery is stored already claimed by it and handed over
+      // in memory: one write per delivery instead of an insert and then a claim.
+      const owned = delivery.status === "queued" && store.leasesOnAccept === true && worker.reserve();
+      if (owned) delivery.lease = { owner: worker.owner, ms: worker.leaseMs };
+      let stored: Awaited<ReturnType<InboxStore["accept"]>>;
+      try {
+        stored = await store.accept(delivery);
+      } catch (error) {
+        if (owned) worker.unreserve();
+        throw error;
+      }
+      if (!stored.inserted) {
+        if (owned) worker.unreserve();
+        return finish(admitted, provider, delivery.message, "duplicate", answer(200, { status: "duplicate", id: stored.id }));
+      }
       if (delivery.status === "queued") {
-        worker.notify();
+        if (owned) worker.handOver(claimedDelivery(delivery, stored.id, stored.receivedAt), prepared);
+        else worker.notify();
         return finish(admitted, provider, delivery.message, "accepted", answer(200, { status: "accepted", id: stored.id, message: delivery.message, warnings: delivery.warnings.length }));
       }
       return finish(admitted, provider, delivery.message, "quarantined", answer(200, { status: "quarantined", id: stored.id, message: delivery.message, reason: delivery.reason }));
@@ -388,6 +428,11 @@ export function createReceiver(options: ReceiverOptions) {
 }
 
 export type Receiver = ReturnType<typeof createReceiver>;
+
+/** The delivery as the store now holds it: claimed by this process's worker, attempt 1. */
+function claimedDelivery(d: NewDelivery, id: string, receivedAt: string): Delivery {
+  return { id, provider: d.provider, deliveryKey: d.deliveryKey, message: d.message, status: "processing", reason: null, warnings: d.warnings, headers: d.headers, body: d.body, receivedAt, dueAt: null, attempts: 1, lastError: null, handledAt: null };
+}
 
 export function notFound(path: string, providers: readonly string[]): Answer {
   return { status: 404, body: { error: "not_found", message: `no webhook endpoint at ${path.split("?")[0]}: expected /webhooks/<${providers.join("|")}>` } };

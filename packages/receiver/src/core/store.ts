@@ -58,6 +58,11 @@ export interface NewDelivery {
   warnings: ValidationIssue[];
   headers: Record<string, string>;
   body: Uint8Array;
+  /**
+   * Store it already claimed by this owner, for this long (attempt 1): the receiving process's own worker
+   * takes it from memory, with no claim to write. Only for a queued delivery.
+   */
+  lease?: { owner: string; ms: number };
 }
 
 /** What a worker records after running a delivery's handlers. */
@@ -82,6 +87,11 @@ export interface StoreStats {
 
 export interface InboxStore {
   /**
+   * True when accept() honours NewDelivery.lease (stores the delivery already claimed): the receiving
+   * process's worker then runs it from memory. A store without it gets queued deliveries only.
+   */
+  readonly leasesOnAccept?: boolean;
+  /**
    * Creates or migrates what the store needs; safe to call at every start, from many instances at once
    * (one migrates while the others wait).
    */
@@ -91,10 +101,12 @@ export interface InboxStore {
    * stored is not stored again, and comes back with the stored one's id and status. Calls that arrive
    * together are committed together (one sync for many deliveries).
    */
-  accept(delivery: NewDelivery): Promise<{ inserted: boolean; id: string; status: DeliveryStatus }>;
+  accept(delivery: NewDelivery): Promise<{ inserted: boolean; id: string; status: DeliveryStatus; receivedAt: string }>;
   /**
    * Leases up to `limit` due deliveries to `owner` for `leaseMs`: queued ones whose time has come and
    * processing ones whose lease ran out. Each claim counts an attempt. Two owners never hold one delivery.
+   * Claims, outcomes and released leases need not wait for the disk: lost by a power cut (never by a
+   * crash of the process), a delivery is handled again, which at-least-once handling allows.
    */
   claim(owner: string, limit: number, leaseMs: number): Promise<Delivery[]>;
   /**

@@ -28,7 +28,31 @@ export interface AttemptReport {
   error?: string;
 }
 
-export type Run = (delivery: Delivery, attempt: number, signal: AbortSignal) => Promise<void>;
+/**
+ * What tells a handler to give up (its time is up, the worker stops): an AbortSignal, made only when a
+ * handler asks for it (most never do, and one per attempt would cost every delivery).
+ */
+export class Abort {
+  #controller: AbortController | undefined;
+  #reason: unknown;
+  #aborted = false;
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
+/** Runs a delivery's handlers; `prepared` is what the receiving process already made of it (handed over in memory). */
+export type Run = (delivery: Delivery, attempt: number, abort: Abort, prepared?: unknown) => Promise<void>;
 
 export type ResolvedWorkerSettings = Required<WorkerSettings>;
 
@@ -51,6 +75,9 @@ export function backoffMs(attempt: number, base: number, max: number, random = M
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
+/** How many deliveries per slot the receiving process may hand over at once (the rest wait in memory). */
+const PREFETCH = 4;
+
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 2000);
 
 function randomId(): string {
@@ -63,9 +90,16 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
   const owner = `w-${randomId()}`;
   let running = false;
   let inFlight = 0;
+  /** Slots promised to deliveries being stored as already claimed by this worker (see reserve). */
+  let reserved = 0;
+  /**
+   * Deliveries handed over while every slot was busy, waiting in memory for one (their leases run). The
+   * receiving process may store up to PREFETCH times the concurrency claimed by this worker.
+   */
+  const waiting: { delivery: Delivery; prepared: unknown; claimedAt: number }[] = [];
   let started = 0;
   /** The leases being run, by lease key, with what aborts their handlers. */
-  const inHand = new Map<string, { lease: Lease; controller: AbortController }>();
+  const inHand = new Map<string, { lease: Lease; controller: Abort }>();
   let poll: ReturnType<typeof setInterval> | undefined;
   let pumping: Promise<void> | undefined;
   let again = false;
@@ -78,18 +112,23 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
   });
   const finishOne = (delivery: Delivery, outcome: Outcome) => record({ id: delivery.id, attempt: delivery.attempts, outcome });
 
-  async function execute(delivery: Delivery): Promise<void> {
+  /**
+   * Runs one attempt. `free` is called once the handlers are done, before the outcome is written: the
+   * slot serves the next delivery while the lease keeps this one from any other worker.
+   */
+  async function execute(delivery: Delivery, prepared: unknown, free: () => void): Promise<void> {
     const attempt = delivery.attempts;
     const started = now();
     const done = (outcome: AttemptReport["outcome"], error?: string) =>
       report({ delivery, attempt, outcome, ms: now() - started, ...(error === undefined ? {} : { error }) });
     if (attempt > settings.maxAttempts) {
+      free();
       // Every attempt so far was claimed and none recorded an end: its worker died each time.
       const reason = `abandoned after ${attempt - 1} attempts that never finished (the worker stopped each time: a payload that crashes its handler?)${delivery.lastError ? `; last error: ${delivery.lastError}` : ""}`;
       const kept = await finishOne(delivery, { status: "quarantined", reason });
       return done(kept ? "quarantined" : "lost-lease", reason);
     }
-    const controller = new AbortController();
+    const controller = new Abort();
     const key = leaseKey({ id: delivery.id, attempt });
     inHand.set(key, { lease: { id: delivery.id, attempt }, controller });
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -102,7 +141,7 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
           reject(error);
         }, settings.handlerTimeoutMs);
       });
-      await Promise.race([run(delivery, attempt, controller.signal), timeout]);
+      await Promise.race([run(delivery, attempt, controller, prepared), timeout]);
       outcome = { status: "handled" };
     } catch (error) {
       const text = message(error);
@@ -112,6 +151,7 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
     } finally {
       clearTimeout(timer);
       inHand.delete(key);
+      free();
     }
     let kept: boolean;
     try {
@@ -124,17 +164,47 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
     done(outcome.status, outcome.status === "handled" ? undefined : outcome.status === "retry" ? outcome.error : outcome.reason);
   }
 
-  function start(delivery: Delivery) {
+  /** Outcomes being written: runDue and stop wait for them too. */
+  let recording = 0;
+
+  function start(delivery: Delivery, prepared?: unknown) {
     started++;
     inFlight++;
-    void execute(delivery)
+    recording++;
+    let freed = false;
+    const free = () => {
+      if (freed) return;
+      freed = true;
+      inFlight--;
+      startWaiting();
+      // A freed slot looks in the store only when it may hold something: otherwise every handled
+      // delivery would cost a claim that finds nothing.
+      if (running && backlog) void pump();
+    };
+    void execute(delivery, prepared, free)
       .catch(() => undefined)
       .finally(() => {
-        inFlight--;
-        if (inFlight === 0) for (const resolve of idle.splice(0)) resolve();
-        if (running) void pump();
+        free();
+        recording--;
+        if (inFlight === 0 && recording === 0) for (const resolve of idle.splice(0)) resolve();
       });
   }
+
+  /** Runs handed-over deliveries that waited for a slot, as long as their leases leave a handler its time. */
+  function startWaiting() {
+    while (inFlight < settings.concurrency && waiting.length > 0) {
+      const next = waiting.shift()!;
+      if (running && now() - next.claimedAt + settings.handlerTimeoutMs < settings.leaseMs) start(next.delivery, next.prepared);
+      // Too late (or stopping): give the lease back rather than risk two runs at once.
+      else void store.release(owner, [{ id: next.delivery.id, attempt: next.delivery.attempts }]).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Whether the store may hold due deliveries this worker has not claimed: set by a delivery stored
+   * queued (notify), each poll, and a claim that filled all the room it had; cleared by one that did not.
+   */
+  let backlog = true;
 
   /** Claims while there is room and something is due. Coalesced: a call while one runs makes it go round again. */
   function pump(force = false): Promise<void> {
@@ -146,10 +216,12 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
     const claiming = async () => {
       do {
         again = false;
-        while ((running || force) && inFlight < settings.concurrency) {
-          const claimed = await store.claim(owner, settings.concurrency - inFlight, settings.leaseMs);
+        while ((running || force) && inFlight + reserved + waiting.length < settings.concurrency) {
+          const room = settings.concurrency - inFlight - reserved - waiting.length;
+          const claimed = await store.claim(owner, room, settings.leaseMs);
           for (const d of claimed) start(d);
-          if (claimed.length === 0) break;
+          backlog = claimed.length === room; // a full claim may have left more behind
+          if (!backlog) break;
         }
       } while (again && (running || force));
     };
@@ -164,7 +236,7 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
     return current;
   }
 
-  const whenIdle = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve)));
+  const whenIdle = () => (inFlight === 0 && recording === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve)));
 
   return {
     owner,
@@ -174,14 +246,40 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
     start() {
       if (running) return;
       running = true;
-      poll = setInterval(() => void pump().catch(() => undefined), settings.pollIntervalMs);
+      poll = setInterval(() => {
+        backlog = true;
+        void pump().catch(() => undefined);
+      }, settings.pollIntervalMs);
       (poll as { unref?: () => void }).unref?.();
       void pump().catch(() => undefined);
     },
     /** A delivery was stored: look now rather than at the next poll. */
     notify() {
+      backlog = true;
       if (running) void pump().catch(() => undefined);
     },
+    /**
+     * A slot for a delivery about to be stored as already claimed by this worker (NewDelivery.lease), or
+     * false when the worker is stopped or full (then it is stored queued, for any worker to claim).
+     */
+    reserve(): boolean {
+      if (!running || inFlight + reserved + waiting.length >= settings.concurrency * PREFETCH) return false;
+      reserved++;
+      return true;
+    },
+    /** The reserved slot's delivery was not stored after all (a duplicate, a store error). */
+    unreserve(): void {
+      reserved--;
+    },
+    /** Runs a delivery stored as claimed by this worker, from memory: no claim to write, nothing to parse again. */
+    handOver(delivery: Delivery, prepared?: unknown): void {
+      reserved--;
+      // Stopped meanwhile: give the lease back, for another worker (or this one, restarted) to claim.
+      if (!running) void store.release(owner, [{ id: delivery.id, attempt: delivery.attempts }]).catch(() => undefined);
+      else if (inFlight < settings.concurrency) start(delivery, prepared);
+      else waiting.push({ delivery, prepared, claimedAt: now() });
+    },
+    leaseMs: settings.leaseMs,
     /** Claims and handles what is due until nothing is (also when the worker is not started: cron, tests). */
     async runDue(): Promise<void> {
       let seen = -1;
@@ -206,6 +304,7 @@ export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings
       for (const { controller } of inHand.values()) controller.abort(new Error("the worker is stopping"));
       await record.flush();
       const left = [...inHand.values()].map((h) => h.lease);
+      for (const w of waiting.splice(0)) left.push({ id: w.delivery.id, attempt: w.delivery.attempts });
       if (left.length > 0) await store.release(owner, left);
     },
   };

@@ -2,7 +2,10 @@
  * The inbox in PostgreSQL (pg): for several receivers and workers. A unique index makes a duplicate lose
  * the race, between instances too; workers claim with `FOR UPDATE SKIP LOCKED`, so two never hold one
  * delivery; leases and retry times are on the database's clock, so instances' clocks need not agree.
- * Deliveries that arrive together are inserted by one statement and one commit.
+ * Deliveries that arrive together are inserted by one statement and one commit. A worker's claims and
+ * outcomes are committed without waiting for the server's disk (synchronous_commit off, on connections
+ * of their own): a crash of the server may lose the last ones, and a delivery is then handled again
+ * (at-least-once); an accepted delivery is always synced before it is answered.
  *   import { postgresStore } from "@webhook-contracts/receiver/postgres";   (pg must be installed)
  */
 import pg from "pg";
@@ -19,8 +22,10 @@ export interface PostgresStoreOptions {
 
 export function postgresStore(connectionString: string, table = "webhook_deliveries", options: PostgresStoreOptions = {}): InboxStore {
   const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+  const bookkeeping = new pg.Pool({ connectionString, max: Math.max(2, Math.ceil((options.maxConnections ?? 10) / 2)), options: "-c synchronous_commit=off" });
   // An idle client's error (the server restarted) must not crash the process: the next query reconnects.
   pool.on("error", () => undefined);
+  bookkeeping.on("error", () => undefined);
   const t = pg.escapeIdentifier(table);
   const name = (suffix: string) => pg.escapeIdentifier(`${table}_${suffix}`);
 
@@ -56,19 +61,24 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
       // 0.1.0 kept every header, API keys and Basic credentials too: only the allow-list stays.
       await c.query(`UPDATE ${t} SET headers = (SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) FROM jsonb_each(headers) WHERE key = ANY($1))`, [KEPT_HEADERS]);
       await c.query(`CREATE INDEX IF NOT EXISTS ${name("due")} ON ${t} (due_at) WHERE status IN ('queued', 'processing')`);
+      // Handled deliveries, nearly all of them, need no status index: only the few a person looks at do.
+      await c.query(`CREATE INDEX IF NOT EXISTS ${name("kept")} ON ${t} (status) WHERE status IN ('quarantined', 'rejected')`);
     },
   ];
 
   const acceptAll = async (items: NewDelivery[]) => {
     const ids = items.map(() => globalThis.crypto.randomUUID());
-    const inserted = await pool.query<{ id: string }>(
-      `INSERT INTO ${t} (id, provider, delivery_key, message, status, reason, warnings, headers, body, due_at)
-       SELECT id, provider, delivery_key, message, status, reason, warnings, headers, body,
-              CASE WHEN status = 'queued' THEN clock_timestamp() END
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::bytea[])
-         AS v(id, provider, delivery_key, message, status, reason, warnings, headers, body)
+    const inserted = await pool.query<{ id: string; received_at: Date }>(
+      `INSERT INTO ${t} (id, provider, delivery_key, message, status, reason, warnings, headers, body, due_at, attempts, lease_owner)
+       SELECT id, provider, delivery_key, message,
+              CASE WHEN lease_owner IS NULL THEN status ELSE 'processing' END, reason, warnings, headers, body,
+              CASE WHEN lease_owner IS NOT NULL THEN clock_timestamp() + lease_ms * interval '1 millisecond'
+                   WHEN status = 'queued' THEN clock_timestamp() END,
+              CASE WHEN lease_owner IS NULL THEN 0 ELSE 1 END, lease_owner
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::bytea[], $10::text[], $11::float8[])
+         AS v(id, provider, delivery_key, message, status, reason, warnings, headers, body, lease_owner, lease_ms)
        ON CONFLICT DO NOTHING
-       RETURNING id`,
+       RETURNING id, received_at`,
       [
         ids,
         items.map((d) => d.provider),
@@ -79,27 +89,31 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
         items.map((d) => JSON.stringify(d.warnings)),
         items.map((d) => JSON.stringify(d.headers)),
         items.map((d) => Buffer.from(d.body.buffer, d.body.byteOffset, d.body.byteLength)),
+        items.map((d) => d.lease?.owner ?? null),
+        items.map((d) => d.lease?.ms ?? null),
       ],
     );
-    const won = new Set(inserted.rows.map((r) => r.id));
+    const won = new Map(inserted.rows.map((r) => [r.id, r.received_at.toISOString()]));
     const lost = items.filter((_, i) => !won.has(ids[i]!));
-    const existing = new Map<string, { id: string; status: DeliveryStatus }>();
+    const existing = new Map<string, { id: string; status: DeliveryStatus; receivedAt: string }>();
     if (lost.length > 0) {
-      const rows = await pool.query<{ id: string; status: DeliveryStatus; provider: string; delivery_key: string }>(
-        `SELECT id, status, provider, delivery_key FROM ${t} WHERE (provider, delivery_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      const rows = await pool.query<{ id: string; status: DeliveryStatus; provider: string; delivery_key: string; received_at: Date }>(
+        `SELECT id, status, provider, delivery_key, received_at FROM ${t} WHERE (provider, delivery_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
         [lost.map((d) => d.provider), lost.map((d) => d.deliveryKey)],
       );
-      for (const r of rows.rows) existing.set(`${r.provider}\u0000${r.delivery_key}`, { id: r.id, status: r.status });
+      for (const r of rows.rows) existing.set(`${r.provider}\u0000${r.delivery_key}`, { id: r.id, status: r.status, receivedAt: r.received_at.toISOString() });
     }
     return items.map((d, i) => {
-      if (won.has(ids[i]!)) return { inserted: true, id: ids[i]!, status: d.status as DeliveryStatus };
+      const receivedAt = won.get(ids[i]!);
+      if (receivedAt) return { inserted: true, id: ids[i]!, status: (d.lease ? "processing" : d.status) as DeliveryStatus, receivedAt };
       const other = existing.get(`${d.provider}\u0000${d.deliveryKey}`)!;
-      return { inserted: false, id: other.id, status: other.status };
+      return { inserted: false, ...other };
     });
   };
   const accept = groupCommit(acceptAll, options.maxBatch);
 
   return {
+    leasesOnAccept: true,
     async init() {
       const client = await pool.connect();
       try {
@@ -122,7 +136,7 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
     },
     accept,
     async claim(owner, limit, leaseMs) {
-      const { rows } = await pool.query<DeliveryRow>(
+      const { rows } = await bookkeeping.query<DeliveryRow>(
         `WITH due AS (
            SELECT id FROM ${t} WHERE status IN ('queued', 'processing') AND due_at <= clock_timestamp()
            ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED
@@ -136,7 +150,7 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
     },
     async finish(owner, items) {
       if (items.length === 0) return [];
-      const { rows } = await pool.query<{ id: string; attempts: number }>(
+      const { rows } = await bookkeeping.query<{ id: string; attempts: number }>(
         `UPDATE ${t} AS d SET
            status = v.status,
            reason = v.reason,
@@ -160,7 +174,7 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
       return rows.map((r) => ({ id: r.id, attempt: r.attempts }));
     },
     async release(owner, leases) {
-      await pool.query(
+      await bookkeeping.query(
         `UPDATE ${t} AS d SET status = 'queued', due_at = clock_timestamp(), lease_owner = NULL, attempts = greatest(d.attempts - 1, 0)
          WHERE d.lease_owner = $1 AND d.status = 'processing'
          ${leases ? "AND (d.id, d.attempts) IN (SELECT * FROM unnest($2::uuid[], $3::int[]))" : ""}`,
@@ -197,8 +211,17 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
     },
     async stats() {
       const byStatus = Object.fromEntries(deliveryStatuses.map((status) => [status, 0])) as Record<DeliveryStatus, number>;
-      const { rows } = await pool.query<{ status: DeliveryStatus; n: string }>(`SELECT status, count(*) AS n FROM ${t} GROUP BY status`);
-      for (const row of rows) byStatus[row.status] = Number(row.n);
+      // Counts from the partial indexes; handled: all the others.
+      const { rows } = await pool.query<{ status: DeliveryStatus | "total"; n: string }>(
+        `SELECT status, count(*) AS n FROM ${t} WHERE status IN ('queued', 'processing', 'quarantined', 'rejected') GROUP BY status
+         UNION ALL SELECT 'total', count(*) FROM ${t}`,
+      );
+      let total = 0;
+      for (const row of rows) {
+        if (row.status === "total") total = Number(row.n);
+        else byStatus[row.status] = Number(row.n);
+      }
+      byStatus.handled = total - byStatus.queued - byStatus.processing - byStatus.quarantined - byStatus.rejected;
       return { byStatus };
     },
     async ping() {
@@ -206,7 +229,7 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
     },
     async close() {
       await accept.flush();
-      await pool.end();
+      await Promise.all([pool.end(), bookkeeping.end()]);
     },
   };
 }

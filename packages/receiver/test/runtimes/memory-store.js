@@ -11,31 +11,33 @@ export function memoryStore() {
   const copy = (d) => ({ ...d, body: new Uint8Array(d.body), headers: { ...d.headers }, warnings: [...d.warnings] });
   return {
     async init() {},
+    // accept() honours NewDelivery.lease: the receiving process's worker takes the delivery from memory.
+    leasesOnAccept: true,
     async accept(delivery) {
       const key = `${delivery.provider}\u0000${delivery.deliveryKey}`;
       const existing = byKey.get(key);
-      if (existing) return { inserted: false, id: existing.id, status: existing.status };
+      if (existing) return { inserted: false, id: existing.id, status: existing.status, receivedAt: existing.receivedAt };
       const id = `mem_${next++}`;
       const row = {
         id,
         provider: delivery.provider,
         deliveryKey: delivery.deliveryKey,
         message: delivery.message,
-        status: delivery.status,
+        status: delivery.lease ? "processing" : delivery.status,
         reason: delivery.reason,
         warnings: delivery.warnings,
         headers: delivery.headers,
         body: new Uint8Array(delivery.body),
         receivedAt: iso(Date.now()),
-        dueAt: delivery.status === "queued" ? iso(Date.now()) : null,
-        attempts: 0,
+        dueAt: delivery.lease ? iso(Date.now() + delivery.lease.ms) : delivery.status === "queued" ? iso(Date.now()) : null,
+        attempts: delivery.lease ? 1 : 0,
         lastError: null,
         handledAt: null,
-        owner: null,
+        owner: delivery.lease?.owner ?? null,
       };
       rows.set(id, row);
       byKey.set(key, row);
-      return { inserted: true, id, status: row.status };
+      return { inserted: true, id, status: row.status, receivedAt: row.receivedAt };
     },
     async claim(owner, limit, leaseMs) {
       const now = Date.now();
@@ -55,20 +57,21 @@ export function memoryStore() {
     },
     async finish(owner, outcomes) {
       const done = [];
-      for (const { id, outcome } of outcomes) {
+      for (const { id, attempt, outcome } of outcomes) {
         const row = rows.get(id);
-        if (!row || row.status !== "processing" || row.owner !== owner) continue;
+        if (!row || row.status !== "processing" || row.owner !== owner || row.attempts !== attempt) continue;
         row.owner = null;
         if (outcome.status === "handled") Object.assign(row, { status: "handled", dueAt: null, handledAt: iso(Date.now()) });
         else if (outcome.status === "retry") Object.assign(row, { status: "queued", dueAt: iso(Date.now() + outcome.delayMs), lastError: outcome.error });
         else Object.assign(row, { status: "quarantined", dueAt: null, reason: outcome.reason, lastError: outcome.error ?? null, handledAt: iso(Date.now()) });
-        done.push(id);
+        done.push({ id, attempt });
       }
       return done;
     },
-    async release(owner, ids) {
+    async release(owner, leases) {
       for (const row of rows.values()) {
-        if (row.status === "processing" && row.owner === owner && (!ids || ids.includes(row.id))) Object.assign(row, { status: "queued", owner: null, dueAt: iso(Date.now()) });
+        const listed = !leases || leases.some((l) => l.id === row.id && l.attempt === row.attempts);
+        if (row.status === "processing" && row.owner === owner && listed) Object.assign(row, { status: "queued", owner: null, dueAt: iso(Date.now()), attempts: Math.max(row.attempts - 1, 0) });
       }
     },
     async requeue(id, from) {
@@ -79,7 +82,7 @@ export function memoryStore() {
     },
     async requarantine(id, reason, message) {
       const row = rows.get(id);
-      if (row && row.status === "quarantined") Object.assign(row, { reason, message });
+      if (row && (row.status === "quarantined" || row.status === "handled")) Object.assign(row, { status: "quarantined", reason, message });
     },
     async get(id) {
       const row = rows.get(id);
