@@ -11,6 +11,8 @@ import { repoRoot } from "@webhook-contracts/scripts/contracts";
 import { providerNames, validateWebhook } from "@webhook-contracts/validators";
 import type { BenchCase } from "./cases.ts";
 import { handWrittenAmpliaOrderStatusChanged, zodIvyOrderUpdated } from "./peers.ts";
+import type { ReceiverCaseOptions } from "./receiver-case.ts";
+import type { ReceiverBench } from "./receiver-load.ts";
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -92,6 +94,17 @@ export function throughput(cases: BenchCase[], options: ThroughputOptions = {}):
     const rounds = JSON.parse(r.stdout) as Throughput["rounds"];
     return { case: c, hz: Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, median(v)])), rounds };
   });
+}
+
+/**
+ * The receiver's throughput against bare node:http (bench/src/receiver-case.ts), in a process of its own
+ * that starts each server in one more: autocannon and the servers never share an event loop.
+ */
+export function receiverThroughput(options: ReceiverCaseOptions = {}): ReceiverBench {
+  const child = fileURLToPath(new URL("./receiver-case.ts", import.meta.url));
+  const r = spawnSync(process.execPath, ["--import", "tsx", child, JSON.stringify(options)], { encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "inherit"] });
+  if (r.status !== 0) throw new Error(`receiver throughput run failed (exit ${r.status})`);
+  return JSON.parse(r.stdout) as ReceiverBench;
 }
 
 /** The wall time of one start of `file` in a fresh Node process. */

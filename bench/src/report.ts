@@ -1,5 +1,6 @@
 /** The targets of the benchmark, checked, and the results as a Markdown table and an SVG bar chart. */
 import { type BundleSize, type ColdStart, type Codegen, type Throughput, ratio } from "./measure.ts";
+import { type ReceiverBench, median, roundsOf, rpsRatio } from "./receiver-load.ts";
 
 export interface Check {
   area: string;
@@ -7,6 +8,8 @@ export interface Check {
   value: string;
   target: string;
   pass: boolean;
+  /** A figure reported beside the targets, with none of its own: never counted as met or missed. */
+  info?: boolean;
 }
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
@@ -50,9 +53,9 @@ export function checks(throughputs: Throughput[], cold: ColdStart, sizes: Bundle
   return out;
 }
 
-export function markdown(throughputs: Throughput[], all: Check[], cold: ColdStart, sizes: BundleSize[], codegen: Codegen, meta: string): string {
+export function markdown(throughputs: Throughput[], all: Check[], cold: ColdStart, sizes: BundleSize[], codegen: Codegen, meta: string, receiver?: ReceiverBench): string {
   const lines = ["# Benchmark results", "", meta, "", "Written by `pnpm bench` (bench/src/run.ts). Ratios are measured in one process; absolute numbers depend on the machine.", "", "## Targets", "", "| | measure | value | target | |", "|---|---|---:|---:|---|"];
-  for (const c of all) lines.push(`| ${c.area} | ${c.measure} | ${c.value} | ${c.target} | ${c.pass ? "✅ met" : "❌ missed"} |`);
+  for (const c of all) lines.push(`| ${c.area} | ${c.measure} | ${c.value} | ${c.target} | ${c.info ? "" : c.pass ? "✅ met" : "❌ missed"} |`);
   const rounds = throughputs[0] ? Object.values(throughputs[0].rounds)[0]!.length : 0;
   lines.push("", `## Throughput (ops/s, median of ${rounds} rounds; ratios are medians of each round's ratio)`, "", "![validation speed as a multiple of JSON.parse](results.svg)", "");
   for (const t of throughputs) {
@@ -67,6 +70,7 @@ export function markdown(throughputs: Throughput[], all: Check[], cold: ColdStar
   for (const s of sizes) lines.push(`| @webhook-contracts/validators/${s.provider} | ${fmt(s.minifiedBytes / 1024, 1)} KB | ${fmt(s.gzipBytes / 1024, 1)} KB |`);
   lines.push("", "## Code generation", "", `Cold build ${fmt(codegen.coldBuildSeconds, 1)} s, cached ${fmt(codegen.cachedBuildSeconds, 1)} s.`, "", "| synthetic message schemas | seconds | ms per message |", "|---:|---:|---:|");
   for (const s of codegen.synthetic) lines.push(`| ${s.messages} | ${fmt(s.seconds, 1)} | ${fmt((s.seconds * 1000) / s.messages, 0)} |`);
+  if (receiver) lines.push("", ...receiverMarkdown(receiver));
   return `${lines.join("\n")}\n`;
 }
 
@@ -101,4 +105,103 @@ ${bars}
 <text x="${target}" y="${height - 14}" text-anchor="middle">target 4x</text>
 </svg>
 `;
+}
+
+const RECEIVER_RATIO_TARGET = 0.35;
+const RECEIVER_P99_TARGET_MS = 25;
+const label: Record<string, string> = { bare: "bare node:http", sqlite: "receiver, SQLite", postgres: "receiver, PostgreSQL" };
+
+/** A target's medians over its rounds at one connection count. */
+function receiverFigures(b: ReceiverBench, target: string, connections: number) {
+  const rounds = roundsOf(b, target, connections);
+  return {
+    rps: median(rounds.map((r) => r.rps)),
+    ratio: rpsRatio(b, target, connections),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    stalls: rounds.filter((r) => r.stalled).length,
+  };
+}
+
+/**
+ * The receiver's targets, at 50 connections on SQLite: req/s ≥ 0.35x bare node:http's (the median of each
+ * round's ratio) and p99 ≤ 25 ms (the median of each round's p99); every 2xx a stored delivery; the worker
+ * never stalled. The 10-connection figures and PostgreSQL's are reported beside, without targets.
+ */
+export function receiverChecks(b: ReceiverBench): Check[] {
+  const out: Check[] = [];
+  const top = Math.max(...b.connections);
+  for (const target of b.targets.filter((t) => t !== "bare")) {
+    for (const conns of b.connections) {
+      const f = receiverFigures(b, target, conns);
+      const bare = receiverFigures(b, "bare", conns);
+      const headline = target === "sqlite" && conns === top;
+      out.push({
+        area: "receiver",
+        measure: `${label[target]} ÷ bare node:http, req/s at ${conns} connections (${ops(f.rps)} vs ${ops(bare.rps)}${f.stalls ? `; ${f.stalls} of its rounds with a stalled worker` : ""})`,
+        value: `${fmt(f.ratio)}x`,
+        target: headline ? `≥ ${fmt(RECEIVER_RATIO_TARGET)}x` : "—",
+        pass: f.ratio >= RECEIVER_RATIO_TARGET,
+        ...(headline ? {} : { info: true }),
+      });
+      out.push({
+        area: "receiver",
+        measure: `${label[target]}: p99 latency at ${conns} connections (p50 ${fmt(f.p50, 1)} ms; bare p99 ${fmt(bare.p99, 1)} ms)`,
+        value: `${fmt(f.p99, 1)} ms`,
+        target: headline ? `≤ ${RECEIVER_P99_TARGET_MS} ms` : "—",
+        pass: f.p99 <= RECEIVER_P99_TARGET_MS,
+        ...(headline ? {} : { info: true }),
+      });
+    }
+    const c = b.checks[target];
+    if (c) {
+      out.push({
+        area: "receiver",
+        measure: `${label[target]}: rows stored against 2xx answers (${c.rows - c.answered2xx} answers cut off at round ends), none duplicate, all handled`,
+        value: `${c.rows} / ${c.answered2xx}`,
+        target: "every 2xx stored",
+        pass: c.pass,
+      });
+    }
+    const stalls = b.results.filter((r) => r.target === target && r.stalled).length;
+    const recoveries = c?.recoveries ?? stalls;
+    out.push({
+      area: "receiver",
+      measure: `${label[target]}: worker stalls, warm-ups included${stalls ? ` (${stalls} in measured rounds: their figures leave handling out)` : ""}`,
+      value: String(recoveries),
+      target: "0",
+      pass: recoveries === 0,
+    });
+  }
+  return out;
+}
+
+/** The receiver's section of results.md: every target's medians, and the stores' checks. */
+export function receiverMarkdown(b: ReceiverBench): string[] {
+  const lines = [
+    "## Receiver throughput",
+    "",
+    `autocannon against each server in a process of its own: POST /webhooks/ivy, the Ivy order_updated fixture, every request a distinct delivery (its own id and X-Ivy-Signature). The receiver: createNodeMiddleware, the worker on with a no-op handler; SQLite in WAL with synchronous=FULL (each acknowledged delivery synced)${b.postgresSettings ? `; PostgreSQL ${b.postgresSettings.server_version} (fsync ${b.postgresSettings.fsync}, synchronous_commit ${b.postgresSettings.synchronous_commit})` : ""}. For each connection count: a warm-up of each, then ${b.rounds} round${b.rounds === 1 ? "" : "s"} of ${b.seconds} s in which the servers take turns; each receiver round ends with its worker drained. Figures are medians over the rounds; ratios are medians of each round's ratio.${b.postgresSkipped ? ` PostgreSQL not measured: ${b.postgresSkipped}.` : ""}`,
+    "",
+    "| connections | server | req/s | × bare | p50 | p99 | req/s by round | backlog at round end | req/s counting the drain |",
+    "|---:|---|---:|---:|---:|---:|---|---|---:|",
+  ];
+  for (const conns of b.connections) {
+    for (const target of b.targets) {
+      const f = receiverFigures(b, target, conns);
+      const rounds = roundsOf(b, target, conns);
+      const backlog = target === "bare" ? "" : rounds.map((r) => `${r.backlog}${r.stalled ? " (stalled)" : ""}`).join(", ");
+      // Deliveries acknowledged in the round over the round and its worker's drain: what the receiver sustains with its handling.
+      const sustained = target === "bare" || rounds.some((r) => r.stalled) ? "" : ops(median(rounds.map((r) => r.ok / (r.seconds + r.drainMs! / 1000))));
+      lines.push(`| ${conns} | ${label[target]} | ${ops(f.rps)} | ${fmt(f.ratio)} | ${fmt(f.p50, 2)} ms | ${fmt(f.p99, 2)} ms | ${rounds.map((r) => ops(r.rps)).join(", ")} | ${backlog} | ${sustained} |`);
+    }
+  }
+  const stores = Object.entries(b.checks);
+  if (stores.length) {
+    lines.push("", "| store | rows | answered 2xx | server: accepted | duplicates | rows by status | receivers replaced after a stall |", "|---|---:|---:|---:|---:|---|---:|");
+    for (const [target, c] of stores) {
+      lines.push(`| ${label[target]} | ${c.rows} | ${c.answered2xx} | ${c.outcomes.accepted ?? 0} | ${c.outcomes.duplicate ?? 0} | ${Object.entries(c.byStatus).map(([k, v]) => `${k} ${v}`).join(", ")} | ${c.recoveries} |`);
+    }
+  }
+  return lines;
 }

@@ -1,19 +1,68 @@
 /**
- * pnpm bench: every figure of the validators' targets beside its target, written to bench/results/
- * (results.md and results.svg); exits 1 when a target is missed. Not part of the tests: timings are noisy.
- *   pnpm bench [--quick]   (--quick: shorter runs, for trying things out)
+ * pnpm bench: every figure of the validators' and the receiver's targets beside its target, written to
+ * bench/results/ (results.md and results.svg); exits 1 when a target is missed. Not part of the tests:
+ * timings are noisy.
+ *   pnpm bench [--quick]                 (--quick: shorter runs, for trying things out)
+ *   pnpm bench --only receiver [--quick] [--profile <dir>] [--out <dir>]
+ *     only the receiver's throughput (BENCH_ONLY=receiver does the same): its targets printed, results.md
+ *     written only to --out (a partial run never overwrites bench/results/); --profile writes a CPU profile
+ *     of the SQLite receiver's first measured round at 50 connections (summarise it with
+ *     `tsx bench/src/profile-summary.ts <file>`).
+ * PostgreSQL is measured beside SQLite when WEBHOOK_CONTRACTS_TEST_POSTGRES names a server.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchCases } from "./cases.ts";
-import { buildTimes, bundleSizes, coldStart, syntheticCodegen, throughput } from "./measure.ts";
-import { checks, markdown, svgChart } from "./report.ts";
+import { buildTimes, bundleSizes, coldStart, receiverThroughput, syntheticCodegen, throughput } from "./measure.ts";
+import type { ReceiverCaseOptions } from "./receiver-case.ts";
+import { type Check, checks, markdown, receiverChecks, receiverMarkdown, svgChart } from "./report.ts";
 
-const quick = process.argv.includes("--quick");
+const args = process.argv.slice(2).filter((a) => a !== "--");
+/** The value of `--name value` or `--name=value`. */
+const option = (name: string) => {
+  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  return args[i]!.includes("=") ? args[i]!.slice(name.length + 3) : args[i + 1];
+};
+const quick = args.includes("--quick");
+const only = option("only") ?? process.env.BENCH_ONLY;
+if (only !== undefined && only !== "receiver") throw new Error(`--only ${only}: only "receiver" can run alone`);
 const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
 const log = (s: string) => process.stderr.write(`${s}\n`);
+const meta = () =>
+  `Run on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB${quick ? " (quick run)" : ""}.`;
+
+const receiverOptions: ReceiverCaseOptions = {
+  ...(quick ? { seconds: 2, rounds: 1, warmupSeconds: 1 } : {}),
+  ...(process.env.WEBHOOK_CONTRACTS_TEST_POSTGRES ? { postgres: process.env.WEBHOOK_CONTRACTS_TEST_POSTGRES } : {}),
+  ...(option("profile") ? { profile: path.resolve(option("profile")!) } : {}),
+};
+
+function print(all: Check[], where: string): void {
+  const width = Math.max(...all.map((c) => c.measure.length));
+  for (const c of all) console.log(`${c.info ? "      " : c.pass ? "met   " : "MISSED"}  ${c.measure.padEnd(width)}  ${c.value.padStart(9)}  ${c.info ? "(beside, no target)" : `(target ${c.target})`}`);
+  const targets = all.filter((c) => !c.info);
+  const missed = targets.filter((c) => !c.pass).length;
+  console.log(`\n${targets.length - missed} of ${targets.length} targets met; ${where}`);
+  process.exitCode = missed ? 1 : 0;
+}
+
+if (only === "receiver") {
+  log("receiver throughput…");
+  const receiver = receiverThroughput(receiverOptions);
+  const all = receiverChecks(receiver);
+  const out = option("out") && path.resolve(option("out")!);
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, "results.md"), `${["# Benchmark results (receiver only)", "", meta(), "", "## Targets", "", "| | measure | value | target | |", "|---|---|---:|---:|---|", ...all.map((c) => `| ${c.area} | ${c.measure} | ${c.value} | ${c.target} | ${c.info ? "" : c.pass ? "✅ met" : "❌ missed"} |`), "", ...receiverMarkdown(receiver)].join("\n")}\n`);
+    writeFileSync(path.join(out, "receiver.json"), JSON.stringify(receiver, null, 2));
+  }
+  if (receiver.profile) log(`CPU profile: ${receiver.profile}`);
+  print(all, out ? `results in ${path.join(out, "results.md")}` : "a partial run: bench/results/ left as it was");
+  process.exit();
+}
 
 const cases = await benchCases();
 
@@ -25,15 +74,11 @@ log("bundle sizes…");
 const sizes = await bundleSizes();
 log("code generation (a cold build, a cached one, synthetic projects)…");
 const codegen = { ...buildTimes(), synthetic: syntheticCodegen(quick ? [30, 60, 90] : [100, 300, 500]) };
+log("receiver throughput (autocannon; bare node:http, SQLite, PostgreSQL)…");
+const receiver = receiverThroughput(receiverOptions);
 
-const all = checks(throughputs, cold, sizes, codegen);
-const meta = `Run on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB${quick ? " (quick run)" : ""}.`;
+const all = [...checks(throughputs, cold, sizes, codegen), ...receiverChecks(receiver)];
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(path.join(resultsDir, "results.md"), markdown(throughputs, all, cold, sizes, codegen, meta));
+writeFileSync(path.join(resultsDir, "results.md"), markdown(throughputs, all, cold, sizes, codegen, meta(), receiver));
 writeFileSync(path.join(resultsDir, "results.svg"), svgChart(throughputs));
-
-const width = Math.max(...all.map((c) => c.measure.length));
-for (const c of all) console.log(`${c.pass ? "met   " : "MISSED"}  ${c.measure.padEnd(width)}  ${c.value.padStart(9)}  (target ${c.target})`);
-const missed = all.filter((c) => !c.pass).length;
-console.log(`\n${all.length - missed} of ${all.length} targets met; results in bench/results/results.md`);
-process.exitCode = missed ? 1 : 0;
+print(all, "results in bench/results/results.md");
