@@ -41,10 +41,10 @@ describe("webhook-contracts (the linked bin)", () => {
   });
 
   it("exits 1 on an invalid fixture, naming provider, message, pointer, expected and received", () => {
-    const r = spawnSync(bin, ["validate", "--provider", "scalapay", fixture("scalapay/created/invalid/money-with-one-decimal.json")], { encoding: "utf8" });
+    const r = spawnSync(bin, ["validate", "--provider", "scalapay", fixture("scalapay/created/invalid/money-with-decimal-comma.json")], { encoding: "utf8" });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(
-      'scalapay created /orderDetails/totalAmount/amount: expected a string matching /^-?[0-9]+\\.[0-9]{2}$/, received "40.7" [pattern]\n',
+      'scalapay created /orderDetails/totalAmount/amount: expected a string matching /^-?[0-9]+(\\.[0-9]+)?$/, received "40,70" [pattern]\n',
     );
   });
 });
