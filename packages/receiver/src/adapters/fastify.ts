@@ -11,6 +11,9 @@ function reply(res: FastifyReply, answer: Answer) {
   return res.code(answer.status).headers({ "content-type": "application/json", ...answer.headers }).send(JSON.stringify(answer.body));
 }
 
+/** What onRequest learnt, kept on the request for the handler: the admission and the flattened headers. */
+type Admitted = { admitted: Parameters<Receiver["receive"]>[0]; headers: Parameters<Receiver["receive"]>[1] };
+
 const headersOf = (raw: Record<string, string | string[] | undefined>) =>
   Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]));
 
@@ -23,15 +26,16 @@ export function fastifyWebhooks(receiver: Receiver) {
       url: "/webhooks/:provider",
       bodyLimit: receiver.maxBodyBytes,
       async onRequest(request, res) {
-        const admitted = await receiver.admit(request.method, request.url, headersOf(request.headers));
+        const headers = headersOf(request.headers);
+        const admitted = await receiver.admit(request.method, request.url, headers);
         if ("notOurs" in admitted) return reply(res, notFound(request.url, receiver.providers));
         if ("answer" in admitted) return reply(res, admitted.answer);
-        (request as unknown as { admitted: typeof admitted }).admitted = admitted;
+        (request as unknown as { admitted: Admitted }).admitted = { admitted, headers };
       },
       async handler(request, res) {
-        const admitted = (request as unknown as { admitted: Parameters<Receiver["receive"]>[0] }).admitted;
+        const { admitted, headers } = (request as unknown as { admitted: Admitted }).admitted;
         const body = request.body instanceof Uint8Array ? request.body : new Uint8Array();
-        return reply(res, await receiver.receive(admitted, headersOf(request.headers), body));
+        return reply(res, await receiver.receive(admitted, headers, body));
       },
     });
   };

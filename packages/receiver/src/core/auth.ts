@@ -4,7 +4,7 @@
  * checked on the raw body bytes before anything parses them. Comparisons are timing-safe, and every
  * configured secret is tried (no early exit), so that a secret can be rotated.
  */
-import { type Crypto, sameSecret, toHex, utf8 } from "./crypto.js";
+import { type Crypto, timingSafeEqual, toHex, utf8 } from "./crypto.js";
 
 /** A secret, or the name of the environment variable that holds it (`optional`: skipped when unset). */
 export type SecretSource = string | { env: string; optional?: boolean };
@@ -50,8 +50,8 @@ export type Headers = Readonly<Record<string, string | undefined>>;
 export type AuthResult = { ok: true } | { ok: false; reason: string };
 
 export interface Authenticator {
-  /** On the headers alone, before the body is read. `body: true` when the body must be checked too. */
-  checkHeaders(headers: Headers, nowMs: number): Promise<AuthResult & { body?: boolean }>;
+  /** On the headers alone, before the body is read. */
+  checkHeaders(headers: Headers, nowMs: number): Promise<AuthResult>;
   /** On the raw body bytes (signature schemes only). */
   checkBody(headers: Headers, body: Uint8Array): Promise<AuthResult>;
   /**
@@ -62,7 +62,6 @@ export interface Authenticator {
 }
 
 const OK: AuthResult = { ok: true };
-const NEEDS_BODY = { ok: true, body: true } as const;
 const fail = (reason: string): AuthResult => ({ ok: false, reason });
 
 /** Headers kept for every provider: none of them authenticates anything. */
@@ -89,9 +88,19 @@ async function anyHmacMatches(crypto: Crypto, secrets: readonly string[], parts:
   return match;
 }
 
-async function anySecretMatches(crypto: Crypto, secrets: readonly string[], given: string, processKey: string): Promise<boolean> {
-  const results = await Promise.all(secrets.map((s) => sameSecret(crypto, given, s, processKey)));
-  return results.includes(true);
+/**
+ * Whether a key or secret sent in a header is one of `secrets`. Strings are compared by their HMACs under
+ * a key of this process, so that not even the length leaks; the secrets' HMACs are made once.
+ */
+function secretMatcher(crypto: Crypto, secrets: readonly string[], processKey: string): (given: string) => Promise<boolean> {
+  const digestOf = (text: string) => crypto.hmacSha256(processKey, [utf8(text)]);
+  let expected: Promise<Uint8Array[]> | undefined;
+  return async (given) => {
+    const [digests, digest] = await Promise.all([(expected ??= Promise.all(secrets.map(digestOf))), digestOf(given)]);
+    let match = false;
+    for (const d of digests) match = timingSafeEqual(d, digest) || match;
+    return match;
+  };
 }
 
 /** The authenticator of each configured provider. */
@@ -104,7 +113,7 @@ export function authenticators(providers: ResolvedProviders, crypto: Crypto, pro
       async checkHeaders(headers) {
         const signature = headers["x-ivy-signature"]?.trim();
         if (!signature) return fail("missing X-Ivy-Signature header");
-        return HEX_SHA256.test(signature) ? NEEDS_BODY : fail("X-Ivy-Signature is not a hex HMAC-SHA256 (64 hex digits)");
+        return HEX_SHA256.test(signature) ? OK : fail("X-Ivy-Signature is not a hex HMAC-SHA256 (64 hex digits)");
       },
       async checkBody(headers, body) {
         return (await anyHmacMatches(crypto, secrets, [body], headers["x-ivy-signature"]!.trim())) ? OK : fail("X-Ivy-Signature does not match the body (HMAC-SHA256 with no configured secret)");
@@ -122,7 +131,7 @@ export function authenticators(providers: ResolvedProviders, crypto: Crypto, pro
         if (!/^\d{10,13}$/.test(timestamp)) return fail("x-scalapay-timestamp is not epoch seconds or milliseconds");
         const sentMs = timestamp.length === 13 ? Number(timestamp) : Number(timestamp) * 1000;
         if (Math.abs(nowMs - sentMs) > toleranceSeconds * 1000) return fail(`x-scalapay-timestamp is more than ${toleranceSeconds} s from now (a replay?)`);
-        return HEX_SHA256.test(signature) ? NEEDS_BODY : fail("x-scalapay-hmac-v1 is not a hex HMAC-SHA256 (64 hex digits)");
+        return HEX_SHA256.test(signature) ? OK : fail("x-scalapay-hmac-v1 is not a hex HMAC-SHA256 (64 hex digits)");
       },
       async checkBody(headers, body) {
         const prefix = utf8(`V1:${headers["x-scalapay-timestamp"]!.trim()}:`);
@@ -135,12 +144,13 @@ export function authenticators(providers: ResolvedProviders, crypto: Crypto, pro
   if (providers["amplia-reg"]) {
     const { apiKeys, header = "X-Api-Key" } = providers["amplia-reg"];
     const name = header.toLowerCase();
+    const isApiKey = secretMatcher(crypto, apiKeys, processKey);
     out["amplia-reg"] = {
       keptHeaders: COMMON_KEPT_HEADERS.filter((h) => h !== name), // a key never kept, whatever its header
       async checkHeaders(headers) {
         const key = headers[name];
         if (!key) return fail(`missing ${header} header`);
-        return (await anySecretMatches(crypto, apiKeys, key, processKey)) ? OK : fail(`${header} is not a configured API key`);
+        return (await isApiKey(key)) ? OK : fail(`${header} is not a configured API key`);
       },
       checkBody: async () => OK,
     };
@@ -148,13 +158,14 @@ export function authenticators(providers: ResolvedProviders, crypto: Crypto, pro
   if (providers.retorna) {
     const { secrets, header } = providers.retorna;
     const name = header?.toLowerCase();
+    const isSecret = secretMatcher(crypto, secrets, processKey);
     out.retorna = {
       keptHeaders: COMMON_KEPT_HEADERS.filter((h) => h !== name), // a key never kept, whatever its header
       async checkHeaders(headers) {
         if (name) {
           const given = headers[name];
           if (!given) return fail(`missing ${header} header`);
-          return (await anySecretMatches(crypto, secrets, given, processKey)) ? OK : fail(`${header} is not a configured secret`);
+          return (await isSecret(given)) ? OK : fail(`${header} is not a configured secret`);
         }
         // RFC 7235: the scheme name is case-insensitive ("basic" is Basic).
         const match = /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(headers.authorization ?? "");
@@ -165,7 +176,7 @@ export function authenticators(providers: ResolvedProviders, crypto: Crypto, pro
         } catch {
           return fail("HTTP Basic credentials are not base64 of UTF-8 text");
         }
-        return (await anySecretMatches(crypto, secrets, credentials, processKey)) ? OK : fail("HTTP Basic credentials do not match");
+        return (await isSecret(credentials)) ? OK : fail("HTTP Basic credentials do not match");
       },
       checkBody: async () => OK,
     };

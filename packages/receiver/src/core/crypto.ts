@@ -91,19 +91,13 @@ export function toHex(bytes: Uint8Array): string {
 
 /**
  * Equal byte strings, in time that depends on the length only. The lengths compared are public (a digest's),
- * or the bytes are digests themselves (see `sameSecret`).
+ * or the bytes are digests themselves (see `secretMatcher` in auth.ts).
  */
 export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
-}
-
-/** Equal strings, comparing their HMACs under a key of this process, so that not even the length leaks. */
-export async function sameSecret(crypto: Crypto, given: string, expected: string, processKey: string): Promise<boolean> {
-  const [x, y] = await Promise.all([crypto.hmacSha256(processKey, [encoder.encode(given)]), crypto.hmacSha256(processKey, [encoder.encode(expected)])]);
-  return timingSafeEqual(x, y);
 }
 
 export const utf8 = (text: string) => encoder.encode(text);

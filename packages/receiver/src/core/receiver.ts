@@ -91,7 +91,6 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 const PATH = /^\/webhooks\/([a-z0-9-]+)\/?$/;
-const SETTINGS = ["providers", "maxBodyBytes", "maxDepth", "bodyTimeoutMs", "worker", "forward"] as const;
 
 const invalidReason = (provider: string, errors: readonly ValidationIssue[]) =>
   `invalid ${provider} payload: ${errors.map((e) => `${e.path || "(root)"} ${e.message}`).join("; ")}`.slice(0, 4000);
@@ -99,9 +98,8 @@ const invalidReason = (provider: string, errors: readonly ValidationIssue[]) =>
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function createReceiver(options: ReceiverOptions) {
-  const { store } = options;
-  const known = new Set<string>([...SETTINGS, "store", "env", "onEvent", "now", "crypto"]);
-  const settings = Object.fromEntries(Object.entries(options).filter(([k]) => !known.has(k) || (SETTINGS as readonly string[]).includes(k)));
+  // What the settings schema checks: everything but the store and the hooks (unknown keys included, to be named).
+  const { store, env: _env, onEvent: _onEvent, now: _now, crypto: _crypto, ...settings } = options;
   const problems: ConfigProblem[] = settingsProblems(settings);
   if (!store || typeof store.accept !== "function") problems.push({ path: "/store", message: "expected an inbox store (sqliteStore, postgresStore or your own InboxStore)" });
   const env = options.env ?? defaultEnv();
@@ -175,10 +173,12 @@ export function createReceiver(options: ReceiverOptions) {
   let ready: Promise<void> | undefined;
   /** Store initialised (and the worker started, unless disabled): on start(), or lazily on the first request. */
   const whenReady = () => {
-    ready ??= store.init().then(() => {
-      if (workerEnabled) worker.start();
-    });
-    ready.catch(() => (ready = undefined)); // a store that was away may answer on the next try
+    if (!ready) {
+      ready = store.init().then(() => {
+        if (workerEnabled) worker.start();
+      });
+      ready.catch(() => (ready = undefined)); // a store that was away may answer on the next try
+    }
     return ready;
   };
 
@@ -226,6 +226,9 @@ export function createReceiver(options: ReceiverOptions) {
     return finish(admitted, admitted.provider, null, kind, result);
   }
 
+  /** A key made of the SHA-256 of some bytes: for bodies without a key of their own, and keys too long to keep. */
+  const digestKey = async (bytes: Uint8Array) => `sha256:${toHex(await crypto.sha256(bytes))}`;
+
   /**
    * The delivery key: strings and safe integers as parsed; any other number as written in the raw text
    * (JSON.parse rounds ids past 2^53, so two of them could collide); objects hashed.
@@ -243,12 +246,12 @@ export function createReceiver(options: ReceiverOptions) {
         continue;
       }
       const raw = parsed === undefined || parsed === null ? undefined : rawValueAt(text, pointer);
-      if (raw === undefined || raw === "null") return `sha256:${toHex(await crypto.sha256(bytes))}`;
+      if (raw === undefined || raw === "null") return digestKey(bytes);
       const first = raw.charCodeAt(0);
       parts.push(first === 123 || first === 91 ? `"sha256:${toHex(await crypto.sha256(utf8(raw)))}"` : raw);
     }
     const key = `[${parts.join(",")}]`;
-    return key.length <= 512 ? key : `sha256:${toHex(await crypto.sha256(utf8(key)))}`;
+    return key.length <= 512 ? key : digestKey(utf8(key));
   }
 
   /** Everything after the body is in: authenticate the bytes, read them, store the delivery, answer. */
@@ -267,7 +270,7 @@ export function createReceiver(options: ReceiverOptions) {
       if (!decoded.ok) {
         // Authenticated, so it is the provider's: kept (once per distinct body), and the provider is told why.
         const { error, message: reason, ...where } = decoded;
-        const key = `sha256:${toHex(await crypto.sha256(body))}`;
+        const key = await digestKey(body);
         const stored = await store.accept({ provider, deliveryKey: key, message: null, status: "rejected", reason, warnings: [], headers: kept, body });
         return finish(admitted, provider, null, "rejected", answer(400, { error, message: reason, ...where, id: stored.id }));
       }
@@ -284,7 +287,7 @@ export function createReceiver(options: ReceiverOptions) {
         if (result.ok) prepared = { text: decoded.text, result };
       } catch (error) {
         // Whatever goes wrong reading it, the delivery is kept, with the reason, for a person to look at.
-        const key = `sha256:${toHex(await crypto.sha256(body))}`;
+        const key = await digestKey(body);
         delivery = { provider, deliveryKey: key, message: message ?? null, status: "quarantined", reason: `could not be processed: ${errorText(error)}`, warnings: [], headers: kept, body };
       }
       // With room in this process's worker, the delivery is stored already claimed by it and handed over

@@ -5,6 +5,7 @@
  */
 import { providerNames } from "@webhook-contracts/validators";
 import type { ProvidersConfig, ResolvedProviders, SecretSource } from "./auth.js";
+import { valueAt } from "./body.js";
 import { validateConfig as checkConfigShape, validateSettings as checkSettingsShape } from "../generated/config-validator.js";
 
 export interface WorkerSettings {
@@ -74,12 +75,7 @@ export class ReceiverConfigError extends Error {
   }
 }
 
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-}
-type ShapeCheck = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+type ShapeCheck = typeof checkConfigShape;
 
 /** What a value is, without its content: a secret must not reach a log through a config error. */
 function kind(value: unknown): string {
@@ -89,15 +85,6 @@ function kind(value: unknown): string {
   if (typeof value === "string") return value === "" ? "an empty string" : `a string of ${value.length} characters`;
   if (typeof value === "number" || typeof value === "boolean") return JSON.stringify(value);
   return `a${typeof value === "object" ? "n" : ""} ${typeof value}`;
-}
-
-function valueAt(data: unknown, pointer: string): unknown {
-  let node = data;
-  for (const segment of pointer.split("/").slice(1)) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string, unknown>)[segment.replace(/~1/g, "/").replace(/~0/g, "~")];
-  }
-  return node;
 }
 
 function problemsOf(check: ShapeCheck, data: unknown): ConfigProblem[] {
@@ -185,12 +172,12 @@ export function resolveProviders(providers: ProvidersConfig, env: Env, problems:
 
 /** Problems of createReceiver's settings (shape only; secrets are read by resolveProviders). */
 export function settingsProblems(settings: unknown): ConfigProblem[] {
-  return problemsOf(checkSettingsShape as ShapeCheck, settings);
+  return problemsOf(checkSettingsShape, settings);
 }
 
 /** Problems of a configuration file's content (shape only). */
 export function configProblems(config: unknown): ConfigProblem[] {
-  const problems = problemsOf(checkConfigShape as ShapeCheck, config);
+  const problems = problemsOf(checkConfigShape, config);
   const store = (config as { store?: Record<string, unknown> } | null)?.store;
   if (store && typeof store === "object" && !problems.some((p) => p.path.startsWith("/store"))) {
     const kinds = ["sqlite", "postgres"].filter((k) => k in store);

@@ -6,6 +6,7 @@
  * once its attempts are spent. Many workers, in many processes, can share one store.
  */
 import { groupCommit } from "./group-commit.js";
+import { toHex } from "./crypto.js";
 import type { Delivery, InboxStore, Lease, Outcome } from "./store.js";
 import type { WorkerSettings } from "./settings.js";
 
@@ -80,14 +81,9 @@ const PREFETCH = 4;
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 2000);
 
-function randomId(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings, run: Run, report: (r: AttemptReport) => void, now: () => number) {
   /** This worker's name on its leases; a new one per process, so a restarted process does not own its old leases. */
-  const owner = `w-${randomId()}`;
+  const owner = `w-${toHex(globalThis.crypto.getRandomValues(new Uint8Array(12)))}`;
   let running = false;
   let inFlight = 0;
   /** Slots promised to deliveries being stored as already claimed by this worker (see reserve). */

@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { type Delivery, type DeliveryRow, type InboxStore, deliveryFromRow } from "../core/store.js";
+import { type DeliveryRow, type InboxStore, deliveryFromRow } from "../core/store.js";
 import { type Reply, type Request, accepting } from "./sqlite-protocol.js";
 
 /**
@@ -91,16 +91,16 @@ export function sqliteStore(file: string): InboxStore {
     leasesOnAccept: true,
     init: () => call("init", []),
     accept: async (delivery) => (await call<Awaited<ReturnType<InboxStore["accept"]>>[]>("accept", [[accepting(delivery)]]))[0]!,
-    claim: async (owner, limit, leaseMs) => (await call<DeliveryRow[]>("claim", [owner, limit, leaseMs])).map(toDelivery),
+    claim: async (owner, limit, leaseMs) => (await call<DeliveryRow[]>("claim", [owner, limit, leaseMs])).map(deliveryFromRow),
     finish: (owner, items) => call("finish", [owner, items]),
     release: (owner, leases) => call("release", [owner, leases]),
     requeue: (id, from) => call("requeue", [id, from]),
     requarantine: (id, reason, message) => call("requarantine", [id, reason, message]),
     get: async (id) => {
       const row = await call<DeliveryRow | undefined>("get", [id]);
-      return row && toDelivery(row);
+      return row && deliveryFromRow(row);
     },
-    list: async (filter) => (await call<DeliveryRow[]>("list", [filter])).map(toDelivery),
+    list: async (filter) => (await call<DeliveryRow[]>("list", [filter])).map(deliveryFromRow),
     stats: async () => ({ byStatus: await call("stats", []) }),
     ping: () => call("ping", []),
     async close() {
@@ -109,9 +109,4 @@ export function sqliteStore(file: string): InboxStore {
       await thread.terminate();
     },
   };
-}
-
-/** SQLite keeps due_at as epoch ms (0: due at once); the interface speaks ISO times. */
-function toDelivery(row: DeliveryRow): Delivery {
-  return deliveryFromRow({ ...row, due_at: row.due_at === null ? null : Number(row.due_at) });
 }
