@@ -5,6 +5,8 @@ import { type IncomingHttpHeaders, type Server, createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { afterAll } from "vitest";
 
 export const root = path.resolve(fileURLToPath(new URL("../../../", import.meta.url)));
 export const bin = path.join(root, "node_modules/.bin/webhook-contracts");
@@ -13,9 +15,30 @@ if (!postgresUrl && process.env.CI) throw new Error("CI=true but WEBHOOK_CONTRAC
 
 export const FORWARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
+/** The PostgreSQL tables this test file's gateways made (and their migration tables), dropped when it ends. */
+const tables: string[] = [];
+afterAll(async () => {
+  if (!postgresUrl || tables.length === 0) return;
+  const client = new pg.Client(postgresUrl);
+  await client.connect();
+  try {
+    for (const table of tables.splice(0)) {
+      await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}, ${pg.escapeIdentifier(`${table}_migrations`)}`);
+    }
+  } finally {
+    await client.end();
+  }
+});
+
+function postgresTable(): string {
+  const table = `cli_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  tables.push(table);
+  return table;
+}
+
 export const stores = [
   { name: "sqlite", available: true, store: (dir: string) => ({ sqlite: path.join(dir, "inbox.db") }) },
-  { name: "postgres", available: Boolean(postgresUrl), store: () => ({ postgres: postgresUrl!, table: `cli_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}` }) },
+  { name: "postgres", available: Boolean(postgresUrl), store: () => ({ postgres: postgresUrl!, table: postgresTable() }) },
 ] as const;
 
 export type StoreSpec = (typeof stores)[number];
