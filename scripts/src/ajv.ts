@@ -33,13 +33,36 @@ export const knownValuesKeyword: KeywordDefinition = {
   },
 };
 
+/**
+ * `x-inferred`: a subschema holding the constraints we only inferred (from one example, from a flow the
+ * docs imply), applied to the same value as the schema around it. Its errors are marked `inferred`, which
+ * the validators' runtime turns into warnings in tolerant mode (errors in strict mode); every constraint
+ * outside it is documented and always an error. The types leave it out: they promise what tolerant mode
+ * checks.
+ */
+export const inferredKeyword: CodeKeywordDefinition = {
+  keyword: "x-inferred",
+  schemaType: "object",
+  trackErrors: true,
+  code(cxt) {
+    const { gen, it, parentSchema } = cxt;
+    // A `required` in it may name the properties the schema around it defines (Ajv's strictRequired).
+    for (const property of Object.keys((parentSchema.properties ?? {}) as object)) it.definedProperties.add(property);
+    const before = gen.const("inferredFrom", names.errors);
+    const valid = gen.name("valid");
+    cxt.subschema({ keyword: "x-inferred" }, valid);
+    // The subschema's own errors, and only those, are the inferred ones.
+    gen.forRange("i", before, names.errors, (i) => gen.assign(_`${names.vErrors}[${i}].inferred`, true));
+  },
+};
+
 // Ajv's internals are CommonJS with `exports.default`: Node's ESM loader hands over the exports object,
 // other loaders (vitest's) the default itself.
 function cjsDefault<T>(module: unknown): T {
   const m = module as { default?: T; __esModule?: boolean };
   return (m && typeof m === "object" && "default" in m && m.default !== undefined ? m.default : module) as T;
 }
-const names = cjsDefault<{ errors: Name }>(namesModule);
+const names = cjsDefault<{ errors: Name; vErrors: Name }>(namesModule);
 const ajvAdditionalProperties = cjsDefault<CodeKeywordDefinition>(ajvAdditionalPropertiesModule);
 const ajvPattern = cjsDefault<CodeKeywordDefinition>(ajvPatternModule);
 const util = utilModule as unknown as { useFunc?: UseFunc; default?: { useFunc: UseFunc } };
@@ -202,6 +225,7 @@ export function createAjv({ standalone = false }: AjvSetup = {}): Ajv {
   ajv.addKeyword(patternKeyword);
   ajv.addKeyword(lengthKeyword);
   ajv.addKeyword(knownValuesKeyword);
+  ajv.addKeyword(inferredKeyword);
   ajv.addKeyword(provenanceKeyword);
   return ajv;
 }

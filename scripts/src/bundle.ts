@@ -25,12 +25,13 @@ export async function bundleProvider(provider: ProviderContract): Promise<JsonSc
 }
 
 const schemaMaps = ["properties", "definitions", "patternProperties"];
-const subschemas = ["items", "additionalProperties", "additionalItems", "not", "if", "then", "else", "contains", "propertyNames"];
+// `x-inferred` holds a schema too: the constraints we only inferred (see ajv.ts).
+const subschemas = ["items", "additionalProperties", "additionalItems", "not", "if", "then", "else", "contains", "propertyNames", "x-inferred"];
 const subschemaLists = ["oneOf", "anyOf", "allOf", "items"];
 
 /**
  * Calls `visit` on `schema` and every subschema inside it (parents before children), following the
- * draft-07 keywords that hold schemas; values such as `enum`, `const` or `x-*` annotations are not entered.
+ * draft-07 keywords that hold schemas; values such as `enum`, `const` or `x-*` annotations (but `x-inferred`) are not entered.
  */
 export function walkSchemas(schema: unknown, visit: (node: JsonSchema) => void): void {
   if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return;

@@ -47,6 +47,8 @@ export interface MessageContract {
   typeName: string;
   /** Values of the provider's discriminator that select this message. */
   discriminatorValues: string[];
+  /** The discriminator's list is open (`x-known-values`): any other value selects this message too. */
+  openDiscriminator?: boolean;
   /** The message's own delivery key (`x-delivery-key` on the message), when the provider's does not fit it. */
   deliveryKey?: string[];
 }
@@ -72,6 +74,8 @@ export interface LifecycleContract {
   initial: string[];
   final: string[];
   transitions: LifecycleTransition[];
+  /** Transitions the provider documents as impossible ("*" for any status); "docs: ..." sources only. */
+  impossible: LifecycleTransition[];
   /** Every status value the messages' schemas allow, in schema order. */
   statuses: string[];
 }
@@ -159,8 +163,11 @@ export function dereferenceSchema(schemaId: string): Promise<JsonSchema> {
   return schema;
 }
 
-/** The values a message schema allows at `pointer` (a required `const` or `enum`), following $refs. */
-async function valuesAt({ schemaFile, schemaId }: Pick<MessageContract, "schemaFile" | "schemaId">, pointer: string): Promise<string[]> {
+/**
+ * The values a message schema allows at `pointer` (a required `const` or `enum`, or the known values of
+ * an open list, `x-known-values`), following $refs.
+ */
+async function valuesAt({ schemaFile, schemaId }: Pick<MessageContract, "schemaFile" | "schemaId">, pointer: string): Promise<{ values: string[]; open: boolean }> {
   let node = await dereferenceSchema(schemaId);
   for (const segment of pointerSegments(pointer)) {
     const next = (node.properties as Record<string, JsonSchema> | undefined)?.[segment];
@@ -170,9 +177,11 @@ async function valuesAt({ schemaFile, schemaId }: Pick<MessageContract, "schemaF
     }
     node = next;
   }
-  if (typeof node.const === "string") return [node.const];
-  if (Array.isArray(node.enum) && node.enum.every((v) => typeof v === "string")) return node.enum as string[];
-  throw new Error(`${schemaFile}: the schema at ${pointer} needs a string const or enum`);
+  if (typeof node.const === "string") return { values: [node.const], open: false };
+  if (Array.isArray(node.enum) && node.enum.every((v) => typeof v === "string")) return { values: node.enum as string[], open: false };
+  const known = node["x-known-values"];
+  if (Array.isArray(known) && known.every((v) => typeof v === "string")) return { values: known as string[], open: true };
+  throw new Error(`${schemaFile}: the schema at ${pointer} needs a string const, enum or x-known-values`);
 }
 
 async function loadLifecycle(provider: ProviderContract): Promise<LifecycleContract | undefined> {
@@ -188,14 +197,18 @@ async function loadLifecycle(provider: ProviderContract): Promise<LifecycleContr
   const { Ajv } = await import("ajv");
   const validate = new Ajv({ allErrors: true }).compile(await readJson(path.join(repoRoot, "scripts/lifecycle.schema.json")));
   if (!validate(raw)) throw new Error(`${where}: ${JSON.stringify(validate.errors)}`);
-  const lifecycle = raw as unknown as Omit<LifecycleContract, "provenance" | "statuses">;
+  const lifecycle = { impossible: [], ...raw } as unknown as Omit<LifecycleContract, "provenance" | "statuses">;
   const statuses: string[] = [];
   for (const name of lifecycle.messages) {
     const message = provider.messages.find((m) => m.name === name);
     if (!message) throw new Error(`${where}: no message "${name}" in the ${provider.name} channel`);
-    for (const v of await valuesAt(message, lifecycle.status)) if (!statuses.includes(v)) statuses.push(v);
+    for (const v of (await valuesAt(message, lifecycle.status)).values) if (!statuses.includes(v)) statuses.push(v);
   }
-  const named = [...lifecycle.initial, ...lifecycle.final, ...lifecycle.transitions.flatMap((t) => (t.from === null ? [t.to] : [t.from, t.to]))];
+  const named = [
+    ...lifecycle.initial,
+    ...lifecycle.final,
+    ...[...lifecycle.transitions, ...lifecycle.impossible].flatMap((t) => (t.from === null ? [t.to] : [t.from, t.to])).filter((s) => s !== "*"),
+  ];
   for (const status of named) {
     if (!statuses.includes(status)) throw new Error(`${where}: "${status}" is not a status of ${lifecycle.messages.join(", ")}`);
   }
@@ -212,6 +225,10 @@ async function loadLifecycle(provider: ProviderContract): Promise<LifecycleContr
     const key = `${t.from} -> ${t.to}`;
     if (seen.has(key)) throw new Error(`${where}: ${key} is listed twice`);
     seen.add(key);
+  }
+  for (const t of lifecycle.impossible) {
+    if (!t.source.startsWith("docs: ")) throw new Error(`${where}: impossible ${t.from} -> ${t.to} needs a "docs: ..." source (an inferred one would be a guess that errors)`);
+    if (seen.has(`${t.from} -> ${t.to}`)) throw new Error(`${where}: ${t.from} -> ${t.to} is both listed and impossible`);
   }
   return { ...lifecycle, provenance: raw["x-provenance"] as LifecycleContract["provenance"], statuses };
 }
@@ -258,7 +275,12 @@ async function readContracts(): Promise<ProviderContract[]> {
     if (discriminator) {
       const seen = new Map<string, string>();
       for (const m of messages) {
-        m.discriminatorValues = await valuesAt(m, discriminator);
+        const { values, open } = await valuesAt(m, discriminator);
+        m.discriminatorValues = values;
+        if (open) {
+          if (messages.length > 1) throw new Error(`asyncapi.yaml: ${name}/${m.name}: an open discriminator (x-known-values) needs a channel with one message`);
+          m.openDiscriminator = true;
+        }
         for (const v of m.discriminatorValues) {
           const other = seen.get(v);
           if (other) throw new Error(`asyncapi.yaml: ${name} messages ${other} and ${m.name} share the discriminator value "${v}"`);

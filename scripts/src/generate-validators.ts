@@ -7,9 +7,10 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import * as prettier from "prettier";
-import { createAjvWithSchemas } from "./ajv.ts";
+import { createAjvWithSchemas, withoutAnnotations } from "./ajv.ts";
 import { type ProviderContract, loadContracts, pointerSegments, repoRoot } from "./contracts.ts";
 import { compactStandalone } from "./compact-standalone.ts";
+import { sharedShape } from "./shared-shape.ts";
 
 // CommonJS with `module.exports = standaloneCode`; under NodeNext its types only see `.default`.
 const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;
@@ -44,8 +45,12 @@ function standaloneModules(provider: ProviderContract): { stem: string; messages
   return modules;
 }
 
-function standaloneDeclarations(messages: ProviderContract["messages"]): string {
+/** The export, in a provider's first standalone module, of the validator of its shared shape (shared-shape.ts). */
+const unknownMessageExport = "validateUnknownMessage";
+
+function standaloneDeclarations(messages: ProviderContract["messages"], withShared: boolean): string {
   const lines = messages.map((m) => `export declare const ${validatorExport(m.name)}: CompiledValidator;`);
+  if (withShared) lines.push(`export declare const ${unknownMessageExport}: CompiledValidator;`);
   return `${banner}import type { CompiledValidator } from "../src/runtime.js";\n\n${lines.join("\n")}\n`;
 }
 
@@ -60,7 +65,7 @@ export function readerSource(pointer: string): string {
   return `(data: unknown): unknown => { ${body}return ${node}; }`;
 }
 
-function entrySource(provider: ProviderContract): string {
+function entrySource(provider: ProviderContract, hasSharedShape: boolean): string {
   const modules = standaloneModules(provider);
   const P = JSON.stringify(provider.name);
   // The narrowed payloads: a valid Amplia Reg delivery comes out with previousStatus narrowed by status.
@@ -70,6 +75,7 @@ function entrySource(provider: ProviderContract): string {
   const byValue = Object.fromEntries(
     provider.messages.flatMap((m) => (provider.discriminator ? m.discriminatorValues : []).map((v) => [v, m.name])),
   );
+  const open = provider.messages.find((m) => m.openDiscriminator);
   const lifecycle = provider.lifecycle;
   const lifecycleSource = lifecycle
     ? JSON.stringify(
@@ -86,6 +92,7 @@ function entrySource(provider: ProviderContract): string {
             lifecycle.statuses.map((s) => [s, lifecycle.transitions.filter((t) => t.from === s).map((t) => t.to)]),
           ),
           transitions: lifecycle.transitions,
+          impossible: lifecycle.impossible,
         },
         null,
         2,
@@ -114,7 +121,7 @@ import { createProviderValidator, type ProviderValidator, type ValidateOptions, 
 ${modules.map((mod, i) => `import * as compiled${i} from "./${mod.stem}.js";`).join("\n")}
 
 export type * from "${typeModule}";
-export type { ValidateOptions, ValidationIssue, ValidationMode, ValidationResult } from "../src/runtime.js";
+export type { UnknownMessagePayload, ValidateOptions, ValidationIssue, ValidationMode, ValidationResult } from "../src/runtime.js";
 
 /** ${provider.title} webhooks (${provider.address}): the messages, and their validators compiled at build time. */
 export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ */ createProviderValidator<${P}, ${payloads}>({
@@ -122,6 +129,8 @@ export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ *
   title: ${JSON.stringify(provider.title)},
   ${provider.discriminator ? `discriminator: ${JSON.stringify(provider.discriminator)},` : ""}
   messagesByDiscriminator: ${JSON.stringify(byValue)},
+  ${open ? `openMessage: ${JSON.stringify(open.name)},` : ""}
+  ${hasSharedShape ? `unknownMessage: compiled0.${unknownMessageExport},` : ""}
   validators: {
     ${modules.flatMap((mod, i) => mod.messages.map((m) => `${JSON.stringify(m.name)}: compiled${i}.${validatorExport(m.name)},`)).join("\n    ")}
   },
@@ -151,7 +160,7 @@ import { type SequenceReport, checkDeliverySequence } from "../src/sequence.js";
 ${imports.join("\n")}
 
 export type * from "@webhook-contracts/types";
-export type { Lifecycle, ValidateOptions, ValidationIssue, ValidationMode, ValidationResult, ProviderValidator } from "../src/runtime.js";
+export type { Lifecycle, UnknownMessagePayload, ValidateOptions, ValidationIssue, ValidationMode, ValidationResult, ProviderValidator } from "../src/runtime.js";
 export type { SequenceFinding, SequenceFindingKind, SequenceReport } from "../src/sequence.js";
 export { ${providers.map((p) => camelCase(p.name)).join(", ")} };
 
@@ -207,13 +216,19 @@ async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const format = (source: string) => prettier.format(source, { parser: "typescript", printWidth: 110 });
   for (const provider of providers) {
-    for (const module of standaloneModules(provider)) {
+    const shared = await sharedShape(provider);
+    for (const [i, module] of standaloneModules(provider).entries()) {
       const { ajv } = await createAjvWithSchemas({ standalone: true, roots: module.messages.map((m) => m.schemaId) });
       const refs = Object.fromEntries(module.messages.map((m) => [validatorExport(m.name), m.schemaId]));
+      const withShared = shared !== undefined && i === 0;
+      if (withShared) {
+        ajv.addSchema(withoutAnnotations(shared) as object);
+        refs[unknownMessageExport] = shared.$id as string;
+      }
       await writeFile(path.join(outDir, `${module.stem}.js`), `${banner}${compactStandalone(standaloneCode(ajv, refs))}\n`);
-      await writeFile(path.join(outDir, `${module.stem}.d.ts`), standaloneDeclarations(module.messages));
+      await writeFile(path.join(outDir, `${module.stem}.d.ts`), standaloneDeclarations(module.messages, withShared));
     }
-    await writeFile(path.join(outDir, `${provider.name}.ts`), await format(entrySource(provider)));
+    await writeFile(path.join(outDir, `${provider.name}.ts`), await format(entrySource(provider, shared !== undefined)));
   }
   await writeFile(path.join(outDir, "index.ts"), await format(indexSource(providers)));
   await writeFile(

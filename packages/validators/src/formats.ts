@@ -195,6 +195,21 @@ export function uri(s: string): boolean {
 }
 
 /** Name to check, for Ajv (`addFormat`) and for the generated code (`code.formats`). */
+/**
+ * `json-object`: a string that holds a JSON object, for fields a provider documents as JSON text (Retorna's
+ * paymentInstructions). Parsed only to be checked; the payload keeps the string.
+ */
+export function jsonObject(s: string): boolean {
+  const first = s.trimStart().charCodeAt(0);
+  if (first !== 123) return false; // "{": anything else is not an object, so no parse is needed
+  try {
+    const value: unknown = JSON.parse(s);
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
 export const formats: Readonly<Record<string, (s: string) => boolean>> = {
   date,
   "date-time": dateTime,
@@ -203,4 +218,5 @@ export const formats: Readonly<Record<string, (s: string) => boolean>> = {
   uuid,
   email,
   uri,
+  "json-object": jsonObject,
 };

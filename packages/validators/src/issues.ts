@@ -17,6 +17,11 @@ export interface ValidationIssue {
   expected: string;
   /** What came, as short JSON, or "nothing" for a missing field. */
   received: string;
+  /**
+   * Set when the rule broken is one we only inferred (the schema's `x-inferred`, a transition the
+   * lifecycle does not list, a value or message the provider may have added): a warning in tolerant mode.
+   */
+  inferred?: true;
 }
 
 /** The shape of an Ajv error object (standalone code emits these). */
@@ -26,6 +31,8 @@ export interface RawError {
   schemaPath?: string;
   keyword: string;
   params: Record<string, unknown>;
+  /** Set by the `x-inferred` keyword's code on the errors of the constraints under it. */
+  inferred?: boolean;
 }
 
 /** Keywords that are warnings in tolerant mode: an extra field, an unlisted value of an open code list. */
@@ -39,6 +46,7 @@ const formatDescriptions: Record<string, string> = {
   uuid: "a UUID",
   email: "an email address",
   uri: "an absolute URI",
+  "json-object": "a string holding a JSON object",
 };
 
 export function escapePointerSegment(segment: string): string {
@@ -147,6 +155,8 @@ function isUnder(path: string, parent: string): boolean {
 export function collapseAlternatives(errors: readonly RawError[]): RawError[] {
   const out: RawError[] = [];
   for (const error of errors) {
+    // A failed if/then adds "must match then" after the errors of `then`, which say what is wrong.
+    if (error.keyword === "if") continue;
     if ((error.keyword !== "oneOf" && error.keyword !== "anyOf") || error.params.passingSchemas) {
       out.push(error);
       continue;
@@ -219,13 +229,15 @@ export function describe(error: RawError, data: unknown, provider: string, messa
   }
   const received = preview(valueAt(data, path));
   if (error.keyword === "additionalProperties") summary = `unknown property "${String(p.additionalProperty)}", received ${received}`;
+  const message = summary ?? `expected ${expected}, received ${received}`;
   return {
     provider,
     ...(messageName === undefined ? {} : { messageName }),
     path,
     keyword: error.keyword,
-    message: summary ?? `expected ${expected}, received ${received}`,
+    message: error.inferred ? `${message} (an inferred rule, not a documented one)` : message,
     expected,
     received,
+    ...(error.inferred ? { inferred: true as const } : {}),
   };
 }

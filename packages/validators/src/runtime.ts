@@ -8,8 +8,11 @@ import { type RawError, type ValidationIssue, collapseAlternatives, describe, po
 export type { ValidationIssue } from "./issues.js";
 
 /**
- * - `tolerant` (default, for production): an unknown property or an unlisted value of an open code list
- *   is a warning; a wrong type, a missing required field, an unknown status or a bad format is an error.
+ * - `tolerant` (default, for production): what the evidence does not settle is a warning: an unknown
+ *   property, an unlisted value of an open list (a status, a code, a currency), a message whose
+ *   discriminator we do not know (checked against what the provider's messages share), a constraint we
+ *   only inferred (`x-inferred`), a transition the lifecycle does not list. A documented rule broken (a
+ *   wrong type, a missing required field, a bad format, a transition the provider rules out) is an error.
  * - `strict` (for fixtures and CI): every one of those is an error.
  */
 export type ValidationMode = "strict" | "tolerant";
@@ -43,9 +46,26 @@ export interface InvalidPayload<P extends string, M extends string> {
   warnings: ValidationIssue[];
 }
 
+/**
+ * A payload whose discriminator names no message we know (a status or event type the provider added),
+ * accepted in tolerant mode because it has what all of the provider's messages share. `message` is
+ * undefined, so a `switch` over `result.message` must handle it.
+ */
+export interface UnknownMessagePayload<P extends string> {
+  ok: true;
+  provider: P;
+  message: undefined;
+  /** The discriminator's value: the name the provider gave the message. */
+  unknownMessage: string;
+  /** Checked against what the provider's messages share (see the docs site); typed loosely, as it is new to us. */
+  value: Record<string, unknown>;
+  warnings: ValidationIssue[];
+}
+
 /** The result of validating a payload: on success `value` is typed by the message that matched. */
 export type ValidationResult<P extends string, Payloads> =
   | { [M in MessageNames<Payloads>]: ValidPayload<P, M, Payloads[M]> }[MessageNames<Payloads>]
+  | UnknownMessagePayload<P>
   | InvalidPayload<P, MessageNames<Payloads>>;
 
 /** The legal status transitions of a provider's orders (generated from schemas/<provider>/lifecycle.json). */
@@ -64,7 +84,13 @@ export interface Lifecycle {
   final: readonly string[];
   /** Status to the statuses that may follow it. */
   successors: Readonly<Record<string, readonly string[]>>;
+  /** The transitions listed, each with where it is known from ("docs: ..." or "inferred: ..."). */
   transitions: readonly { from: string | null; to: string; source: string }[];
+  /**
+   * Transitions the provider documents as impossible ("*" for any status): errors. One neither listed
+   * nor ruled out is a warning in tolerant mode, as the table may lack a flow the provider added.
+   */
+  impossible: readonly { from: string | null; to: string; source: string }[];
 }
 
 export interface ProviderDefinition<P extends string, Payloads> {
@@ -74,6 +100,13 @@ export interface ProviderDefinition<P extends string, Payloads> {
   discriminator?: string;
   /** Discriminator value to message name. */
   messagesByDiscriminator: Readonly<Record<string, MessageNames<Payloads>>>;
+  /**
+   * The message whose schema checks a payload with any other discriminator value, when the list is open
+   * (Amplia Reg's status): such a payload is a message we do not know, checked as this one.
+   */
+  openMessage?: MessageNames<Payloads>;
+  /** What all of the provider's messages share: a payload of a message we do not know is checked against it. */
+  unknownMessage?: CompiledValidator;
   validators: { readonly [M in MessageNames<Payloads>]: CompiledValidator };
   /** JSON Pointers whose values together identify one delivery (the provider's event key). */
   deliveryKey: readonly string[];
@@ -119,7 +152,7 @@ export interface ProviderValidator<P extends string, Payloads> {
 export function createProviderValidator<P extends string, Payloads>(
   definition: ProviderDefinition<P, Payloads>,
 ): ProviderValidator<P, Payloads> {
-  const { provider, title, discriminator, messagesByDiscriminator, validators, deliveryKey, deliveryKeys = {}, lifecycle, readers } = definition;
+  const { provider, title, discriminator, messagesByDiscriminator, openMessage, unknownMessage, validators, deliveryKey, deliveryKeys = {}, lifecycle, readers } = definition;
   const reader = (pointer: string) => (readers && Object.hasOwn(readers, pointer) ? readers[pointer]! : pointerReader(pointer));
   const messageNames = Object.keys(validators) as MessageNames<Payloads>[];
   const discriminatorValues = Object.keys(messagesByDiscriminator);
@@ -153,19 +186,51 @@ export function createProviderValidator<P extends string, Payloads>(
     if (!check(body)) {
       const errors: ValidationIssue[] = [];
       const strict = options?.mode === "strict";
-      for (const raw of collapseAlternatives(check.errors ?? [])) {
-        const into = !strict && tolerableKeywords.has(raw.keyword) ? warnings : errors;
-        // Bounded: a payload with a hundred thousand unknown fields gets a hundred warnings and a count.
-        if (into.length < MAX_ISSUES) into.push(describe(raw, body, provider, message));
-        else if (into.length === MAX_ISSUES) into.push(omitted(message, raw.keyword));
-      }
+      sortIssues(check.errors ?? [], body, message, options, errors, warnings);
       if (errors.length > 0) return failure(message, errors, warnings);
     }
     if (readTransition !== undefined && transitionMessages.has(message)) {
-      const illegal = checkTransition(lifecycle!, readTransition.previous(body) as string | null, readTransition.current(body) as string, provider, message);
-      if (illegal) return failure(message, [illegal], warnings);
+      const issue = checkTransition(lifecycle!, readTransition.previous(body), readTransition.current(body), provider, message);
+      if (issue && !issue.inferred) return failure(message, [issue], warnings);
+      if (issue && options?.mode === "strict") return failure(message, [issue], warnings);
+      // An unknown status is warned about once: by its open list, when the schema already did.
+      const warned = issue && warnings.some((w) => w.keyword === "x-known-values" && (w.path === lifecycle!.status || w.path === lifecycle!.previousStatus));
+      if (issue && !warned) warnings.push(issue);
     }
     return { ok: true as const, provider, message, value: body as Payloads[M], warnings };
+  }
+
+  /** Ajv's errors as issues, into errors or warnings by mode and evidence. */
+  function sortIssues(raws: RawError[], body: unknown, message: string | undefined, options: ValidateOptions | undefined, errors: ValidationIssue[], warnings: ValidationIssue[]): void {
+    const strict = options?.mode === "strict";
+    for (const raw of collapseAlternatives(raws)) {
+      const into = !strict && (raw.inferred === true || tolerableKeywords.has(raw.keyword)) ? warnings : errors;
+      // Bounded: a payload with a hundred thousand unknown fields gets a hundred warnings and a count.
+      if (into.length < MAX_ISSUES) into.push(describe(raw, body, provider, message));
+      else if (into.length === MAX_ISSUES) into.push(omitted(message ?? "(unknown message)", raw.keyword));
+    }
+  }
+
+  /** A payload whose discriminator value (a string) names no message: checked against the shared shape. */
+  function checkUnknownMessage(name: string, body: unknown, options: ValidateOptions | undefined): ValidationResult<P, Payloads> {
+    const known = discriminatorValues.map((v) => JSON.stringify(v)).join(", ");
+    const received = JSON.stringify(name);
+    const issue: ValidationIssue = {
+      provider,
+      path: discriminator!,
+      keyword: "discriminator",
+      message: `an unknown ${title} message (${discriminator} ${received}), checked only against what all ${title} messages share: expected one of ${known}, received ${received}`,
+      expected: `one of ${known}`,
+      received,
+      inferred: true,
+    };
+    const errors: ValidationIssue[] = [];
+    const warnings: ValidationIssue[] = [];
+    if (!unknownMessage!(body)) sortIssues(unknownMessage!.errors ?? [], body, undefined, options, errors, warnings);
+    if (options?.mode === "strict") errors.unshift(issue);
+    else warnings.unshift(issue);
+    if (errors.length > 0) return failure(undefined, errors, warnings) as ValidationResult<P, Payloads>;
+    return { ok: true, provider, message: undefined, unknownMessage: name, value: body as Record<string, unknown>, warnings };
   }
 
   function unreadable(error: unknown, message?: string): ValidationIssue {
@@ -220,6 +285,14 @@ export function createProviderValidator<P extends string, Payloads>(
     } else {
       const value = readDiscriminator(body);
       message = typeof value === "string" && Object.hasOwn(messagesByDiscriminator, value) ? messagesByDiscriminator[value] : undefined;
+      if (message === undefined && typeof value === "string") {
+        if (openMessage !== undefined) {
+          // Its schema warns about the value (an open list); the result says the message is not one we know.
+          const result = validateMessage(openMessage, body, options);
+          return (result.ok ? { ok: true, provider, message: undefined, unknownMessage: value, value: body, warnings: result.warnings } : result) as ValidationResult<P, Payloads>;
+        }
+        if (unknownMessage) return checkUnknownMessage(value, body, options);
+      }
       if (message === undefined) {
         const expected = `one of ${discriminatorValues.map((v) => JSON.stringify(v)).join(", ")}`;
         const received = preview(value);
@@ -275,25 +348,40 @@ export const MAX_ISSUES = 100;
 
 const quote = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(", ");
 
-/** The error for a delivery whose previousStatus -> status is not a legal transition, or undefined. */
-function checkTransition(lifecycle: Lifecycle, previous: string | null, current: string, provider: string, messageName: string): ValidationIssue | undefined {
+/**
+ * What a delivery's previousStatus -> status says against the lifecycle: nothing when the table lists
+ * it; an error when the provider documents it as impossible; otherwise a warning-grade issue (`inferred`),
+ * since the table may lack a flow the provider added, or a status may be new to us.
+ */
+function checkTransition(lifecycle: Lifecycle, previousValue: unknown, currentValue: unknown, provider: string, messageName: string): ValidationIssue | undefined {
+  if (typeof currentValue !== "string" || (previousValue !== null && typeof previousValue !== "string")) return undefined; // the schema reports it
+  const previous = previousValue as string | null;
+  const current = currentValue;
   const legal = previous === null ? lifecycle.initial : (lifecycle.successors[previous] ?? []);
   if (legal.includes(current)) return undefined;
   const from = previous === null ? "a new order" : JSON.stringify(previous);
+  const received = JSON.stringify(current);
+  const issue = { provider, messageName, path: lifecycle.status, keyword: "transition", received };
+  const ruledOut = lifecycle.impossible.find((t) => (t.from === "*" || t.from === previous) && (t.to === "*" || t.to === current));
+  if (ruledOut) {
+    const expected = `not ${from} -> ${received} (${ruledOut.source})`;
+    return { ...issue, message: `${from} -> ${received} cannot happen in the ${lifecycle.title} lifecycle (${ruledOut.source})`, expected };
+  }
+  const unknown = [previous, current].filter((s): s is string => s !== null && !Object.hasOwn(lifecycle.successors, s));
+  if (unknown.length > 0) {
+    const expected = `statuses the ${lifecycle.title} lifecycle knows: ${quote(Object.keys(lifecycle.successors))}`;
+    return { ...issue, message: `${from} -> ${received} not checked: ${quote(unknown)} ${unknown.length === 1 ? "is a status" : "are statuses"} the lifecycle does not know (new at the provider?)`, expected, inferred: true };
+  }
   const expected =
     previous === null
       ? `a status a new order starts in: ${quote(legal)}`
       : legal.length === 0
-        ? `no further status: ${from} is final`
+        ? `no further status: ${from} is final in the table`
         : `a status that can follow ${from}: ${quote(legal)}`;
-  const received = JSON.stringify(current);
   return {
-    provider,
-    messageName,
-    path: lifecycle.status,
-    keyword: "transition",
-    message: `${from} -> ${received} is not a legal transition of the ${lifecycle.title} lifecycle: expected ${expected}`,
+    ...issue,
+    message: `${from} -> ${received} is not a transition the ${lifecycle.title} lifecycle lists (the table may lack a flow): expected ${expected}`,
     expected,
-    received,
+    inferred: true,
   };
 }

@@ -6,7 +6,12 @@
 import { type ValidationIssue, valueAt } from "./issues.js";
 import type { Lifecycle, ProviderValidator } from "./runtime.js";
 
-export type SequenceFindingKind = "invalid" | "duplicate" | "out-of-order" | "illegal-transition" | "missing-delivery";
+/**
+ * - `illegal-transition`: a transition the provider documents as impossible;
+ * - `unlisted-transition`: one the lifecycle table does not list (the table may lack a flow the provider
+ *   added, or a status may be new), which tolerant mode accepts with a warning: worth a look, not proof.
+ */
+export type SequenceFindingKind = "invalid" | "duplicate" | "out-of-order" | "illegal-transition" | "unlisted-transition" | "missing-delivery";
 
 export interface SequenceFinding {
   kind: SequenceFindingKind;
@@ -53,6 +58,7 @@ export function checkDeliverySequence(validator: AnyProviderValidator, deliverie
     // An illegal previousStatus -> status is a finding about the sequence; the delivery still takes part.
     const errors = result.ok ? [] : result.errors;
     const transitionOnly = errors.length > 0 && errors.every((e) => e.keyword === "transition");
+    const unlisted = result.warnings.find((w) => w.keyword === "transition");
     if (!result.ok && !transitionOnly) {
       findings.push({ kind: "invalid", index, message: `not a valid ${validator.title} payload: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}`, errors });
       return;
@@ -70,6 +76,7 @@ export function checkDeliverySequence(validator: AnyProviderValidator, deliverie
     if (lifecycle.previousStatus) step.previous = valueAt(body, lifecycle.previousStatus) as string | null;
     if (lifecycle.timestamp) step.time = Date.parse(String(valueAt(body, lifecycle.timestamp)));
     if (transitionOnly) findings.push({ kind: "illegal-transition", index, subject, message: errors[0]!.message });
+    else if (unlisted) findings.push({ kind: "unlisted-transition", index, subject, message: unlisted.message });
     steps.push(step);
   });
 
@@ -116,12 +123,19 @@ function checkOrder(lifecycle: Lifecycle, arrived: Step[], findings: SequenceFin
     const legal = lifecycle.successors[before.status] ?? [];
     if (!legal.includes(after.status)) {
       const hint = lifecycle.timestamp ? "" : " (these payloads carry no timestamp: a delivery that arrived out of order looks like this)";
+      const ruledOut = lifecycle.impossible.find((t) => (t.from === "*" || t.from === before.status) && (t.to === "*" || t.to === after.status));
+      const known = Object.hasOwn(lifecycle.successors, before.status) && Object.hasOwn(lifecycle.successors, after.status);
+      const jump = `${q(before.status)} (delivery #${before.index + 1}) -> ${q(after.status)}`;
       findings.push({
-        kind: "illegal-transition",
+        kind: ruledOut ? "illegal-transition" : "unlisted-transition",
         index: after.index,
         otherIndex: before.index,
         subject: after.subject,
-        message: `${q(before.status)} (delivery #${before.index + 1}) -> ${q(after.status)} is not a legal transition of the ${lifecycle.title} lifecycle; after ${q(before.status)} comes ${legal.length ? legal.map(q).join(", ") : "nothing (final)"}${hint}`,
+        message: ruledOut
+          ? `${jump} cannot happen in the ${lifecycle.title} lifecycle (${ruledOut.source})${hint}`
+          : !known
+            ? `${jump} not checked: a status the ${lifecycle.title} lifecycle does not know`
+            : `${jump} is not a transition the ${lifecycle.title} lifecycle lists; after ${q(before.status)} it lists ${legal.length ? legal.map(q).join(", ") : "nothing (final in the table)"}${hint}`,
       });
     }
   }

@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../../tests/support/random.js";
-import { date, dateTime, email, formats, isoDateTime, localDateTime, uri, uuid } from "../src/formats.js";
+import { date, dateTime, email, formats, isoDateTime, jsonObject, localDateTime, uri, uuid } from "../src/formats.js";
 
 const require = createRequire(import.meta.url);
 const ajvFull = (require("ajv-formats/dist/formats") as { fullFormats: Record<string, unknown> }).fullFormats;
@@ -15,6 +15,24 @@ function reference(name: string, s: string): boolean {
   const check = typeof f === "function" || f instanceof RegExp ? f : f.validate;
   return typeof check === "function" ? check(s) : check.test(s);
 }
+
+describe("json-object (a string holding a JSON object)", () => {
+  it.each([
+    ['{"bank_name":"Banco de Venezuela","phone_number":"04141234567"}', true],
+    [' {"a": [1, 2]} ', true],
+    ["{}", true],
+    ['{"bank_name":"Banco"', false],
+    ["{'bank_name':'Banco'}", false],
+    ["[]", false],
+    ["null", false],
+    ['"{}"', false],
+    ["", false],
+    ["{} {}", false],
+  ])("%j -> %s", (input, valid) => {
+    expect(jsonObject(input)).toBe(valid);
+    expect(formats["json-object"]!(input)).toBe(valid);
+  });
+});
 
 describe("date-time (RFC 3339)", () => {
   it.each([
