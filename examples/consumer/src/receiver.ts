@@ -21,10 +21,14 @@ export async function startReceiver(port: number) {
 
   receiver.on("amplia-reg", "OrderStatusChanged", (event) => {
     const transition = event.orderStatusTransitionModel;
-    // The lifecycle types say what can come before Issued.
-    if (transition.status === "Issued") return transition.previousStatus satisfies "WaitingIssue";
+    // Only the known statuses reach this handler: comparing narrows.
+    if (transition.status === "Issued") return transition.status satisfies "Issued";
     return transition.status;
   });
+
+  // A status or event type the provider added since our schemas reaches only these handlers (without
+  // one, the delivery stays quarantined, to be replayed once a handler or a schema exists).
+  receiver.onUnknown("amplia-reg", (event, name, { warnings }) => `${name}: ${String(event.orderStatusTransitionModel)} (${warnings.length})`);
 
   // @ts-expect-error Ivy has no OrderStatusChanged message
   receiver.on("ivy", "OrderStatusChanged", () => {});

@@ -82,16 +82,24 @@ describe("validate", () => {
   });
 
   it("prints the whole result with --json", async () => {
-    const r = await run(["validate", "--provider", "scalapay", "--json", fixture("scalapay/expired/invalid/unknown-status-cancelled.json")]);
+    const r = await run(["validate", "--provider", "scalapay", "--strict", "--json", fixture("scalapay/expired/invalid/unknown-status-cancelled.json")]);
     expect(r.code).toBe(1);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ ok: false, provider: "scalapay", errors: [{ path: "/status", keyword: "discriminator", received: '"cancelled"' }] });
   });
 
-  it("reports an unknown status of Amplia Reg as an unknown message", async () => {
-    const r = await run(["validate", "--provider", "amplia-reg", fixture("amplia-reg/OrderStatusChanged/invalid/unknown-status.json")]);
+  it("accepts a status Scalapay added with a warning, as an unknown message, and rejects it with --strict", async () => {
+    const file = fixture("scalapay/expired/invalid/unknown-status-cancelled.json");
+    const tolerant = await run(["validate", "--provider", "scalapay", file]);
+    expect(tolerant).toMatchObject({ code: 0, stdout: 'valid: scalapay unknown message "cancelled" (1 warning(s))\n' });
+    expect(tolerant.stderr).toMatch(/^warning: scalapay \(unknown message\) \/status: expected one of "created", .*received "cancelled" \[discriminator\]\n$/);
+    expect((await run(["validate", "--provider", "scalapay", "--strict", file])).code).toBe(1);
+  });
+
+  it("reports an unknown status of Amplia Reg against its open list", async () => {
+    const r = await run(["validate", "--provider", "amplia-reg", "--strict", fixture("amplia-reg/OrderStatusChanged/invalid/unknown-status.json")]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^amplia-reg \(unknown message\) \/orderStatusTransitionModel\/status: expected one of "WaitingValidation", .*"Canceled", received "AwaitingResources" \[discriminator\]\n$/);
+    expect(r.stdout).toMatch(/^amplia-reg OrderStatusChanged \/orderStatusTransitionModel\/status: expected one of "WaitingValidation", .*"Canceled" \(an open list: other values may be new\), received "AwaitingResources" \[x-known-values\]\n$/);
   });
 });
 
@@ -116,7 +124,7 @@ describe("check-sequence", () => {
   it("prints the report with --json", async () => {
     const r = await run(["check-sequence", "--provider", "scalapay", "--json", fixture("scalapay/charged/valid/docs-example.json"), fixture("scalapay/authorized/valid/docs-example.json")]);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, provider: "scalapay", findings: [{ kind: "illegal-transition", index: 1, otherIndex: 0 }] });
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, provider: "scalapay", findings: [{ kind: "unlisted-transition", index: 1, otherIndex: 0 }] });
   });
 
   it("follows validate's usage rules", async () => {
@@ -129,16 +137,26 @@ describe("check-sequence", () => {
   });
 });
 
-describe("an illegal Amplia Reg transition", () => {
-  it("is rejected by validate, naming both statuses and the legal successors", async () => {
+describe("Amplia Reg transitions", () => {
+  it("warns about one the table does not list, naming both statuses and the listed successors; --strict rejects it", async () => {
     const body = JSON.parse(readFileSync(fixture("amplia-reg/OrderStatusChanged/valid/06-certificate-issued.en.json"), "utf8"));
     body.orderStatusTransitionModel.previousStatus = "Issued";
     body.orderStatusTransitionModel.status = "WaitingValidation";
-    const r = await run(["validate", "--provider", "amplia-reg", writeScratch("issued-to-waiting.json", JSON.stringify(body))]);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe(
-      'amplia-reg OrderStatusChanged /orderStatusTransitionModel/status: expected a status that can follow "Issued": "Revoked", received "WaitingValidation" [transition]\n',
+    const file = writeScratch("issued-to-waiting.json", JSON.stringify(body));
+    const r = await run(["validate", "--provider", "amplia-reg", file]);
+    expect(r).toMatchObject({ code: 0, stdout: "valid: amplia-reg OrderStatusChanged (1 warning(s))\n" });
+    expect(r.stderr).toBe(
+      'warning: amplia-reg OrderStatusChanged /orderStatusTransitionModel/status: expected a status that can follow "Issued": "Revoked", received "WaitingValidation" [transition]\n',
     );
+    expect((await run(["validate", "--provider", "amplia-reg", "--strict", file])).code).toBe(1);
+  });
+
+  it("rejects one the provider documents as impossible, in either mode", async () => {
+    const body = JSON.parse(readFileSync(fixture("amplia-reg/OrderStatusChanged/valid/09-order-cancelled.en.json"), "utf8"));
+    body.orderStatusTransitionModel.previousStatus = "Issued";
+    const r = await run(["validate", "--provider", "amplia-reg", writeScratch("issued-to-canceled.json", JSON.stringify(body))]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^amplia-reg OrderStatusChanged \/orderStatusTransitionModel\/status: expected not "Issued" -> "Canceled" \(docs: cancel-order\.md.*\[transition\]\n$/);
   });
 });
 

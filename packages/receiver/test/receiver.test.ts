@@ -325,12 +325,41 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       expect(await store.get(r.body.id)).toMatchObject({ status: "quarantined", reason: expect.stringContaining("/date expected an RFC 3339 date-time") });
     });
 
-    it("quarantines an unknown event type, kept for replay", async () => {
-      const { postIvy, store } = await start();
-      const body = JSON.stringify({ id: "evt_new_type", type: "order_archived", date: "2025-06-12T09:43:21.118Z", payload: {} });
+    it("quarantines an unknown event type in a well-formed envelope when no handler asks for unknown messages; replay hands it to one registered later", async () => {
+      const { postIvy, store, receiver } = await start();
+      const seen: string[] = [];
+      receiver.onAny("ivy", (_event, message) => void seen.push(`any:${message}`));
+      receiver.on("ivy", "order_updated", () => void seen.push("order_updated"));
+      const body = JSON.stringify({ id: "evt_new_type", type: "payout.settled", date: "2025-06-12T09:43:21.118Z", payload: { id: "po_1" } });
       const r = await postIvy(body);
-      expect(r.body.status).toBe("quarantined");
-      expect((await store.list({ status: "quarantined" })).map((d) => d.id)).toEqual([r.body.id]);
+      expect(r).toMatchObject({ status: 200, body: { status: "quarantined", message: null } });
+      expect(await store.get(r.body.id)).toMatchObject({
+        status: "quarantined",
+        reason: expect.stringMatching(/^unknown ivy message "payout\.settled" \(new at the provider\?\).*receiver\.onUnknown/),
+        warnings: [expect.objectContaining({ path: "/type", keyword: "discriminator" })],
+      });
+      // Still quarantined on replay while nobody asks for it; handed over once someone does.
+      expect((await receiver.replay(r.body.id)).body).toMatchObject({ status: "quarantined" });
+      const unknown: [string, unknown, number][] = [];
+      receiver.onUnknown("ivy", (event, name, context) => void unknown.push([name, event.id, context.warnings.length]));
+      expect((await receiver.replay(r.body.id)).body).toMatchObject({ status: "queued" });
+      await until(async () => (await store.get(r.body.id))?.status === "handled");
+      expect(unknown).toEqual([["payout.settled", "evt_new_type", 1]]);
+      expect(seen).toEqual([]);
+    });
+
+    it("gives an unknown message only to the handlers for unknown messages, and quarantines a broken envelope", async () => {
+      const { postIvy, store, receiver } = await start();
+      const seen: string[] = [];
+      receiver.onAny("ivy", (_event, message) => void seen.push(`any:${message}`));
+      receiver.onUnknown("ivy", (_event, name) => void seen.push(`unknown:${name}`));
+      const r = await postIvy(JSON.stringify({ id: "evt_dep", type: "deposit.received", date: "2025-06-12T09:43:21.118Z", payload: {} }));
+      expect(r.body).toMatchObject({ status: "accepted", warnings: 1 });
+      await until(async () => (await store.get(r.body.id))?.status === "handled");
+      const broken = await postIvy(JSON.stringify({ id: "evt_dep2", type: "deposit.received", payload: "not an object" }));
+      expect(broken.body).toMatchObject({ status: "quarantined", reason: expect.stringContaining('/date missing required property "date"') });
+      await sleep(100);
+      expect(seen).toEqual(["unknown:deposit.received"]);
     });
 
     it("quarantines a poison delivery whose runs never finish (their worker died each time)", async () => {

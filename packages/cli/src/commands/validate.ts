@@ -49,7 +49,8 @@ export async function validate(args: string[], io: CliIO): Promise<number> {
   if (json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   for (const warning of result.warnings) io.stderr.write(`warning: ${formatIssue(warning)}\n`);
   if (result.ok) {
-    if (!json) io.stdout.write(`valid: ${provider} ${result.message}${result.warnings.length ? ` (${result.warnings.length} warning(s))` : ""}\n`);
+    const message = result.message ?? `unknown message "${result.unknownMessage}"`;
+    if (!json) io.stdout.write(`valid: ${provider} ${message}${result.warnings.length ? ` (${result.warnings.length} warning(s))` : ""}\n`);
     return exitCodes.valid;
   }
   if (!json) for (const error of result.errors) io.stdout.write(`${formatIssue(error)}\n`);

@@ -46,9 +46,11 @@ export interface HandlerContext {
   warnings: ValidationIssue[];
 }
 
-// Handlers see the provider's narrowed union (Amplia Reg: previousStatus narrowed by status).
+// Handlers see the provider's narrowed union (Amplia Reg: one variant per known status).
 type Handler<P extends ProviderName, M extends MessageName<P>> = (event: NarrowedPayload<P, M>, context: HandlerContext) => unknown;
 type AnyHandler<P extends ProviderName> = (event: NarrowedPayload<P>, message: MessageName<P>, context: HandlerContext) => unknown;
+/** A message we have no schema for: checked only against what the provider's messages share; `name` is its discriminator's value. */
+type UnknownHandler = (event: Record<string, unknown>, name: string, context: HandlerContext) => unknown;
 
 export interface Answer {
   status: number;
@@ -95,6 +97,10 @@ const PATH = /^\/webhooks\/([a-z0-9-]+)\/?$/;
 const invalidReason = (provider: string, errors: readonly ValidationIssue[]) =>
   `invalid ${provider} payload: ${errors.map((e) => `${e.path || "(root)"} ${e.message}`).join("; ")}`.slice(0, 4000);
 
+/** Why a valid delivery of a message we do not know waits in quarantine. */
+const unhandledUnknown = (provider: string, name: string) =>
+  `unknown ${provider} message "${name}" (new at the provider?): it has what all ${provider} messages share, but no handler asks for unknown messages (receiver.onUnknown); kept for replay`;
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function createReceiver(options: ReceiverOptions) {
@@ -118,6 +124,7 @@ export function createReceiver(options: ReceiverOptions) {
   const forward = options.forward && forwardSecret ? forwarder({ url: options.forward.url, secret: forwardSecret, ...(options.forward.timeoutMs ? { timeoutMs: options.forward.timeoutMs } : {}) }, now) : undefined;
   const handlers = new Map<string, ((event: unknown, context: HandlerContext) => unknown)[]>();
   const anyHandlers = new Map<string, ((event: unknown, message: string, context: HandlerContext) => unknown)[]>();
+  const unknownHandlers = new Map<string, UnknownHandler[]>();
 
   const emit = (event: ReceiverEvent) => {
     try {
@@ -146,8 +153,10 @@ export function createReceiver(options: ReceiverOptions) {
       result = validators[delivery.provider].validate(decoded.value);
     }
     if (!result.ok) throw new Permanent(invalidReason(delivery.provider, result.errors));
+    const forUnknown = result.message === undefined ? unknownHandlers.get(delivery.provider) : undefined;
+    if (result.message === undefined && !forUnknown) throw new Permanent(unhandledUnknown(delivery.provider, result.unknownMessage));
     const context: HandlerContext = {
-      delivery: { id: delivery.id, provider: delivery.provider, message: result.message, deliveryKey: delivery.deliveryKey, receivedAt: delivery.receivedAt },
+      delivery: { id: delivery.id, provider: delivery.provider, message: result.message ?? result.unknownMessage, deliveryKey: delivery.deliveryKey, receivedAt: delivery.receivedAt },
       attempt,
       idempotencyKey: delivery.id,
       get signal() {
@@ -155,6 +164,11 @@ export function createReceiver(options: ReceiverOptions) {
       },
       warnings: result.warnings,
     };
+    if (result.message === undefined) {
+      // Only the handlers that asked for unknown messages: the others are typed by messages we know.
+      for (const handler of forUnknown!) await handler(result.value, result.unknownMessage, context);
+      return;
+    }
     for (const handler of handlers.get(`${delivery.provider}\u0000${result.message}`) ?? []) await handler(result.value, context);
     for (const handler of anyHandlers.get(delivery.provider) ?? []) await handler(result.value, result.message, context);
     if (forward) await forward({ delivery, message: result.message, payloadText: text, warnings: result.warnings, attempt, signal: abort.signal });
@@ -281,10 +295,12 @@ export function createReceiver(options: ReceiverOptions) {
         const result = validators[provider].validate(decoded.value);
         message = result.message ?? validators[provider].messageOf(decoded.value);
         const base = { provider, deliveryKey: await keyOf(provider, message, decoded.value, decoded.text, body), message: message ?? null, warnings: result.warnings, headers: kept, body };
-        delivery = result.ok
-          ? { ...base, status: "queued", reason: null }
-          : { ...base, status: "quarantined", reason: invalidReason(provider, result.errors) };
-        if (result.ok) prepared = { text: decoded.text, result };
+        delivery = !result.ok
+          ? { ...base, status: "quarantined", reason: invalidReason(provider, result.errors) }
+          : result.message === undefined && !unknownHandlers.has(provider)
+            ? { ...base, status: "quarantined", reason: unhandledUnknown(provider, result.unknownMessage) }
+            : { ...base, status: "queued", reason: null };
+        if (delivery.status === "queued") prepared = { text: decoded.text, result };
       } catch (error) {
         // Whatever goes wrong reading it, the delivery is kept, with the reason, for a person to look at.
         const key = await digestKey(body);
@@ -364,8 +380,14 @@ export function createReceiver(options: ReceiverOptions) {
     }
     const decoded = decodeBody(delivery.body, maxDepth);
     const result = decoded.ok && isProviderName(delivery.provider) ? validators[delivery.provider].validate(decoded.value) : undefined;
-    if (!result?.ok) {
-      const reason = !decoded.ok ? decoded.message : result ? invalidReason(delivery.provider, result.errors) : `no validators for provider "${delivery.provider}"`;
+    if (!result?.ok || (result.message === undefined && !unknownHandlers.has(delivery.provider))) {
+      const reason = !decoded.ok
+        ? decoded.message
+        : !result
+          ? `no validators for provider "${delivery.provider}"`
+          : !result.ok
+            ? invalidReason(delivery.provider, result.errors)
+            : unhandledUnknown(delivery.provider, result.unknownMessage);
       await store.requarantine(id, reason, result?.message ?? delivery.message);
       return answer(200, { status: "quarantined", id, reason });
     }
@@ -381,9 +403,18 @@ export function createReceiver(options: ReceiverOptions) {
       handlers.set(key, [...(handlers.get(key) ?? []), handler as (event: unknown, context: HandlerContext) => unknown]);
       return this;
     },
-    /** Runs `handler` for every valid delivery of a provider, whatever its message. */
+    /** Runs `handler` for every valid delivery of a provider, whatever its message (of those we know). */
     onAny<P extends ProviderName>(provider: P, handler: AnyHandler<P>) {
       anyHandlers.set(provider, [...(anyHandlers.get(provider) ?? []), handler as (event: unknown, message: string, context: HandlerContext) => unknown]);
+      return this;
+    },
+    /**
+     * Runs `handler` for every delivery of a message we have no schema for (a status or event type the
+     * provider added since), once it has what all of the provider's messages share. Nothing else sees
+     * such a delivery: without a handler here it stays quarantined, to be replayed.
+     */
+    onUnknown(provider: ProviderName, handler: UnknownHandler) {
+      unknownHandlers.set(provider, [...(unknownHandlers.get(provider) ?? []), handler]);
       return this;
     },
     /** The configured providers, by their paths' names. */
