@@ -23,5 +23,16 @@ it("lists every message of asyncapi.yaml, all 21 Ivy event types among them", as
 
 it("shows provenance kinds", () => {
   expect(table).toMatch(/\*\*unpublished\*\*/);
-  expect(table).toMatch(/\| Ivy \| `data_session_completed` \| 1 \| \d+ \| \*\*unpublished\*\*/);
+  expect(table).toMatch(/\| Ivy \| `data_session_completed` \| 1 \| \d+ \| \d+ \/ \d+ \/ \d+ \| \*\*unpublished\*\*/);
+});
+
+it("counts documented and inferred constraints: Retorna's one example and Amplia Reg's partly inferred table show", () => {
+  const counts = (provider: string, message: string) => {
+    const row = table.split("\n").find((r) => r.startsWith(`| ${provider} | \`${message}\` |`))!;
+    const [documented, inferred, open] = row.split(" | ")[4]!.split(" / ").map(Number);
+    return { documented: documented!, inferred: inferred!, open: open! };
+  };
+  expect(counts("Retorna", "payout_order_status").inferred).toBeGreaterThan(50); // the keys only its one example shows
+  expect(counts("Amplia Reg", "OrderStatusChanged").inferred).toBe(5); // the five inferred transitions
+  expect(counts("Scalapay", "charged")).toEqual({ documented: 17, inferred: 0, open: 0 });
 });

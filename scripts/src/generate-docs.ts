@@ -21,6 +21,7 @@ import {
 } from "./contracts.ts";
 import { lifecycleSvg } from "./docs/diagram.ts";
 import { type FieldRow, fieldRows } from "./docs/fields.ts";
+import { type EvidenceCount, countEvidence } from "./evidence.ts";
 import { esc, page, prose } from "./docs/html.ts";
 
 const docsDir = path.join(repoRoot, "packages/docs");
@@ -79,16 +80,26 @@ function valuesCell(row: FieldRow): string {
   return row.values.kind === "open" ? `<span class="open">known (open list):</span> ${shown}` : shown;
 }
 
+function evidenceCell(row: FieldRow): string {
+  if (row.inferred.length === 0) return `<td class="evidence documented">documented</td>`;
+  return `<td class="evidence inferred"><span class="badge">inferred</span> ${row.inferred.map(esc).join("; ")}</td>`;
+}
+
+/** The message's constraints by evidence, and what each kind does in tolerant mode. */
+function evidenceSummary(count: EvidenceCount): string {
+  return `<section class="evidence-summary"><h2>Evidence</h2><p><strong class="documented-count">${count.documented}</strong> documented constraints (errors in either mode), <strong class="inferred-count">${count.inferred}</strong> inferred (warnings in tolerant mode, errors in strict mode), <strong class="open-count">${count.open}</strong> open lists (an unlisted value is a warning in tolerant mode).</p></section>`;
+}
+
 function fieldTable(rows: FieldRow[]): string {
   const body = rows
     .map(
       (r) => `<tr id="${esc(fieldId(r))}" data-pointer="${esc(r.pointer)}">
 <td class="name" style="--depth:${r.depth}"><a href="#${esc(fieldId(r))}" title="${esc(r.path)}"><code>${esc(r.path.slice(r.path.lastIndexOf(".") + 1))}</code></a></td>
 <td>${esc(r.type)}</td><td>${r.required ? "yes" : "no"}</td><td>${r.nullable ? "yes" : "no"}</td>
-<td>${valuesCell(r)}</td><td>${r.format ? `<code>${esc(r.format)}</code>` : ""}</td><td>${esc(r.description)}</td></tr>`,
+<td>${valuesCell(r)}</td><td>${r.format ? `<code>${esc(r.format)}</code>` : ""}</td>${evidenceCell(r)}<td>${esc(r.description)}</td></tr>`,
     )
     .join("\n");
-  return `<div class="table-wrap"><table class="fields"><thead><tr><th>Field</th><th>Type</th><th>Required</th><th>Nullable</th><th>Allowed values</th><th>Format</th><th>Description</th></tr></thead><tbody>
+  return `<div class="table-wrap"><table class="fields"><thead><tr><th>Field</th><th>Type</th><th>Required</th><th>Nullable</th><th>Allowed values</th><th>Format</th><th>Evidence</th><th>Description</th></tr></thead><tbody>
 ${body}
 </tbody></table></div>`;
 }
@@ -139,7 +150,7 @@ function authSection(view: ProviderView): string {
   return `<section class="auth"><h2>Authentication</h2>${headers}${schemes}${!headers && !schemes ? "<p>None published.</p>" : ""}</section>`;
 }
 
-async function messagePage(view: ProviderView, message: MessageContract, rows: FieldRow[], provenance: Provenance, description: string): Promise<string> {
+async function messagePage(view: ProviderView, message: MessageContract, rows: FieldRow[], provenance: Provenance, description: string, evidence: EvidenceCount): Promise<string> {
   const { contract } = view;
   const fixtures = await validFixtures(contract.name, message.name);
   const examples = fixtures
@@ -160,6 +171,7 @@ async function messagePage(view: ProviderView, message: MessageContract, rows: F
 ${prose(description)}
 ${picked}
 ${provenanceBlock(provenance)}
+${evidenceSummary(evidence)}
 <section><h2>Fields</h2>${fieldTable(rows)}</section>
 <section><h2>Examples</h2>${examples}</section>
 ${lifecycle}
@@ -266,13 +278,15 @@ async function main(): Promise<void> {
     for (const message of contract.messages) {
       const schema = await readJson<{ description?: string; "x-provenance": Provenance }>(path.join(repoRoot, message.schemaFile));
       provenance.set(message.name, schema["x-provenance"]);
-      const rows = fieldRows(await dereferenceSchema(message.schemaId));
+      const dereferenced = await dereferenceSchema(message.schemaId);
+      const rows = fieldRows(dereferenced);
+      const evidence = countEvidence(dereferenced, message, contract.lifecycle);
       const url = messageUrl(contract.name, message.name);
       index.push({ kind: "message", provider: contract.title, message: message.name, title: message.title, text: message.summary, url });
       for (const row of rows) {
         index.push({ kind: "field", provider: contract.title, message: message.name, title: row.path, text: `${row.type}. ${row.description}`, url: `${url}#${fieldId(row)}` });
       }
-      await write(path.join(outDir, url), await messagePage(view, message, rows, schema["x-provenance"], schema.description ?? ""));
+      await write(path.join(outDir, url), await messagePage(view, message, rows, schema["x-provenance"], schema.description ?? "", evidence));
     }
     await write(path.join(outDir, providerUrl(contract.name)), providerPage(view, provenance));
   }

@@ -14,6 +14,11 @@ export interface FieldRow {
   values?: { kind: "enum" | "const" | "open"; list: unknown[] };
   format?: string;
   description: string;
+  /**
+   * The rules on this field we only inferred (from `x-inferred` around it): warnings in tolerant mode.
+   * Empty when everything the row says is documented.
+   */
+  inferred: string[];
 }
 
 type Schema = JsonSchema & {
@@ -51,6 +56,34 @@ function typeLabel(schema: Schema): string {
   return types.join(" | ");
 }
 
+/** `status is "PROCESSED"`: an `if` over sibling values, as people say it. */
+function conditionText(condition: Schema | undefined): string {
+  const parts = Object.entries(condition?.properties ?? {}).map(([name, s]) =>
+    s.const !== undefined ? `${name} is ${JSON.stringify(s.const)}` : Array.isArray(s.enum) ? `${name} is one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}` : name,
+  );
+  return parts.join(" and ");
+}
+
+/** What `x-inferred` (beside a node's properties) says about one of them, readably. */
+function inferredRules(node: Schema, name: string): string[] {
+  const inferred = node["x-inferred"] as (Schema & { if?: Schema; then?: Schema }) | undefined;
+  if (!inferred) return [];
+  const rules: string[] = [];
+  if (inferred.required?.includes(name)) rules.push("always sent");
+  const describeRule = (s: Schema | undefined, when: string) => {
+    if (!s) return;
+    if (s.type !== undefined) rules.push(`${s.type === "null" ? "null" : `type ${Array.isArray(s.type) ? s.type.join(" | ") : s.type}`}${when}`);
+    for (const key of ["format", "pattern", "enum", "const"] as const) if (s[key] !== undefined) rules.push(`${key} ${JSON.stringify(s[key])}${when}`);
+  };
+  describeRule(inferred.properties?.[name], "");
+  if (inferred.then) {
+    const when = ` when ${conditionText(inferred.if)}`;
+    if (inferred.then.required?.includes(name)) rules.push(`always sent${when}`);
+    describeRule(inferred.then.properties?.[name], when);
+  }
+  return rules;
+}
+
 export function fieldRows(schema: JsonSchema): FieldRow[] {
   const rows: FieldRow[] = [];
   const visit = (node: Schema, path: string, pointer: string, depth: number) => {
@@ -67,6 +100,7 @@ export function fieldRows(schema: JsonSchema): FieldRow[] {
         required: required.has(name),
         nullable,
         description: sub.description ?? "",
+        inferred: inferredRules(node, name),
       };
       if (sub.const !== undefined) row.values = { kind: "const", list: [sub.const] };
       else if (Array.isArray(sub.enum)) row.values = { kind: "enum", list: sub.enum.filter((v) => v !== null) };
