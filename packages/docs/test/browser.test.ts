@@ -90,6 +90,19 @@ describe.skipIf(!executablePath)("the docs site in Chromium", () => {
     expect(await page.locator("svg.lifecycle g.state.current").getAttribute("data-status")).toBe("charged");
   });
 
+  it("shows how many constraints are documented and inferred, and which rules of a field are inferred", async () => {
+    await page.goto(`${base}messages/retorna/payout_order_status.html`);
+    const documented = Number(await page.locator(".evidence-summary .documented-count").textContent());
+    const inferred = Number(await page.locator(".evidence-summary .inferred-count").textContent());
+    expect(documented).toBeGreaterThan(0);
+    expect(inferred).toBeGreaterThan(0);
+    const reference = page.locator('tr[data-pointer="/providerReferenceId"] td.evidence');
+    expect(await reference.textContent()).toBe('inferred always sent; type string when status is "PROCESSED"');
+    expect(await page.locator('tr[data-pointer="/id"] td.evidence').textContent()).toBe("documented");
+    await page.goto(`${base}messages/scalapay/charged.html`);
+    expect(await page.locator(".evidence-summary .inferred-count").textContent()).toBe("0");
+  });
+
   it("finds a field with the search and opens it", async () => {
     await page.goto(base);
     await page.locator("#search-input").fill("refundAmount");
