@@ -155,6 +155,15 @@ describe("checkSequence on real fixtures", () => {
     expect(checkSequence("scalapay", [authorized, charged]).ok).toBe(true);
   });
 
+  it("says it cannot check a status it does not know, without failing the delivery (Retorna)", () => {
+    const created = { ...getFixture("retorna", "payout_order_status"), status: "CREATED" as const, updatedTime: "2024-10-03T18:42:48.000Z" };
+    const held = { ...getFixture("retorna", "payout_order_status"), status: "ON_HOLD", updatedTime: "2024-10-03T18:42:50.000Z" };
+    const report = checkSequence("retorna", [created, held]);
+    expect(kinds(report)).toEqual([["unlisted-transition", 1, 0]]);
+    expect(report.findings[0]!.message).toBe('"CREATED" (delivery #1) -> "ON_HOLD" not checked: a status the Retorna payout order lifecycle does not know');
+    expect(validateWebhook("retorna", held)).toMatchObject({ ok: true, warnings: [expect.objectContaining({ path: "/status", keyword: "x-known-values" })] });
+  });
+
   it("follows an Ivy order through order_created and order_updated, and ignores events of other lifecycles", () => {
     const created = getFixture("ivy", "order_created", "waiting-for-payment");
     const paid = getFixture("ivy", "order_updated", "paid");
