@@ -41,11 +41,18 @@ describe("webhook-contracts (the linked bin)", () => {
   });
 
   it("exits 1 on an invalid fixture, naming provider, message, pointer, expected and received", () => {
-    const r = spawnSync(bin, ["validate", "--provider", "scalapay", fixture("scalapay/created/invalid/money-with-decimal-comma.json")], { encoding: "utf8" });
+    const r = spawnSync(bin, ["validate", "--provider", "scalapay", fixture("scalapay/created/invalid/total-amount-as-string.json")], { encoding: "utf8" });
     expect(r.status).toBe(1);
-    expect(r.stdout).toBe(
-      'scalapay created /orderDetails/totalAmount/amount: expected a string matching /^-?[0-9]+(\\.[0-9]+)?$/, received "40,70" [pattern]\n',
-    );
+    expect(r.stdout).toBe('scalapay created /totalAmount: expected type number, received "40.70" [type]\n');
+  });
+
+  it("exits 0 on a broken inferred rule, with the warning marked inferred; 1 with --strict", () => {
+    const file = fixture("scalapay/created/invalid/money-with-decimal-comma.json");
+    const r = spawnSync(bin, ["validate", "--provider", "scalapay", file], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("valid: scalapay created (1 warning(s))\n");
+    expect(r.stderr).toBe('warning: scalapay created /orderDetails/totalAmount/amount: expected a string matching /^-?[0-9]+(\\.[0-9]+)?$/, received "40,70" [pattern, inferred]\n');
+    expect(spawnSync(bin, ["validate", "--provider", "scalapay", "--strict", file], { encoding: "utf8" }).status).toBe(1);
   });
 });
 
@@ -92,7 +99,7 @@ describe("validate", () => {
     const file = fixture("scalapay/expired/invalid/unknown-status-cancelled.json");
     const tolerant = await run(["validate", "--provider", "scalapay", file]);
     expect(tolerant).toMatchObject({ code: 0, stdout: 'valid: scalapay unknown message "cancelled" (1 warning(s))\n' });
-    expect(tolerant.stderr).toMatch(/^warning: scalapay \(unknown message\) \/status: expected one of "created", .*received "cancelled" \[discriminator\]\n$/);
+    expect(tolerant.stderr).toMatch(/^warning: scalapay \(unknown message\) \/status: expected one of "created", .*received "cancelled" \[discriminator, inferred\]\n$/);
     expect((await run(["validate", "--provider", "scalapay", "--strict", file])).code).toBe(1);
   });
 
@@ -146,7 +153,7 @@ describe("Amplia Reg transitions", () => {
     const r = await run(["validate", "--provider", "amplia-reg", file]);
     expect(r).toMatchObject({ code: 0, stdout: "valid: amplia-reg OrderStatusChanged (1 warning(s))\n" });
     expect(r.stderr).toBe(
-      'warning: amplia-reg OrderStatusChanged /orderStatusTransitionModel/status: expected a status that can follow "Issued": "Revoked", received "WaitingValidation" [transition]\n',
+      'warning: amplia-reg OrderStatusChanged /orderStatusTransitionModel/status: expected a status that can follow "Issued": "Revoked", received "WaitingValidation" [transition, inferred]\n',
     );
     expect((await run(["validate", "--provider", "amplia-reg", "--strict", file])).code).toBe(1);
   });

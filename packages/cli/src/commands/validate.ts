@@ -5,10 +5,10 @@ import { type ProviderName, type ValidationIssue, checkSequence, isProviderName,
 import { parseJson } from "@webhook-contracts/receiver";
 import { type CliIO, UsageError, exitCodes, readAll } from "../io.js";
 
-/** One line per issue: provider, message, JSON Pointer, what was expected, what came. */
+/** One line per issue: provider, message, JSON Pointer, what was expected, what came, and whether the rule is only inferred. */
 export function formatIssue(issue: ValidationIssue): string {
   const where = issue.path === "" ? "(root)" : issue.path;
-  return `${issue.provider} ${issue.messageName ?? "(unknown message)"} ${where}: expected ${issue.expected}, received ${issue.received} [${issue.keyword}]`;
+  return `${issue.provider} ${issue.messageName ?? "(unknown message)"} ${where}: expected ${issue.expected}, received ${issue.received} [${issue.keyword}${issue.inferred ? ", inferred" : ""}]`;
 }
 
 function parseCommand(args: string[], withStrict: boolean) {
