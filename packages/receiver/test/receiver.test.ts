@@ -221,7 +221,7 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
     it("two partial Scalapay refunds of one order are two deliveries; a retry of one is a duplicate", async () => {
       const handled: number[] = [];
       const { receiver, post } = await start();
-      receiver.on("scalapay", "refunded", (event) => void handled.push(event.refundAmount!));
+      receiver.on("scalapay", "refunded", (event) => void handled.push(event.refundAmount as number));
       const refund = (amount: number) => JSON.stringify({ ...getFixture("scalapay", "refunded", "with-refund-amount"), refundAmount: amount });
       const send = async (body: string) => (await post("scalapay", body, await signedHeaders("scalapay", body, "scalapay-key"))).body;
       expect(await send(refund(25.5))).toMatchObject({ status: "accepted" });
