@@ -67,8 +67,8 @@ const jsLiteral = (value: unknown) => JSON.stringify(value).replace(/\u2028/g, "
 
 /**
  * Ajv embeds every schema it reads a value from whole (`const schema12 = {...}`), though it reads only a
- * few values (an enum's values, for an error's params): each value read becomes a constant of its own and
- * the schemas go.
+ * few values (an enum's values, for an error's params): each value read becomes a constant, one per
+ * distinct value, and the schemas go.
  */
 export function withOnlyUsedSchemaValues(code: string): string {
   const schemas = new Map<string, unknown>();
@@ -86,6 +86,7 @@ export function withOnlyUsedSchemaValues(code: string): string {
   // Outside strings and comments: schemaN, then .name, ["name"] or [0] steps.
   const token = /"(?:[^"\\]|\\.)*"|\/\*[\s\S]*?\*\/|\b(schema\d+)((?:\.[A-Za-z_$][\w$]*|\["(?:[^"\\]|\\.)*"\]|\[\d+\])*)/g;
   const constants = new Map<string, { name: string; value: unknown }>();
+  const byLiteral = new Map<string, { name: string; value: unknown }>();
   const rewritten = stripped.replace(token, (match, schema: string | undefined, steps: string) => {
     if (schema === undefined || !schemas.has(schema)) return match;
     const key = schema + steps;
@@ -97,12 +98,15 @@ export function withOnlyUsedSchemaValues(code: string): string {
         value = (value as Record<string | number, unknown>)[step];
         if (value === undefined) throw new Error(`${key} reads nothing`);
       }
-      entry = { name: `${schema}_${constants.size}`, value };
+      // Equal values share one constant (every nullable string's type list is ["string","null"]).
+      const literal = jsLiteral(value);
+      entry = byLiteral.get(literal) ?? { name: `${schema}_${byLiteral.size}`, value };
+      byLiteral.set(literal, entry);
       constants.set(key, entry);
     }
     return entry.name;
   });
-  return withDeclarations(rewritten, [...constants.values()].map(({ name, value }) => `const ${name} = ${jsLiteral(value)};`).join(""));
+  return withDeclarations(rewritten, [...byLiteral].map(([literal, { name }]) => `const ${name} = ${literal};`).join(""));
 }
 
 /** `declarations` put after the "use strict" directive Ajv's modules start with, before all that uses them. */
