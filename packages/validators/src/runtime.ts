@@ -185,17 +185,17 @@ export function createProviderValidator<P extends string, Payloads>(
     const warnings: ValidationIssue[] = [];
     if (!check(body)) {
       const errors: ValidationIssue[] = [];
-      const strict = options?.mode === "strict";
       sortIssues(check.errors ?? [], body, message, options, errors, warnings);
       if (errors.length > 0) return failure(message, errors, warnings);
     }
     if (readTransition !== undefined && transitionMessages.has(message)) {
       const issue = checkTransition(lifecycle!, readTransition.previous(body), readTransition.current(body), provider, message);
-      if (issue && !issue.inferred) return failure(message, [issue], warnings);
-      if (issue && options?.mode === "strict") return failure(message, [issue], warnings);
-      // An unknown status is warned about once: by its open list, when the schema already did.
-      const warned = issue && warnings.some((w) => w.keyword === "x-known-values" && (w.path === lifecycle!.status || w.path === lifecycle!.previousStatus));
-      if (issue && !warned) warnings.push(issue);
+      if (issue) {
+        if (!issue.inferred || options?.mode === "strict") return failure(message, [issue], warnings);
+        // An unknown status is warned about once: by its open list, when the schema already did.
+        const warned = warnings.some((w) => w.keyword === "x-known-values" && (w.path === lifecycle!.status || w.path === lifecycle!.previousStatus));
+        if (!warned) warnings.push(issue);
+      }
     }
     return { ok: true as const, provider, message, value: body as Payloads[M], warnings };
   }
