@@ -155,6 +155,27 @@ describe("checkSequence on real fixtures", () => {
     expect(checkSequence("scalapay", [authorized, charged]).ok).toBe(true);
   });
 
+  it("keeps a delivery of an unknown Amplia Reg status in the sequence: a finding for it, no false missing delivery after it", () => {
+    const names = ["01-order-created", "02-order-under-validation"];
+    const added = amplia("03-order-in-confirmation-queue.en");
+    added.orderStatusTransitionModel.status = "AwaitingResources";
+    const next = amplia("04-order-under-confirmation.en");
+    next.orderStatusTransitionModel.previousStatus = "AwaitingResources";
+    const report = checkSequence("amplia-reg", [...names.map((n) => amplia(`${n}.en`)), added, next]);
+    expect(kinds(report)).toEqual([["unlisted-transition", 2, undefined]]);
+    expect(report.findings[0]!.message).toBe('"InValidation" -> "AwaitingResources" not checked: a status the Amplia Reg certificate order lifecycle does not know');
+  });
+
+  it("takes a status named like an Object.prototype key as an unknown status, not a crash", () => {
+    const body = { ...getFixture("retorna", "payout_order_status"), status: "constructor" };
+    expect(validateWebhook("retorna", body)).toMatchObject({ ok: true, warnings: [expect.objectContaining({ keyword: "x-known-values" })] });
+    const created = { ...getFixture("retorna", "payout_order_status"), status: "CREATED" as const, updatedTime: "2024-10-03T18:42:48.000Z" };
+    expect(() => checkSequence("retorna", [{ ...body, updatedTime: "2024-10-03T18:42:40.000Z" }, created])).not.toThrow();
+    const amplia07 = amplia("07-certificate-revoked.en");
+    amplia07.orderStatusTransitionModel.previousStatus = "toString";
+    expect(validateWebhook("amplia-reg", amplia07).ok).toBe(true);
+  });
+
   it("says it cannot check a status it does not know, without failing the delivery (Retorna)", () => {
     const created = { ...getFixture("retorna", "payout_order_status"), status: "CREATED" as const, updatedTime: "2024-10-03T18:42:48.000Z" };
     const held = { ...getFixture("retorna", "payout_order_status"), status: "ON_HOLD", updatedTime: "2024-10-03T18:42:50.000Z" };

@@ -228,7 +228,9 @@ async function loadLifecycle(provider: ProviderContract): Promise<LifecycleContr
   }
   for (const t of lifecycle.impossible) {
     if (!t.source.startsWith("docs: ")) throw new Error(`${where}: impossible ${t.from} -> ${t.to} needs a "docs: ..." source (an inferred one would be a guess that errors)`);
-    if (seen.has(`${t.from} -> ${t.to}`)) throw new Error(`${where}: ${t.from} -> ${t.to} is both listed and impossible`);
+    if (t.from === "*" && t.to === "*") throw new Error(`${where}: impossible * -> * would rule out every transition`);
+    const covered = lifecycle.transitions.find((l) => (t.from === "*" || t.from === l.from) && (t.to === "*" || t.to === l.to));
+    if (covered) throw new Error(`${where}: ${covered.from} -> ${covered.to} is both listed and impossible (${t.from} -> ${t.to})`);
   }
   return { ...lifecycle, provenance: raw["x-provenance"] as LifecycleContract["provenance"], statuses };
 }

@@ -26,7 +26,10 @@ export async function sharedShape(provider: ProviderContract): Promise<JsonSchem
       continue;
     }
     const type = JSON.stringify(variants[0]!.type);
-    properties[name] = variants.every((v) => v.type !== undefined && JSON.stringify(v.type) === type) ? { type: variants[0]!.type } : {};
+    const sameType = variants.every((v) => v.type !== undefined && JSON.stringify(v.type) === type);
+    // The discriminator names the new message: a string, and not an empty one.
+    const isDiscriminator = `/${name}` === provider.discriminator;
+    properties[name] = isDiscriminator ? { type: "string", minLength: 1 } : sameType ? { type: variants[0]!.type } : {};
   }
   const required = names.filter((name) => roots.every((r) => ((r.required ?? []) as string[]).includes(name)));
   return {

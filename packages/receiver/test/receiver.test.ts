@@ -4,7 +4,8 @@
  * leases between instances, replay), and what is kept and what never is.
  */
 import { createHmac } from "node:crypto";
-import { connect } from "node:net";
+import { createServer } from "node:http";
+import { type AddressInfo, connect } from "node:net";
 import { getFixture } from "@webhook-contracts/fixtures";
 import { afterEach, describe, expect, it } from "vitest";
 import { type HandlerContext, type InboxStore, type ReceiverEvent, createReceiver, signedHeaders } from "../src/index.js";
@@ -346,6 +347,33 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       await until(async () => (await store.get(r.body.id))?.status === "handled");
       expect(unknown).toEqual([["payout.settled", "evt_new_type", 1]]);
       expect(seen).toEqual([]);
+    });
+
+    it("relays an unknown message to the forward target, flagged as unknown, and to no other handler", async () => {
+      const relayed: Record<string, unknown>[] = [];
+      const target = createServer((request, response) => {
+        let text = "";
+        request.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+        request.on("end", () => {
+          relayed.push(JSON.parse(text) as Record<string, unknown>);
+          response.writeHead(204).end();
+        });
+      });
+      await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+      try {
+        const port = (target.address() as AddressInfo).port;
+        const { postIvy, store, receiver } = await start({ forward: { url: `http://127.0.0.1:${port}/hooks`, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" } });
+        const seen: string[] = [];
+        receiver.onAny("ivy", (_event, message) => void seen.push(message));
+        const r = await postIvy(JSON.stringify({ id: "evt_fx", type: "conversion.completed", date: "2025-06-12T09:43:21.118Z", payload: { id: "fx_1" } }));
+        expect(r.body).toMatchObject({ status: "accepted", message: null, warnings: 1 });
+        await until(async () => (await store.get(r.body.id))?.status === "handled");
+        expect(relayed).toEqual([expect.objectContaining({ provider: "ivy", message: "conversion.completed", unknownMessage: true, payload: expect.objectContaining({ id: "evt_fx" }) })]);
+        expect(seen).toEqual([]);
+      } finally {
+        target.closeAllConnections();
+        await new Promise((resolve) => target.close(resolve));
+      }
     });
 
     it("gives an unknown message only to the handlers for unknown messages, and quarantines a broken envelope", async () => {

@@ -19,7 +19,8 @@ export interface ValidationIssue {
   received: string;
   /**
    * Set when the rule broken is one we only inferred (the schema's `x-inferred`, a transition the
-   * lifecycle does not list, a value or message the provider may have added): a warning in tolerant mode.
+   * lifecycle does not list, a message we have no schema for): a warning in tolerant mode. An unlisted
+   * value of an open list (`x-known-values`) and an unknown property are warnings without it.
    */
   inferred?: true;
 }

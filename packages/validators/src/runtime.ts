@@ -57,7 +57,7 @@ export interface UnknownMessagePayload<P extends string> {
   message: undefined;
   /** The discriminator's value: the name the provider gave the message. */
   unknownMessage: string;
-  /** Checked against what the provider's messages share (see the docs site); typed loosely, as it is new to us. */
+  /** Checked against what the provider's messages share; typed loosely, as it is new to us. */
   value: Record<string, unknown>;
   warnings: ValidationIssue[];
 }
@@ -339,7 +339,16 @@ export function createProviderValidator<P extends string, Payloads>(
     },
     validate,
     validateMessage,
-    is: <M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M] => validateMessage(message, body).ok,
+    // Its discriminator must name the message too: a status Amplia Reg added validates as its one message
+    // but is none of the known-status variants the type guard narrows to.
+    is: <M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M] => {
+      try {
+        if (readDiscriminator !== undefined && messageOf(body) !== message) return false;
+      } catch {
+        return false;
+      }
+      return validateMessage(message, body).ok;
+    },
   };
 }
 
@@ -357,7 +366,7 @@ function checkTransition(lifecycle: Lifecycle, previousValue: unknown, currentVa
   if (typeof currentValue !== "string" || (previousValue !== null && typeof previousValue !== "string")) return undefined; // the schema reports it
   const previous = previousValue as string | null;
   const current = currentValue;
-  const legal = previous === null ? lifecycle.initial : (lifecycle.successors[previous] ?? []);
+  const legal = previous === null ? lifecycle.initial : Object.hasOwn(lifecycle.successors, previous) ? lifecycle.successors[previous]! : [];
   if (legal.includes(current)) return undefined;
   const from = previous === null ? "a new order" : JSON.stringify(previous);
   const received = JSON.stringify(current);

@@ -46,7 +46,7 @@ interface Step {
 const q = (value: unknown) => JSON.stringify(value);
 
 // Structural: the report never depends on the provider's payload types.
-type AnyProviderValidator = Pick<ProviderValidator<string, Record<string, unknown>>, "provider" | "title" | "lifecycle" | "deliveryKey" | "deliveryKeyOf" | "validate">;
+type AnyProviderValidator = Pick<ProviderValidator<string, Record<string, unknown>>, "provider" | "title" | "discriminator" | "lifecycle" | "deliveryKey" | "deliveryKeyOf" | "validate">;
 
 export function checkDeliverySequence(validator: AnyProviderValidator, deliveries: readonly unknown[]): SequenceReport {
   const { provider, lifecycle } = validator;
@@ -70,13 +70,19 @@ export function checkDeliverySequence(validator: AnyProviderValidator, deliverie
       return;
     }
     firstByKey.set(key, index);
-    if (!lifecycle || !result.message || !lifecycle.messages.includes(result.message)) return;
+    // A status the provider added (Amplia Reg, Scalapay: the status names the message) is a step too, so
+    // that the delivery after it is not taken for one that follows a missing delivery.
+    const unknownStatus = result.ok && result.message === undefined && lifecycle !== undefined && validator.discriminator === lifecycle.status;
+    if (!lifecycle || (!unknownStatus && (!result.message || !lifecycle.messages.includes(result.message)))) return;
     const subject = String(valueAt(body, lifecycle.subject));
     const step: Step = { index, subject, status: String(valueAt(body, lifecycle.status)) };
     if (lifecycle.previousStatus) step.previous = valueAt(body, lifecycle.previousStatus) as string | null;
     if (lifecycle.timestamp) step.time = Date.parse(String(valueAt(body, lifecycle.timestamp)));
     if (transitionOnly) findings.push({ kind: "illegal-transition", index, subject, message: errors[0]!.message });
     else if (unlisted) findings.push({ kind: "unlisted-transition", index, subject, message: unlisted.message });
+    else if (unknownStatus && step.previous !== undefined) {
+      findings.push({ kind: "unlisted-transition", index, subject, message: `${q(step.previous)} -> ${q(step.status)} not checked: a status the ${lifecycle.title} lifecycle does not know` });
+    }
     steps.push(step);
   });
 
@@ -120,7 +126,7 @@ function checkOrder(lifecycle: Lifecycle, arrived: Step[], findings: SequenceFin
       continue;
     }
     if (after.status === before.status) continue;
-    const legal = lifecycle.successors[before.status] ?? [];
+    const legal = Object.hasOwn(lifecycle.successors, before.status) ? lifecycle.successors[before.status]! : [];
     if (!legal.includes(after.status)) {
       const hint = lifecycle.timestamp ? "" : " (these payloads carry no timestamp: a delivery that arrived out of order looks like this)";
       const ruledOut = lifecycle.impossible.find((t) => (t.from === "*" || t.from === before.status) && (t.to === "*" || t.to === after.status));

@@ -37,6 +37,15 @@ describe("picking the message by its discriminator", () => {
     expect(strict.ok ? [] : strict.errors.map((e) => [e.path, e.keyword])).toEqual([["/type", "discriminator"]]);
   });
 
+  it("takes no empty or missing name for an unknown message, and no type guard narrows to a status it does not know", () => {
+    expect(validateWebhook("ivy", { ...paid(), type: "" }).ok).toBe(false);
+    const added = issued();
+    added.orderStatusTransitionModel.status = "AwaitingResources";
+    expect(validateWebhook("amplia-reg", added)).toMatchObject({ ok: true, message: undefined, unknownMessage: "AwaitingResources" });
+    expect(isOrderStatusChanged(added)).toBe(false);
+    expect(isOrderStatusChanged(issued())).toBe(true);
+  });
+
   it("checks an unknown message against what the provider's messages share, and rejects a broken envelope", () => {
     const body = { ...paid(), type: "deposit.received", date: "yesterday" } as Record<string, unknown>;
     delete body.id;

@@ -19,6 +19,8 @@ export interface ForwardTarget {
 export interface Forwarded {
   delivery: Delivery;
   message: string;
+  /** The message is one we have no schema for (`message` is its discriminator's value). */
+  unknown?: boolean;
   /** The payload's JSON text as it came (numbers exactly as written). */
   payloadText: string;
   warnings: readonly ValidationIssue[];
@@ -27,12 +29,13 @@ export interface Forwarded {
 }
 
 /**
- * The forwarded body: `{"id", "provider", "message", "receivedAt", "attempt", "warnings", "payload"}`.
+ * The forwarded body: `{"id", "provider", "message", "receivedAt", "attempt", "warnings", "payload"}`, with
+ * `"unknownMessage": true` after `message` for a message we have no schema for.
  * The payload is spliced in as the provider wrote it, not re-serialised, so a big integer stays exact.
  */
 export function forwardBody(f: Omit<Forwarded, "signal">): string {
   const { delivery } = f;
-  const head = JSON.stringify({ id: delivery.id, provider: delivery.provider, message: f.message, receivedAt: delivery.receivedAt, attempt: f.attempt, warnings: f.warnings });
+  const head = JSON.stringify({ id: delivery.id, provider: delivery.provider, message: f.message, ...(f.unknown ? { unknownMessage: true } : {}), receivedAt: delivery.receivedAt, attempt: f.attempt, warnings: f.warnings });
   return `${head.slice(0, -1)},"payload":${f.payloadText}}`;
 }
 

@@ -42,7 +42,7 @@ export interface HandlerContext {
   idempotencyKey: string;
   /** Aborted when the handler's time is up or the worker stops. */
   signal: AbortSignal;
-  /** Tolerant-mode warnings: unknown new fields, unlisted code-list values. */
+  /** Tolerant-mode warnings: unknown new fields, unlisted values of open lists, inferred rules broken, unlisted transitions, an unknown message. */
   warnings: ValidationIssue[];
 }
 
@@ -125,6 +125,8 @@ export function createReceiver(options: ReceiverOptions) {
   const handlers = new Map<string, ((event: unknown, context: HandlerContext) => unknown)[]>();
   const anyHandlers = new Map<string, ((event: unknown, message: string, context: HandlerContext) => unknown)[]>();
   const unknownHandlers = new Map<string, UnknownHandler[]>();
+  /** Whether anything asks for a provider's unknown messages: a handler for them, or a forward target. */
+  const takesUnknown = (provider: string) => unknownHandlers.has(provider) || forward !== undefined;
 
   const emit = (event: ReceiverEvent) => {
     try {
@@ -153,8 +155,7 @@ export function createReceiver(options: ReceiverOptions) {
       result = validators[delivery.provider].validate(decoded.value);
     }
     if (!result.ok) throw new Permanent(invalidReason(delivery.provider, result.errors));
-    const forUnknown = result.message === undefined ? unknownHandlers.get(delivery.provider) : undefined;
-    if (result.message === undefined && !forUnknown) throw new Permanent(unhandledUnknown(delivery.provider, result.unknownMessage));
+    if (result.message === undefined && !takesUnknown(delivery.provider)) throw new Permanent(unhandledUnknown(delivery.provider, result.unknownMessage));
     const context: HandlerContext = {
       delivery: { id: delivery.id, provider: delivery.provider, message: result.message ?? result.unknownMessage, deliveryKey: delivery.deliveryKey, receivedAt: delivery.receivedAt },
       attempt,
@@ -165,8 +166,10 @@ export function createReceiver(options: ReceiverOptions) {
       warnings: result.warnings,
     };
     if (result.message === undefined) {
-      // Only the handlers that asked for unknown messages: the others are typed by messages we know.
-      for (const handler of forUnknown!) await handler(result.value, result.unknownMessage, context);
+      // Only the handlers that asked for unknown messages (the others are typed by messages we know), and
+      // the forward target, which relays whatever the provider sends, flagged as unknown.
+      for (const handler of unknownHandlers.get(delivery.provider) ?? []) await handler(result.value, result.unknownMessage, context);
+      if (forward) await forward({ delivery, message: result.unknownMessage, unknown: true, payloadText: text, warnings: result.warnings, attempt, signal: abort.signal });
       return;
     }
     for (const handler of handlers.get(`${delivery.provider}\u0000${result.message}`) ?? []) await handler(result.value, context);
@@ -297,7 +300,7 @@ export function createReceiver(options: ReceiverOptions) {
         const base = { provider, deliveryKey: await keyOf(provider, message, decoded.value, decoded.text, body), message: message ?? null, warnings: result.warnings, headers: kept, body };
         delivery = !result.ok
           ? { ...base, status: "quarantined", reason: invalidReason(provider, result.errors) }
-          : result.message === undefined && !unknownHandlers.has(provider)
+          : result.message === undefined && !takesUnknown(provider)
             ? { ...base, status: "quarantined", reason: unhandledUnknown(provider, result.unknownMessage) }
             : { ...base, status: "queued", reason: null };
         if (delivery.status === "queued") prepared = { text: decoded.text, result };
@@ -380,7 +383,7 @@ export function createReceiver(options: ReceiverOptions) {
     }
     const decoded = decodeBody(delivery.body, maxDepth);
     const result = decoded.ok && isProviderName(delivery.provider) ? validators[delivery.provider].validate(decoded.value) : undefined;
-    if (!result?.ok || (result.message === undefined && !unknownHandlers.has(delivery.provider))) {
+    if (!result?.ok || (result.message === undefined && !takesUnknown(delivery.provider))) {
       const reason = !decoded.ok
         ? decoded.message
         : !result
@@ -410,8 +413,9 @@ export function createReceiver(options: ReceiverOptions) {
     },
     /**
      * Runs `handler` for every delivery of a message we have no schema for (a status or event type the
-     * provider added since), once it has what all of the provider's messages share. Nothing else sees
-     * such a delivery: without a handler here it stays quarantined, to be replayed.
+     * provider added since), once it has what all of the provider's messages share. No other handler
+     * sees such a delivery (a forward target relays it, flagged `"unknownMessage": true`); without a
+     * handler here or a forward target it stays quarantined, to be replayed.
      */
     onUnknown(provider: ProviderName, handler: UnknownHandler) {
       unknownHandlers.set(provider, [...(unknownHandlers.get(provider) ?? []), handler]);
