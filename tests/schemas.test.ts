@@ -75,6 +75,14 @@ describe.each(entries)("%s", (file, schema) => {
     });
   });
 
+  it("puts no x-inferred under not or if, where a failing inferred rule would make the document pass or the reverse", () => {
+    walkSchemas(schema, (node) => {
+      for (const key of ["not", "if"]) {
+        if (node[key]) walkSchemas(node[key], (sub) => expect(sub, `x-inferred under ${key}`).not.toHaveProperty("x-inferred"));
+      }
+    });
+  });
+
   it("lists null in the enum of a nullable enum", () => {
     walkSchemas(schema, (node) => {
       if (Array.isArray(node.enum) && Array.isArray(node.type) && node.type.includes("null")) expect(node.enum).toContain(null);

@@ -1,9 +1,11 @@
 /**
  * How much of a message's contract is documented and how much inferred: the numbers the coverage table
- * and the docs show. A constraint is one keyword that can fail (each `required` name counts once);
- * those under `x-inferred` and the lifecycle's inferred transitions are inferred (warnings in tolerant
- * mode), the rest documented (errors). Open lists (`x-known-values`) are counted apart: they type known
- * values and only warn on others.
+ * and the docs show. A constraint is one keyword that can fail (each `required` name counts once): those
+ * under `x-inferred` are inferred (warnings in tolerant mode), the rest documented (errors in either
+ * mode). The lifecycle's transitions count by their source, and the transitions it rules out as
+ * documented: a listed transition allows rather than forbids, but it is what a delivery is checked
+ * against. Open lists (`x-known-values`) are counted apart; `additionalProperties: false` is not counted
+ * (an unknown property is a warning in tolerant mode whatever the evidence).
  */
 import type { JsonSchema, LifecycleContract, MessageContract } from "./contracts.ts";
 
@@ -26,7 +28,6 @@ export function countEvidence(schema: JsonSchema, message?: Pick<MessageContract
     const add = (n: number) => (inferred ? (count.inferred += n) : (count.documented += n));
     for (const key of Object.keys(s)) if (counted.has(key)) add(1);
     if (Array.isArray(s.required)) add(s.required.length);
-    if (s.additionalProperties === false) add(1);
     if (Array.isArray(s["x-known-values"])) count.open += 1;
     const inner = new Set(ancestors).add(node);
     for (const sub of Object.values((s.properties ?? {}) as object)) visit(sub, inferred, inner);

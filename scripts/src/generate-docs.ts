@@ -87,7 +87,7 @@ function evidenceCell(row: FieldRow): string {
 
 /** The message's constraints by evidence, and what each kind does in tolerant mode. */
 function evidenceSummary(count: EvidenceCount): string {
-  return `<section class="evidence-summary"><h2>Evidence</h2><p><strong class="documented-count">${count.documented}</strong> documented constraints (errors in either mode), <strong class="inferred-count">${count.inferred}</strong> inferred (warnings in tolerant mode, errors in strict mode), <strong class="open-count">${count.open}</strong> open lists (an unlisted value is a warning in tolerant mode).</p></section>`;
+  return `<section class="evidence-summary"><h2>Evidence</h2><p><strong class="documented-count">${count.documented}</strong> documented constraints and transitions (a documented constraint broken is an error in either mode), <strong class="inferred-count">${count.inferred}</strong> inferred ones (warnings in tolerant mode, errors in strict mode; so is a transition the lifecycle does not list), <strong class="open-count">${count.open}</strong> open lists (an unlisted value is a warning in tolerant mode). Unknown properties are warnings in tolerant mode and are not counted.</p></section>`;
 }
 
 function fieldTable(rows: FieldRow[]): string {

@@ -68,7 +68,7 @@ export function readerSource(pointer: string): string {
 function entrySource(provider: ProviderContract, hasSharedShape: boolean): string {
   const modules = standaloneModules(provider);
   const P = JSON.stringify(provider.name);
-  // The narrowed payloads: a valid Amplia Reg delivery comes out with previousStatus narrowed by status.
+  // The narrowed payloads: a valid Amplia Reg delivery comes out as the variant of its known status.
   const payloads = `${provider.typePrefix}NarrowedPayloads`;
   const constName = camelCase(provider.name);
   const typeModule = `@webhook-contracts/types/${provider.name}`;

@@ -26,7 +26,8 @@ worker: forwards stored deliveries, for receivers started with --no-worker (seve
 send: POSTs a fixture (a message name) or a file, signed the way the provider signs, like stripe trigger.
 inbox: lists the stored deliveries, or queues them again (a quarantined one, once its cause is fixed).
   --provider  who sent it: ${providers.replace(/\|/g, ", ")}
-  --strict    unknown properties and unlisted code-list values are errors (default: warnings)
+  --strict    what tolerant mode only warns about is an error: unknown properties and messages,
+              unlisted values of open lists, inferred rules, transitions the lifecycle does not list
   --json      print the whole result as JSON on stdout
 
 Exit codes: 0 valid or done (warnings on stderr), 1 invalid or not all done (one problem a line on

@@ -99,6 +99,10 @@ describe.skipIf(!executablePath)("the docs site in Chromium", () => {
     const reference = page.locator('tr[data-pointer="/providerReferenceId"] td.evidence');
     expect(await reference.textContent()).toBe('inferred always sent; type string when status is "PROCESSED"');
     expect(await page.locator('tr[data-pointer="/id"] td.evidence').textContent()).toBe("documented");
+    await page.goto(`${base}messages/amplia-reg/OrderStatusChanged.html`);
+    const orderNumber = page.locator('tr[data-pointer="/orderStatusTransitionModel/orderNumber"]');
+    expect(await orderNumber.locator("td.evidence").textContent()).toBe('inferred pattern "^[0-9]{3}-[0-9]{3}-[0-9]{3}$"');
+    expect(await orderNumber.locator("td code").last().textContent()).toBe("pattern ^[0-9]{3}-[0-9]{3}-[0-9]{3}$ (inferred)");
     await page.goto(`${base}messages/scalapay/charged.html`);
     expect(await page.locator(".evidence-summary .inferred-count").textContent()).toBe("0");
   });

@@ -64,17 +64,21 @@ function conditionText(condition: Schema | undefined): string {
   return parts.join(" and ");
 }
 
-/** What `x-inferred` (beside a node's properties) says about one of them, readably. */
-function inferredRules(node: Schema, name: string): string[] {
+/**
+ * What `x-inferred` says about a property, readably: the one beside the object's properties (always
+ * sent, a type when a sibling has some value) and the property's own (a format, a pattern).
+ */
+function inferredRules(node: Schema, name: string, own: Schema | undefined): string[] {
   const inferred = node["x-inferred"] as (Schema & { if?: Schema; then?: Schema }) | undefined;
-  if (!inferred) return [];
   const rules: string[] = [];
-  if (inferred.required?.includes(name)) rules.push("always sent");
   const describeRule = (s: Schema | undefined, when: string) => {
     if (!s) return;
     if (s.type !== undefined) rules.push(`${s.type === "null" ? "null" : `type ${Array.isArray(s.type) ? s.type.join(" | ") : s.type}`}${when}`);
     for (const key of ["format", "pattern", "enum", "const"] as const) if (s[key] !== undefined) rules.push(`${key} ${JSON.stringify(s[key])}${when}`);
   };
+  describeRule(own, "");
+  if (!inferred) return rules;
+  if (inferred.required?.includes(name)) rules.unshift("always sent");
   describeRule(inferred.properties?.[name], "");
   if (inferred.then) {
     const when = ` when ${conditionText(inferred.if)}`;
@@ -100,12 +104,20 @@ export function fieldRows(schema: JsonSchema): FieldRow[] {
         required: required.has(name),
         nullable,
         description: sub.description ?? "",
-        inferred: inferredRules(node, name),
+        inferred: inferredRules(node, name, sub["x-inferred"] as Schema | undefined),
       };
       if (sub.const !== undefined) row.values = { kind: "const", list: [sub.const] };
       else if (Array.isArray(sub.enum)) row.values = { kind: "enum", list: sub.enum.filter((v) => v !== null) };
       else if (Array.isArray(sub["x-known-values"])) row.values = { kind: "open", list: sub["x-known-values"] as unknown[] };
-      const format = [sub.format, sub.pattern ? `pattern ${sub.pattern}` : undefined].filter(Boolean).join(", ");
+      const own = (sub["x-inferred"] ?? {}) as Schema;
+      const format = [
+        sub.format,
+        sub.pattern ? `pattern ${sub.pattern}` : undefined,
+        own.format ? `${own.format} (inferred)` : undefined,
+        own.pattern ? `pattern ${own.pattern} (inferred)` : undefined,
+      ]
+        .filter(Boolean)
+        .join(", ");
       if (format) row.format = format;
       rows.push(row);
       if (sub.properties) visit(sub, rowPath, rowPointer, depth + 1);
