@@ -7,6 +7,7 @@
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { build } from "esbuild";
+import { isEntryPoint } from "./entry-point.ts";
 
 async function main(packageDir: string): Promise<void> {
   const generated = path.join(packageDir, "generated");
@@ -31,4 +32,4 @@ async function main(packageDir: string): Promise<void> {
   await build({ ...common, format: "cjs", outdir: path.join(packageDir, "dist/cjs"), outExtension: { ".js": ".cjs" } });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main(path.resolve(process.argv[2] ?? "."));
+if (isEntryPoint(import.meta.url)) await main(path.resolve(process.argv[2] ?? "."));

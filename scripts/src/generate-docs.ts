@@ -23,6 +23,7 @@ import { lifecycleSvg } from "./docs/diagram.ts";
 import { type FieldRow, fieldRows } from "./docs/fields.ts";
 import { type EvidenceCount, countEvidence } from "./evidence.ts";
 import { esc, page, prose } from "./docs/html.ts";
+import { isEntryPoint } from "./entry-point.ts";
 
 const docsDir = path.join(repoRoot, "packages/docs");
 const outDir = path.join(docsDir, "dist");
@@ -300,4 +301,4 @@ async function main(): Promise<void> {
   console.log(`docs: ${index.filter((e) => e.kind === "message").length} message pages, ${views.length} providers -> ${path.relative(repoRoot, outDir)}/index.html`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (isEntryPoint(import.meta.url)) await main();

@@ -8,6 +8,7 @@ import { compile } from "json-schema-to-typescript";
 import * as prettier from "prettier";
 import { bundleProvider, walkSchemas } from "./bundle.ts";
 import { type JsonSchema, type ProviderContract, loadContracts, pointerSegments, repoRoot } from "./contracts.ts";
+import { isEntryPoint } from "./entry-point.ts";
 
 // Declarations only: the package's modules are types, so the generator writes dist/*.d.ts itself (with an
 // empty module beside each, for runtimes that resolve the import) and no compiler run is needed.
@@ -167,4 +168,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (isEntryPoint(import.meta.url)) await main();

@@ -11,6 +11,7 @@ import { createAjvWithSchemas, withoutAnnotations } from "./ajv.ts";
 import { type ProviderContract, loadContracts, pointerSegments, repoRoot } from "./contracts.ts";
 import { compactStandalone } from "./compact-standalone.ts";
 import { sharedShape } from "./shared-shape.ts";
+import { isEntryPoint } from "./entry-point.ts";
 
 // CommonJS with `module.exports = standaloneCode`; under NodeNext its types only see `.default`.
 const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;
@@ -237,4 +238,4 @@ async function main(): Promise<void> {
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (isEntryPoint(import.meta.url)) await main();
