@@ -1,77 +1,139 @@
 /**
  * webhook-contracts: the command line over the contracts and the receiver. Each command is a module of
  * its own under commands/, loaded when it runs (validate loads no store and no server).
- * Exit codes: 0 valid or done, 1 invalid or not all done, 2 usage or environment error.
+ * Exit codes: 0 valid or done, 1 invalid or not all done, 2 usage or environment error. No failure
+ * prints a stack trace unless --debug asks for one.
  */
-import { type CliIO, UsageError, exitCodes } from "./io.js";
+import packageJson from "../package.json" with { type: "json" };
+import { type CliIO, UsageError, didYouMean, exitCodes } from "./io.js";
 
 export { type CliIO, UsageError, exitCodes } from "./io.js";
 
-const usageText = (providers: string) => `Usage:
-  webhook-contracts validate --provider <${providers}> [--strict] [--json] [FILE|-]
-  webhook-contracts check-sequence --provider <${providers}> [--json] FILE...
-  webhook-contracts serve --config FILE [--port 8080] [--host 127.0.0.1] [--forward-to URL] [--no-worker]
-  webhook-contracts worker --config FILE [--forward-to URL] [--port N]
-  webhook-contracts send --provider <name> --fixture NAME|FILE --to URL [--secret S] [--header H]
-  webhook-contracts inbox list --config FILE [--status S] [--provider P] [--limit N] [--json]
-  webhook-contracts inbox replay --config FILE ID [--force] | --all-quarantined
-
-validate: checks one webhook payload (a file, or standard input when FILE is - or absent) against the
-message its discriminator picks.
-check-sequence: checks the deliveries of an order, given in the order they arrived: duplicates,
-deliveries older than one that arrived before them, illegal status jumps, missing deliveries.
-serve: receives webhooks on POST /webhooks/<provider>; each delivery is stored before it is answered 200,
-then forwarded (--forward-to) signed with Standard Webhooks; /healthz, /readyz, /metrics; SIGTERM drains.
-worker: forwards stored deliveries, for receivers started with --no-worker (several may run).
-send: POSTs a fixture (a message name) or a file, signed the way the provider signs, like stripe trigger.
-inbox: lists the stored deliveries, or queues them again (a quarantined one, once its cause is fixed).
-  --provider  who sent it: ${providers.replace(/\|/g, ", ")}
-  --strict    what tolerant mode only warns about is an error: unknown properties and messages,
-              unlisted values of open lists, inferred rules, transitions the lifecycle does not list
-  --json      print the whole result as JSON on stdout
-
-Exit codes: 0 valid or done (warnings on stderr), 1 invalid or not all done (one problem a line on
-stdout), 2 usage or environment error (bad flags, configuration, files, ports).
-`;
-
-async function usage(): Promise<string> {
-  const { providerNames } = await import("@webhook-contracts/validators");
-  return usageText(providerNames.join("|"));
+interface Command {
+  name: string;
+  /** Synopsis lines, without the program name; the options they name are the ones suggested for a typo. */
+  usage: string[];
+  summary: string;
+  /** Option descriptions, one per line. */
+  options?: string[];
+  examples: string[];
+  run(args: string[], io: CliIO): Promise<number>;
 }
 
+const commands: Command[] = [
+  {
+    name: "validate",
+    usage: ["validate --provider <P> [--strict] [--json] [FILE|-]"],
+    summary: "checks one webhook payload (a file, or standard input when FILE is - or absent) against the message its discriminator picks",
+    options: [
+      "--provider  who sent it (the providers are listed below)",
+      "--strict    what tolerant mode only warns about is an error: unknown properties and messages,",
+      "            unlisted values of open lists, inferred rules, transitions the lifecycle does not list",
+      "--json      print the whole result as JSON on stdout",
+    ],
+    examples: ["webhook-contracts validate --provider scalapay payload.json", "cat payload.json | webhook-contracts validate --provider ivy --strict --json -"],
+    run: async (args, io) => (await import("./commands/validate.js")).validate(args, io),
+  },
+  {
+    name: "check-sequence",
+    usage: ["check-sequence --provider <P> [--json] FILE..."],
+    summary: "checks the deliveries of an order, given in the order they arrived: duplicates, deliveries older than one that arrived before them, unlisted or impossible status jumps, missing deliveries",
+    examples: ["webhook-contracts check-sequence --provider amplia-reg first.json second.json third.json"],
+    run: async (args, io) => (await import("./commands/validate.js")).sequence(args, io),
+  },
+  {
+    name: "serve",
+    usage: ["serve --config FILE [--port 8080] [--host 127.0.0.1] [--forward-to URL] [--no-worker]"],
+    summary: "receives webhooks on POST /webhooks/<provider>; each delivery is stored before it is answered 200, then forwarded (--forward-to) signed with Standard Webhooks; /healthz, /readyz, /metrics; SIGTERM drains",
+    examples: ["webhook-contracts serve --config webhook-contracts.json --port 8080 --forward-to http://127.0.0.1:9000/hooks"],
+    run: async (args, io) => (await import("./commands/serve.js")).serve(args, io),
+  },
+  {
+    name: "worker",
+    usage: ["worker --config FILE [--forward-to URL] [--port N]"],
+    summary: "forwards stored deliveries, for receivers started with --no-worker (several may run)",
+    examples: ["webhook-contracts worker --config webhook-contracts.json --forward-to http://127.0.0.1:9000/hooks"],
+    run: async (args, io) => (await import("./commands/serve.js")).worker(args, io),
+  },
+  {
+    name: "send",
+    usage: ["send --provider <P> --fixture NAME|FILE --to URL [--secret S] [--header H]"],
+    summary: "POSTs a fixture (a message name) or a file, signed the way the provider signs, like stripe trigger",
+    examples: ["webhook-contracts send --provider ivy --fixture order_updated --to http://127.0.0.1:8080 --secret \"$IVY_SECRET\""],
+    run: async (args, io) => (await import("./commands/send.js")).send(args, io),
+  },
+  {
+    name: "inbox",
+    usage: ["inbox list --config FILE [--status S] [--provider P] [--limit N] [--json]", "inbox replay --config FILE ID [--force] | --all-quarantined"],
+    summary: "lists the stored deliveries, or queues them again (a quarantined one, once its cause is fixed)",
+    examples: ["webhook-contracts inbox list --config webhook-contracts.json --status quarantined", "webhook-contracts inbox replay --config webhook-contracts.json --all-quarantined"],
+    run: async (args, io) => (await import("./commands/inbox.js")).inbox(args, io),
+  },
+];
+
+const exitCodeText = `Exit codes: 0 valid or done (warnings on stderr), 1 invalid or not all done (one problem a line on
+stdout), 2 usage or environment error (bad flags, configuration, files, ports).`;
+
+/** The providers <P> stands for, from the validators (never a list written here). */
+async function providersLine(): Promise<string> {
+  const { providerNames } = await import("@webhook-contracts/validators");
+  return `Providers (<P>): ${providerNames.join(", ")}`;
+}
+
+async function usage(): Promise<string> {
+  const lines = commands.flatMap((c) => c.usage.map((u) => `  webhook-contracts ${u}`));
+  const summaries = commands.map((c) => `  ${c.name.padEnd(15)}${c.summary}`);
+  return `Usage:\n${lines.join("\n")}\n  webhook-contracts <command> --help | --version\n\nCommands:\n${summaries.join("\n")}\n\n${await providersLine()}\n\n${exitCodeText}\n`;
+}
+
+async function commandHelp(c: Command): Promise<string> {
+  const options = c.options ? `\nOptions:\n${c.options.map((o) => `  ${o}`).join("\n")}\n` : "";
+  const providers = c.usage.some((u) => u.includes("<P>")) ? `\n${await providersLine()}\n` : "";
+  return `Usage:\n${c.usage.map((u) => `  webhook-contracts ${u}`).join("\n")}\n\n${c.summary}.\n${options}${providers}\nExamples:\n${c.examples.map((e) => `  ${e}`).join("\n")}\n\n${exitCodeText}\n`;
+}
+
+/** The options a command's synopsis names: what an unknown option is compared with. */
+const optionsOf = (c: Command) => [...new Set(c.usage.join(" ").match(/--[a-z][a-z-]*/g) ?? [])];
+
+/** node:util's parseArgs throws these for an unknown or malformed option: usage errors as well. */
+const isParseError = (error: unknown) => (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") === true;
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const [command, ...rest] = argv;
+  const debug = argv.includes("--debug");
+  const [commandName, ...rest] = argv.filter((a) => a !== "--debug");
+  const command = commands.find((c) => c.name === commandName);
   try {
-    switch (command) {
-      case "validate":
-        return await (await import("./commands/validate.js")).validate(rest, io);
-      case "check-sequence":
-        return await (await import("./commands/validate.js")).sequence(rest, io);
-      case "serve":
-        return await (await import("./commands/serve.js")).serve(rest, io);
-      case "worker":
-        return await (await import("./commands/serve.js")).worker(rest, io);
-      case "send":
-        return await (await import("./commands/send.js")).send(rest, io);
-      case "inbox":
-        return await (await import("./commands/inbox.js")).inbox(rest, io);
-      case "help":
-      case "--help":
-      case "-h":
-        io.stdout.write(await usage());
-        return exitCodes.valid;
-      case undefined:
-        throw new UsageError("missing command");
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+    if (commandName === "--version" || commandName === "-v" || commandName === "version") {
+      io.stdout.write(`${packageJson.version}\n`);
+      return exitCodes.valid;
     }
+    if (commandName === "help" || commandName === "--help" || commandName === "-h") {
+      const about = commands.find((c) => c.name === rest[0]);
+      io.stdout.write(about ? await commandHelp(about) : await usage());
+      return exitCodes.valid;
+    }
+    if (commandName === undefined) throw new UsageError("missing command");
+    if (!command) throw new UsageError(`unknown command "${commandName}"${didYouMean(commandName, commands.map((c) => c.name))}`);
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.stdout.write(await commandHelp(command));
+      return exitCodes.valid;
+    }
+    return await command.run(rest, io);
   } catch (error) {
-    // parseArgs throws TypeErrors with a code for unknown or malformed options: those are usage errors too.
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      const showUsage = !(error instanceof UsageError) || error.showUsage;
-      io.stderr.write(`webhook-contracts: ${(error as Error).message}\n${showUsage ? `\n${await usage()}` : ""}`);
+    if (error instanceof UsageError || isParseError(error)) {
+      let message = (error as Error).message;
+      const unknownOption = isParseError(error) ? /Unknown option '(--?[^']+)'/.exec(message)?.[1] : undefined;
+      // parseArgs adds advice about "--" that does not fit here: the first sentence says it.
+      if (unknownOption) message = `unknown option '${unknownOption}'${command ? didYouMean(unknownOption, optionsOf(command)) : ""}`;
+      const help = command ? `webhook-contracts ${command.name} --help` : "webhook-contracts --help";
+      const showHelp = !(error instanceof UsageError) || error.showUsage;
+      io.stderr.write(`webhook-contracts: ${message}${showHelp ? ` (see ${help})` : ""}\n`);
       return exitCodes.usage;
     }
-    throw error;
+    // Anything else is the environment's doing (a file system, a network, a database): one line, exit 2.
+    const text = error instanceof Error ? error.message : String(error);
+    const stack = debug && error instanceof Error && error.stack ? `\n${error.stack}` : "";
+    io.stderr.write(`webhook-contracts: ${text.split("\n")[0]}${debug ? "" : " (--debug shows where)"}${stack}\n`);
+    return exitCodes.usage;
   }
 }

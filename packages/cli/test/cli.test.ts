@@ -6,6 +6,7 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { providerNames } from "@webhook-contracts/validators";
 import { main } from "../src/cli.js";
 
 const root = path.resolve(fileURLToPath(new URL("../../../", import.meta.url)));
@@ -171,9 +172,14 @@ describe("usage errors exit 2", () => {
   it.each([
     [["validate", "--provider", "stripe", "x.json"], /unknown provider "stripe": expected one of amplia-reg, ivy, retorna, scalapay/],
     [["validate", "x.json"], /missing --provider/],
-    [["validate", "--provider", "ivy", "--colour", "x.json"], /Unknown option '--colour'/],
+    [["validate", "--provider", "ivy", "--colour", "x.json"], /^webhook-contracts: unknown option '--colour' \(see webhook-contracts validate --help\)\n$/],
     [["frobnicate"], /unknown command "frobnicate"/],
     [[], /missing command/],
+    [["valdate", "--provider", "ivy"], /^webhook-contracts: unknown command "valdate" \(did you mean "validate"\?\) \(see webhook-contracts --help\)\n$/],
+    [["validate", "--provider", "ivi", "x.json"], /^webhook-contracts: unknown provider "ivi" \(did you mean "ivy"\?\): expected one of/],
+    [["validate", "--provider", "ivy", "--stric", "x.json"], /^webhook-contracts: unknown option '--stric' \(did you mean "--strict"\?\)/],
+    [["send", "--provider", "scalapy", "--fixture", "charged", "--to", "http://127.0.0.1:1"], /--provider must be one of .* \(did you mean "scalapay"\?\)/],
+    [["send", "--provider", "ivy", "--fixture", "order_updated", "--to", "not a url"], /^webhook-contracts: --to must be a URL such as http:\/\/127\.0\.0\.1:8080, not not a url \(see webhook-contracts send --help\)\n$/],
     [["validate", "--provider", "ivy", path.join(scratch, "does-not-exist.json")], /cannot read .*does-not-exist\.json: ENOENT/],
   ])("%j", async (args, message) => {
     const r = await run(args);
@@ -189,9 +195,30 @@ describe("usage errors exit 2", () => {
     expect(r.stderr).toBe(`webhook-contracts: ${file}: malformed JSON at line 3, column 22: Expected double-quoted property name\n`);
   });
 
-  it("prints help and exits 0", async () => {
+  it("prints help and exits 0, the providers named by the validators", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Usage:\n {2}webhook-contracts validate --provider <amplia-reg\|ivy\|retorna\|scalapay>/);
+    expect(r.stdout).toMatch(/^Usage:\n {2}webhook-contracts validate --provider <P> /);
+    expect(r.stdout).toContain(`Providers (<P>): ${providerNames.join(", ")}\n`);
+  });
+
+  it("prints each command's own help, with examples, and the version", async () => {
+    for (const command of ["validate", "check-sequence", "serve", "worker", "send", "inbox"]) {
+      const r = await run([command, "--help"]);
+      expect(r.code, command).toBe(0);
+      expect(r.stdout, command).toMatch(new RegExp(`^Usage:\\n {2}webhook-contracts ${command} [\\s\\S]*\\nExamples:\\n {2}\\S`));
+    }
+    expect((await run(["help", "send"])).stdout).toBe((await run(["send", "-h"])).stdout);
+    const version = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(await run(["--version"])).toEqual({ code: 0, stdout: `${version.version}\n`, stderr: "" });
+  });
+
+  it("turns an environment failure into one line and exit 2; --debug adds where it happened", async () => {
+    const config = writeScratch("unreachable-store.json", JSON.stringify({ store: { sqlite: "/nonexistent/dir/inbox.db" }, providers: { ivy: { secrets: ["ivy-secret"] } } }));
+    const r = await run(["inbox", "list", "--config", config]);
+    expect(r).toEqual({ code: 2, stdout: "", stderr: "webhook-contracts: Cannot open database because the directory does not exist (--debug shows where)\n" });
+    const debug = await run(["inbox", "list", "--config", config, "--debug"]);
+    expect(debug.code).toBe(2);
+    expect(debug.stderr).toMatch(/^webhook-contracts: Cannot open database because the directory does not exist\nTypeError: Cannot open database[\s\S]*\n {4}at /);
   });
 });

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { allFixtures, fixtures } from "@webhook-contracts/fixtures";
 import { signedHeaders } from "@webhook-contracts/receiver";
 import { isProviderName, providerNames } from "@webhook-contracts/validators";
-import { type CliIO, UsageError, exitCodes } from "../io.js";
+import { type CliIO, UsageError, didYouMean, exitCodes } from "../io.js";
 
 export async function send(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
@@ -12,7 +12,7 @@ export async function send(args: string[], io: CliIO): Promise<number> {
     options: { provider: { type: "string" }, fixture: { type: "string" }, to: { type: "string" }, secret: { type: "string" }, header: { type: "string" } },
   });
   const provider = values.provider;
-  if (!provider || !isProviderName(provider)) throw new UsageError(`--provider must be one of ${providerNames.join(", ")}`);
+  if (!provider || !isProviderName(provider)) throw new UsageError(`--provider must be one of ${providerNames.join(", ")}${provider ? didYouMean(provider, providerNames) : ""}`);
   if (!values.fixture) throw new UsageError("missing --fixture (a message name, or a JSON file)");
   if (!values.to) throw new UsageError("missing --to (the receiver's URL)");
   let url: URL;

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { type ProviderName, type ValidationIssue, checkSequence, isProviderName, providerNames, validateWebhook } from "@webhook-contracts/validators";
 import { parseJson } from "@webhook-contracts/receiver";
-import { type CliIO, UsageError, exitCodes, readAll } from "../io.js";
+import { type CliIO, UsageError, didYouMean, exitCodes, readAll } from "../io.js";
 
 /** One line per issue: provider, message, JSON Pointer, what was expected, what came, and whether the rule is only inferred. */
 export function formatIssue(issue: ValidationIssue): string {
@@ -23,7 +23,7 @@ function parseCommand(args: string[], withStrict: boolean) {
   });
   const provider = values.provider as string | undefined;
   if (!provider) throw new UsageError("missing --provider");
-  if (!isProviderName(provider)) throw new UsageError(`unknown provider "${provider}": expected one of ${providerNames.join(", ")}`);
+  if (!isProviderName(provider)) throw new UsageError(`unknown provider "${provider}"${didYouMean(provider, providerNames)}: expected one of ${providerNames.join(", ")}`);
   return { provider: provider as ProviderName, json: Boolean(values.json), strict: Boolean(values.strict), files: positionals };
 }
 
