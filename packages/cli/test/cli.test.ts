@@ -11,7 +11,7 @@ import { main } from "../src/cli.js";
 
 const root = path.resolve(fileURLToPath(new URL("../../../", import.meta.url)));
 const fixture = (rel: string) => path.join(root, "fixtures", rel);
-const bin = path.join(root, "node_modules/.bin/webhook-contracts");
+const bin = path.join(root, "packages/cli/bin/webhook-contracts.js");
 const scratch = mkdtempSync(path.join(tmpdir(), "webhook-contracts-cli-"));
 
 async function run(args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {

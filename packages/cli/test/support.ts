@@ -9,7 +9,7 @@ import pg from "pg";
 import { afterAll } from "vitest";
 
 export const root = path.resolve(fileURLToPath(new URL("../../../", import.meta.url)));
-export const bin = path.join(root, "node_modules/.bin/webhook-contracts");
+export const bin = path.join(root, "packages/cli/bin/webhook-contracts.js");
 export const postgresUrl = process.env.WEBHOOK_CONTRACTS_TEST_POSTGRES;
 if (!postgresUrl && process.env.CI) throw new Error("CI=true but WEBHOOK_CONTRACTS_TEST_POSTGRES is not set: the PostgreSQL store must be tested in CI");
 

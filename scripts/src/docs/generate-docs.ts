@@ -18,12 +18,12 @@ import {
   loadContracts,
   readJson,
   repoRoot,
-} from "./contracts.ts";
-import { lifecycleSvg } from "./docs/diagram.ts";
-import { type FieldRow, fieldRows } from "./docs/fields.ts";
-import { type EvidenceCount, countEvidence } from "./evidence.ts";
-import { esc, page, prose } from "./docs/html.ts";
-import { isEntryPoint } from "./entry-point.ts";
+} from "../contracts.ts";
+import { lifecycleSvg } from "./diagram.ts";
+import { type FieldRow, fieldRows } from "./fields.ts";
+import { type EvidenceCount, countEvidence } from "../evidence.ts";
+import { esc, page, prose } from "./html.ts";
+import { isEntryPoint } from "../entry-point.ts";
 
 const docsDir = path.join(repoRoot, "packages/docs");
 const outDir = path.join(docsDir, "dist");
