@@ -11,10 +11,8 @@ it("is what `pnpm readme` would write", () => {
   expect(readme).toBe(withCoverage(readme, table));
 });
 
-it("lists every message of asyncapi.yaml, all 21 Ivy event types among them", async () => {
+it("lists every message of asyncapi.yaml, once", async () => {
   const providers = await loadContracts();
-  const ivy = providers.find((p) => p.name === "ivy")!;
-  expect(ivy.messages).toHaveLength(21);
   for (const provider of providers) {
     for (const message of provider.messages) expect(table).toContain(`| ${provider.title} | \`${message.name}\` |`);
   }

@@ -171,7 +171,7 @@ describe("tolerant by default, strict on request", () => {
 describe("per-provider entry points and type guards", () => {
   it("validates through the provider's own entry point", () => {
     expect(validateIvyWebhook(paid()).ok).toBe(true);
-    expect(ivy.messageNames).toHaveLength(21);
+    expect([...ivy.messageNames].sort()).toEqual(readdirSync(path.join(root, "fixtures/ivy")).sort());
     expect(ivy.messageNames).toContain("user_payout.paid");
     expect(ivy.discriminator).toBe("/type");
     expect(validateScalapayWebhook(fixture("scalapay/charged/valid/docs-example.json"))).toMatchObject({ ok: true, message: "charged" });
