@@ -258,10 +258,12 @@ export function createProviderValidator<P extends string, Payloads>(
     };
   }
 
+  /** The message a discriminator value names, or undefined for one we know no message for. */
+  const messageNamed = (value: unknown): MessageNames<Payloads> | undefined =>
+    typeof value === "string" && Object.hasOwn(messagesByDiscriminator, value) ? messagesByDiscriminator[value] : undefined;
+
   function messageOf(body: unknown): MessageNames<Payloads> | undefined {
-    if (readDiscriminator === undefined) return messageNames[0];
-    const value = readDiscriminator(body);
-    return typeof value === "string" && Object.hasOwn(messagesByDiscriminator, value) ? messagesByDiscriminator[value] : undefined;
+    return readDiscriminator === undefined ? messageNames[0] : messageNamed(readDiscriminator(body));
   }
 
   function validate(body: unknown, options?: ValidateOptions): ValidationResult<P, Payloads> {
@@ -284,7 +286,7 @@ export function createProviderValidator<P extends string, Payloads>(
       message = messageNames[0];
     } else {
       const value = readDiscriminator(body);
-      message = typeof value === "string" && Object.hasOwn(messagesByDiscriminator, value) ? messagesByDiscriminator[value] : undefined;
+      message = messageNamed(value);
       if (message === undefined && typeof value === "string") {
         if (openMessage !== undefined) {
           // Its schema warns about the value (an open list); the result says the message is not one we know.
@@ -357,6 +359,16 @@ export const MAX_ISSUES = 100;
 
 const quote = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(", ");
 
+/** The statuses the lifecycle lists after `status` (none for one it does not know, whatever its name). */
+export function successorsOf(lifecycle: Lifecycle, status: string): readonly string[] {
+  return Object.hasOwn(lifecycle.successors, status) ? lifecycle.successors[status]! : [];
+}
+
+/** The `impossible` entry that rules `from -> to` out ("*" matching any status), if any. */
+export function impossibleTransition(lifecycle: Lifecycle, from: string | null, to: string): Lifecycle["impossible"][number] | undefined {
+  return lifecycle.impossible.find((t) => (t.from === "*" || t.from === from) && (t.to === "*" || t.to === to));
+}
+
 /**
  * What a delivery's previousStatus -> status says against the lifecycle: nothing when the table lists
  * it; an error when the provider documents it as impossible; otherwise a warning-grade issue (`inferred`),
@@ -366,12 +378,12 @@ function checkTransition(lifecycle: Lifecycle, previousValue: unknown, currentVa
   if (typeof currentValue !== "string" || (previousValue !== null && typeof previousValue !== "string")) return undefined; // the schema reports it
   const previous = previousValue as string | null;
   const current = currentValue;
-  const legal = previous === null ? lifecycle.initial : Object.hasOwn(lifecycle.successors, previous) ? lifecycle.successors[previous]! : [];
+  const legal = previous === null ? lifecycle.initial : successorsOf(lifecycle, previous);
   if (legal.includes(current)) return undefined;
   const from = previous === null ? "a new order" : JSON.stringify(previous);
   const received = JSON.stringify(current);
   const issue = { provider, messageName, path: lifecycle.status, keyword: "transition", received };
-  const ruledOut = lifecycle.impossible.find((t) => (t.from === "*" || t.from === previous) && (t.to === "*" || t.to === current));
+  const ruledOut = impossibleTransition(lifecycle, previous, current);
   if (ruledOut) {
     const expected = `not ${from} -> ${received} (${ruledOut.source})`;
     return { ...issue, message: `${from} -> ${received} cannot happen in the ${lifecycle.title} lifecycle (${ruledOut.source})`, expected };

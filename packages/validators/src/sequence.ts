@@ -4,7 +4,7 @@
  * payload's own timestamp), illegal jumps between statuses, and deliveries that must be missing.
  */
 import { type ValidationIssue, valueAt } from "./issues.js";
-import type { Lifecycle, ProviderValidator } from "./runtime.js";
+import { type Lifecycle, type ProviderValidator, impossibleTransition, successorsOf } from "./runtime.js";
 
 /**
  * - `illegal-transition`: a transition the provider documents as impossible;
@@ -126,10 +126,10 @@ function checkOrder(lifecycle: Lifecycle, arrived: Step[], findings: SequenceFin
       continue;
     }
     if (after.status === before.status) continue;
-    const legal = Object.hasOwn(lifecycle.successors, before.status) ? lifecycle.successors[before.status]! : [];
+    const legal = successorsOf(lifecycle, before.status);
     if (!legal.includes(after.status)) {
       const hint = lifecycle.timestamp ? "" : " (these payloads carry no timestamp: a delivery that arrived out of order looks like this)";
-      const ruledOut = lifecycle.impossible.find((t) => (t.from === "*" || t.from === before.status) && (t.to === "*" || t.to === after.status));
+      const ruledOut = impossibleTransition(lifecycle, before.status, after.status);
       const known = Object.hasOwn(lifecycle.successors, before.status) && Object.hasOwn(lifecycle.successors, after.status);
       const jump = `${q(before.status)} (delivery #${before.index + 1}) -> ${q(after.status)}`;
       findings.push({
