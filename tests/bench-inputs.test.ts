@@ -7,7 +7,8 @@ import { benchCases } from "@webhook-contracts/bench/cases";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { handWrittenAmpliaOrderStatusChanged, runtimeAjv, zodIvyOrderUpdated } from "@webhook-contracts/bench/peers";
-import { fixturesDir, loadContracts } from "@webhook-contracts/scripts/contracts";
+import { loadContracts } from "@webhook-contracts/contracts";
+import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
 import { validateWebhook } from "@webhook-contracts/validators";
 import { expect, it } from "vitest";
 
@@ -30,11 +31,8 @@ it.each(cases.map((c) => [c.label, c] as const))("%s validates with every valida
 });
 
 it("the hand-written Amplia Reg floor accepts and rejects what our strict validator does", () => {
-  const dir = path.join(fixturesDir, "amplia-reg/OrderStatusChanged");
-  const bodies = ["valid", "invalid"].flatMap((kind) =>
-    readdirSync(path.join(dir, kind))
-      .filter((f) => f.endsWith(".json") && !f.endsWith(".expected.json"))
-      .map((f) => JSON.parse(readFileSync(path.join(dir, kind, f), "utf8")) as { orderStatusTransitionModel: Record<string, unknown> }),
+  const bodies = (["valid", "invalid"] as const).flatMap((kind) =>
+    messageFixtures("amplia-reg", "OrderStatusChanged", kind).map((f) => f.body as { orderStatusTransitionModel: Record<string, unknown> }),
   );
   // And an illegal transition, which only the lifecycle check catches.
   const jump = structuredClone(bodies[0]!);

@@ -1,7 +1,7 @@
 /** The README's coverage table is generated; this fails when it is stale (run `pnpm readme`). */
 import { readFileSync } from "node:fs";
-import { coverageTable, readmeFile, withCoverage } from "@webhook-contracts/scripts/generate-coverage";
-import { loadContracts } from "@webhook-contracts/scripts/contracts";
+import { coverageTable, readmeFile, withCoverage } from "@webhook-contracts/contracts/coverage";
+import { loadContracts } from "@webhook-contracts/contracts";
 import { expect, it } from "vitest";
 
 const readme = readFileSync(readmeFile, "utf8");

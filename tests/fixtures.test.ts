@@ -1,10 +1,10 @@
 /** Every fixture against the generated validators: valid ones pass strict mode, invalid ones fail as their .expected.json says. */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { loadContracts } from "@webhook-contracts/scripts/contracts";
+import { loadContracts } from "@webhook-contracts/contracts";
 import { validateWebhook, type ProviderName } from "@webhook-contracts/validators";
 import { describe, expect, it } from "vitest";
-import { listFixtures } from "./support/fixtures.js";
+import { listFixtures } from "@webhook-contracts/contracts/fixtures";
 
 const fixtures = listFixtures();
 const contracts = await loadContracts();

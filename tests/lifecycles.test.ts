@@ -3,7 +3,7 @@
  * delivery (Amplia Reg names its transition) and for a sequence of deliveries made of real fixtures.
  */
 import { fixtureNames, getFixture } from "@webhook-contracts/fixtures";
-import { loadContracts } from "@webhook-contracts/scripts/contracts";
+import { loadContracts } from "@webhook-contracts/contracts";
 import { validateWebhook } from "@webhook-contracts/validators";
 import { checkSequence, lifecycles } from "@webhook-contracts/validators/lifecycles";
 import { describe, expect, it } from "vitest";

@@ -3,9 +3,8 @@
  * name, a description on every property, additionalProperties stated on every object, and no title used
  * twice within a provider (json-schema-to-typescript would number the second one).
  */
-import { loadSchemaFiles, schemaIdBase, type JsonSchema } from "@webhook-contracts/scripts/contracts";
-import { provenanceKinds } from "@webhook-contracts/scripts/ajv";
-import { walkSchemas } from "@webhook-contracts/scripts/bundle";
+import { loadSchemaFiles, provenanceKinds, schemaIdBase, type JsonSchema } from "@webhook-contracts/contracts";
+import { walkSchemas } from "@webhook-contracts/contracts/schemas";
 import { describe, expect, it } from "vitest";
 
 const files = await loadSchemaFiles();

@@ -23,13 +23,15 @@ const dry = JSON.parse(
 const readers = (file: string) =>
   dry.tasks.filter((t) => Object.keys(t.inputs).some((input) => path.resolve(root, t.directory, input) === path.join(root, file))).map((t) => t.taskId);
 
-it("reads the docs templates in the docs build alone", () => {
-  expect(readers("scripts/src/docs/html.ts")).toEqual(["@webhook-contracts/docs#build"]);
-  expect(readers("scripts/src/docs/diagram.ts")).toEqual(["@webhook-contracts/docs#build"]);
+it("reads a package's own build in that package's build alone", () => {
+  expect(readers("packages/docs/build/html.ts")).toEqual(["@webhook-contracts/docs#build"]);
+  expect(readers("packages/docs/build/diagram.ts")).toEqual(["@webhook-contracts/docs#build"]);
+  expect(readers("packages/validators/build/ajv-keywords.ts")).toEqual(["@webhook-contracts/validators#build"]);
+  expect(readers("packages/types/build/generate-types.ts")).toEqual(["@webhook-contracts/types#build"]);
 });
 
-it("reads the contract sources and the shared generator code in every generated package", () => {
-  for (const file of ["asyncapi.yaml", "schemas/ivy/common/order.schema.json", "scripts/src/contracts.ts"]) {
+it("reads the contract sources and the contract model in every generated package", () => {
+  for (const file of ["asyncapi.yaml", "schemas/ivy/common/order.schema.json", "contracts/src/model.ts"]) {
     expect(readers(file), file).toEqual(expect.arrayContaining(["@webhook-contracts/types#build", "@webhook-contracts/validators#build", "@webhook-contracts/docs#build"]));
   }
 });

@@ -4,7 +4,8 @@
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { fixturesDir, loadContracts } from "@webhook-contracts/scripts/contracts";
+import { fixturesDir, loadContracts } from "@webhook-contracts/contracts";
+import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
 import type { ProviderName } from "@webhook-contracts/validators";
 
 export interface BenchCase {
@@ -26,10 +27,8 @@ export async function benchCases(): Promise<BenchCase[]> {
   for (const provider of await loadContracts()) {
     let largest: { message: string; file: string; size: number } | undefined;
     for (const message of provider.messages) {
-      const dir = path.join(fixturesDir, provider.name, message.name, "valid");
-      for (const f of readdirSync(dir)) {
-        const file = path.join(dir, f);
-        const size = statSync(file).size;
+      for (const { file, text } of messageFixtures(provider.name, message.name, "valid")) {
+        const size = Buffer.byteLength(text);
         if (!largest || size > largest.size) largest = { message: message.name, file, size };
       }
     }

@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { Bench } from "tinybench";
-import { repoRoot } from "@webhook-contracts/scripts/contracts";
+import { repoRoot } from "@webhook-contracts/contracts";
 import { providerNames, validateWebhook } from "@webhook-contracts/validators";
 import type { BenchCase } from "./cases.ts";
 import { handWrittenAmpliaOrderStatusChanged, zodIvyOrderUpdated } from "./peers.ts";
@@ -288,8 +288,8 @@ export function syntheticCodegen(sizes: number[], runs = 3): Codegen["synthetic"
       roots.forEach((root, i) => {
         const env = { WEBHOOK_CONTRACTS_ROOT: root };
         times[i]!.push(
-          timeCommand(tsx, [path.join(repoRoot, "scripts/src/generate-types.ts")], env) +
-            timeCommand(tsx, [path.join(repoRoot, "scripts/src/generate-validators.ts")], env),
+          timeCommand(tsx, [path.join(repoRoot, "packages/types/build/generate-types.ts")], env) +
+            timeCommand(tsx, [path.join(repoRoot, "packages/validators/build/generate-validators.ts")], env),
         );
       });
     }

@@ -6,9 +6,9 @@
  */
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { loadSchemaFiles } from "@webhook-contracts/scripts/contracts";
+import { loadSchemaFiles } from "@webhook-contracts/contracts";
 import { lifecycles } from "@webhook-contracts/validators";
-import { dateTime as isDateTime, localDateTime, uuid } from "../../packages/validators/src/formats.ts";
+import { dateTime as isDateTime, localDateTime, uuid } from "@webhook-contracts/validators/formats";
 import { z } from "zod";
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;

@@ -8,7 +8,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fixturesDir } from "@webhook-contracts/scripts/contracts";
+import { fixturesDir } from "@webhook-contracts/contracts";
 
 export const IVY_FIXTURE = "ivy/order_updated/valid/paid.json";
 export const IVY_PATH = "/webhooks/ivy";

@@ -3,7 +3,7 @@
  *   node --import tsx bench/src/throughput-case.ts <case index> <options as JSON>
  * Prints each task's ops/s, round by round, as JSON.
  */
-import { loadContracts } from "@webhook-contracts/scripts/contracts";
+import { loadContracts } from "@webhook-contracts/contracts";
 import { benchCases } from "./cases.ts";
 import { measureCase } from "./measure.ts";
 import { runtimeAjv } from "./peers.ts";

@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadContracts } from "@webhook-contracts/scripts/contracts";
+import { loadContracts } from "@webhook-contracts/contracts";
 // @ts-expect-error plain JavaScript, no types
 import { startServer } from "../bin/serve.js";
 

@@ -70,6 +70,8 @@ export interface ListFilter {
 }
 
 export type SqliteEngine = ReturnType<typeof openEngine>;
+/** The engine methods a store may call across threads. */
+export type EngineOp = Exclude<keyof SqliteEngine, "transaction" | "sync" | "synced">;
 
 /** A delivery with its body. */
 const SELECT = "SELECT d.*, b.body FROM deliveries d JOIN delivery_bodies b ON b.delivery = d.rowid";

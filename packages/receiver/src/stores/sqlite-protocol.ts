@@ -3,11 +3,11 @@
  * (sqlite-thread.ts): requests, replies, and deliveries in a flat form. No driver is loaded here.
  */
 import type { NewDelivery } from "../core/store.js";
-import type { SqliteEngine } from "./sqlite-engine.js";
 
-export interface Request {
+/** A call of the engine's method `op` (sqlite-thread.ts checks that `op` is one; see SqliteEngine). */
+export interface Request<Op extends string = string> {
   id: number;
-  op: Exclude<keyof SqliteEngine, "transaction" | "sync" | "synced">;
+  op: Op;
   args: unknown[];
 }
 export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string; code?: string } };

@@ -6,8 +6,10 @@
  * wait for the disk: commits and syncs overlap, and each takes whatever queued up meanwhile.
  */
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import { openEngine } from "./sqlite-engine.js";
-import type { Reply, Request } from "./sqlite-protocol.js";
+import { type EngineOp, openEngine } from "./sqlite-engine.js";
+import type { Reply, Request as AnyRequest } from "./sqlite-protocol.js";
+
+type Request = AnyRequest<EngineOp>;
 
 /** Operations that join the batch's one transaction; those marked durable are synced before their answer. */
 const batched: Partial<Record<Request["op"], { durable: boolean }>> = { accept: { durable: true }, finish: { durable: false }, release: { durable: false } };

@@ -15,7 +15,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type DeliveryRow, type InboxStore, deliveryFromRow } from "../core/store.js";
-import { type Reply, type Request, accepting } from "./sqlite-protocol.js";
+import { type Reply, type Request as AnyRequest, accepting } from "./sqlite-protocol.js";
+import type { EngineOp } from "./sqlite-engine.js";
+
+type Request = AnyRequest<EngineOp>;
 
 /**
  * The thread's module beside this one: dist/sqlite-thread.js once built; in the sources (the tests run

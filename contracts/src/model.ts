@@ -1,0 +1,295 @@
+/**
+ * Reads the source of truth (asyncapi.yaml and schemas/) into one model that every generator uses:
+ * providers (one AsyncAPI channel each), their messages, each message's schema file, and the
+ * discriminator that picks a message from a payload.
+ */
+import { readFile, readdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import $RefParser from "@apidevtools/json-schema-ref-parser";
+import { parse as parseYaml } from "yaml";
+import { pascalCase } from "./naming.ts";
+import { asyncApiFile, repoRoot, schemasDir } from "./paths.ts";
+import { pointerSegments } from "./pointer.ts";
+
+export { pascalCase } from "./naming.ts";
+export { pointerSegments } from "./pointer.ts";
+export { asyncApiFile, fixturesDir, repoRoot, schemasDir } from "./paths.ts";
+
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** The kinds of `x-provenance`: where a schema's shape comes from. */
+export const provenanceKinds = ["docs", "sdk", "inferred", "unpublished"] as const;
+
+/** Every schema's `$id` is this base plus its path under schemas/: a name, never fetched. */
+export const schemaIdBase = "https://webhook-contracts.example/schemas/";
+
+/** json-schema-ref-parser options that read `$id`-relative references from schemas/ and never go online. */
+export const refParserOptions = {
+  resolve: {
+    http: false as const,
+    schemaIds: {
+      order: 1,
+      canRead: (file: { url: string }) => file.url.startsWith(schemaIdBase),
+      read: (file: { url: string }) => readFile(path.join(schemasDir, file.url.slice(schemaIdBase.length).split("#")[0]!)),
+    },
+  },
+};
+
+export interface MessageContract {
+  /** The key in the channel's messages map: the id users name the message by (`order_updated`). */
+  name: string;
+  title: string;
+  summary: string;
+  /** Path of the payload schema, relative to the repository root. */
+  schemaFile: string;
+  schemaId: string;
+  /** The message's JSON Schema title, which becomes its TypeScript type name. */
+  typeName: string;
+  /** Values of the provider's discriminator that select this message. */
+  discriminatorValues: string[];
+  /** The discriminator's list is open (`x-known-values`): any other value selects this message too. */
+  openDiscriminator?: boolean;
+  /** The message's own delivery key (`x-delivery-key` on the message), when the provider's does not fit it. */
+  deliveryKey?: string[];
+}
+
+export interface LifecycleTransition {
+  /** null: the order's creation. */
+  from: string | null;
+  to: string;
+  /** "docs: ..." or "inferred: ...". */
+  source: string;
+}
+
+/** schemas/<provider>/lifecycle.json, checked against contracts/lifecycle.schema.json and the schemas. */
+export interface LifecycleContract {
+  title: string;
+  description: string;
+  provenance: { kind: string; sources: string[]; note?: string };
+  messages: string[];
+  subject: string;
+  status: string;
+  previousStatus?: string;
+  timestamp?: string;
+  initial: string[];
+  final: string[];
+  transitions: LifecycleTransition[];
+  /** Transitions the provider documents as impossible ("*" for any status); "docs: ..." sources only. */
+  impossible: LifecycleTransition[];
+  /** Every status value the messages' schemas allow, in schema order. */
+  statuses: string[];
+}
+
+export interface ProviderContract {
+  /** Channel id, also the provider's name everywhere (`amplia-reg`). */
+  name: string;
+  title: string;
+  address: string;
+  /** Prefix of generated type names (`AmpliaReg`). */
+  typePrefix: string;
+  /** JSON Pointer of the payload field that picks the message; absent when there is one message. */
+  discriminator?: string;
+  /** JSON Pointers whose values together identify one delivery (the provider's event key). */
+  deliveryKey: string[];
+  messages: MessageContract[];
+  lifecycle?: LifecycleContract;
+}
+
+interface RawMessage {
+  title?: string;
+  summary?: string;
+  "x-delivery-key"?: string[];
+  payload?: { schemaFormat?: string; schema?: { $ref?: string } };
+}
+interface RawChannel {
+  title?: string;
+  address?: string;
+  "x-discriminator"?: string;
+  "x-delivery-key"?: string[];
+  messages?: Record<string, RawMessage>;
+}
+
+export async function readJson<T = unknown>(file: string): Promise<T> {
+  return JSON.parse(await readFile(file, "utf8")) as T;
+}
+
+let schemaFiles: Promise<Map<string, JsonSchema>> | undefined;
+
+/**
+ * Every schema file under schemas/, keyed by path relative to the repository root; read once per process
+ * (the build makes an Ajv instance per group of messages from them). Callers must not change them.
+ */
+export function loadSchemaFiles(): Promise<Map<string, JsonSchema>> {
+  schemaFiles ??= (async () => {
+    const files = (await readdir(schemasDir, { recursive: true }))
+      .filter((f) => f.endsWith(".schema.json"))
+      .sort();
+    const out = new Map<string, JsonSchema>();
+    for (const f of files) out.set(path.posix.join("schemas", f.split(path.sep).join("/")), await readJson<JsonSchema>(path.join(schemasDir, f)));
+    return out;
+  })();
+  return schemaFiles;
+}
+
+const dereferenced = new Map<string, Promise<JsonSchema>>();
+
+/**
+ * A schema with every `$ref` resolved (shared objects stay shared), read once per process: the contract
+ * checks and the docs both walk the same message schemas. Callers must not change it.
+ */
+export function dereferenceSchema(schemaId: string): Promise<JsonSchema> {
+  let schema = dereferenced.get(schemaId);
+  if (!schema) {
+    schema = $RefParser.dereference({ $ref: schemaId }, refParserOptions) as Promise<JsonSchema>;
+    dereferenced.set(schemaId, schema);
+  }
+  return schema;
+}
+
+/**
+ * The values a message schema allows at `pointer` (a required `const` or `enum`, or the known values of
+ * an open list, `x-known-values`), following $refs.
+ */
+async function valuesAt({ schemaFile, schemaId }: Pick<MessageContract, "schemaFile" | "schemaId">, pointer: string): Promise<{ values: string[]; open: boolean }> {
+  let node = await dereferenceSchema(schemaId);
+  for (const segment of pointerSegments(pointer)) {
+    const next = (node.properties as Record<string, JsonSchema> | undefined)?.[segment];
+    if (!next) throw new Error(`${schemaFile}: ${pointer} names no property "${segment}"`);
+    if (!(node.required as string[] | undefined)?.includes(segment)) {
+      throw new Error(`${schemaFile}: ${pointer} must be required ("${segment}" is optional)`);
+    }
+    node = next;
+  }
+  if (typeof node.const === "string") return { values: [node.const], open: false };
+  if (Array.isArray(node.enum) && node.enum.every((v) => typeof v === "string")) return { values: node.enum as string[], open: false };
+  const known = node["x-known-values"];
+  if (Array.isArray(known) && known.every((v) => typeof v === "string")) return { values: known as string[], open: true };
+  throw new Error(`${schemaFile}: the schema at ${pointer} needs a string const, enum or x-known-values`);
+}
+
+async function loadLifecycle(provider: ProviderContract): Promise<LifecycleContract | undefined> {
+  const file = path.join(schemasDir, provider.name, "lifecycle.json");
+  let raw: Record<string, unknown>;
+  try {
+    raw = await readJson<Record<string, unknown>>(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  const where = `schemas/${provider.name}/lifecycle.json`;
+  const { Ajv } = await import("ajv");
+  const validate = new Ajv({ allErrors: true }).compile(await readJson(fileURLToPath(new URL("../lifecycle.schema.json", import.meta.url))));
+  if (!validate(raw)) throw new Error(`${where}: ${JSON.stringify(validate.errors)}`);
+  const lifecycle = { impossible: [], ...raw } as unknown as Omit<LifecycleContract, "provenance" | "statuses">;
+  const statuses: string[] = [];
+  for (const name of lifecycle.messages) {
+    const message = provider.messages.find((m) => m.name === name);
+    if (!message) throw new Error(`${where}: no message "${name}" in the ${provider.name} channel`);
+    for (const v of (await valuesAt(message, lifecycle.status)).values) if (!statuses.includes(v)) statuses.push(v);
+  }
+  const named = [
+    ...lifecycle.initial,
+    ...lifecycle.final,
+    ...[...lifecycle.transitions, ...lifecycle.impossible].flatMap((t) => (t.from === null ? [t.to] : [t.from, t.to])).filter((s) => s !== "*"),
+  ];
+  for (const status of named) {
+    if (!statuses.includes(status)) throw new Error(`${where}: "${status}" is not a status of ${lifecycle.messages.join(", ")}`);
+  }
+  const created = lifecycle.transitions.filter((t) => t.from === null).map((t) => t.to);
+  if (created.sort().join() !== [...lifecycle.initial].sort().join()) {
+    throw new Error(`${where}: "initial" must list exactly the statuses of the transitions from null (${created.join(", ")})`);
+  }
+  const reached = new Set(lifecycle.transitions.map((t) => t.to));
+  for (const status of statuses) {
+    if (!reached.has(status)) throw new Error(`${where}: no transition leads to "${status}"`);
+  }
+  const seen = new Set<string>();
+  for (const t of lifecycle.transitions) {
+    const key = `${t.from} -> ${t.to}`;
+    if (seen.has(key)) throw new Error(`${where}: ${key} is listed twice`);
+    seen.add(key);
+  }
+  for (const t of lifecycle.impossible) {
+    if (!t.source.startsWith("docs: ")) throw new Error(`${where}: impossible ${t.from} -> ${t.to} needs a "docs: ..." source (an inferred one would be a guess that errors)`);
+    if (t.from === "*" && t.to === "*") throw new Error(`${where}: impossible * -> * would rule out every transition`);
+    const covered = lifecycle.transitions.find((l) => (t.from === "*" || t.from === l.from) && (t.to === "*" || t.to === l.to));
+    if (covered) throw new Error(`${where}: ${covered.from} -> ${covered.to} is both listed and impossible (${t.from} -> ${t.to})`);
+  }
+  return { ...lifecycle, provenance: raw["x-provenance"] as LifecycleContract["provenance"], statuses };
+}
+
+let cached: Promise<ProviderContract[]> | undefined;
+
+/** The providers and messages of asyncapi.yaml, checked for what the generators rely on. */
+export function loadContracts(): Promise<ProviderContract[]> {
+  cached ??= readContracts();
+  return cached;
+}
+
+async function readContracts(): Promise<ProviderContract[]> {
+  const doc = parseYaml(await readFile(asyncApiFile, "utf8")) as { channels?: Record<string, RawChannel> };
+  const providers: ProviderContract[] = [];
+  for (const [name, channel] of Object.entries(doc.channels ?? {})) {
+    const messages: MessageContract[] = [];
+    for (const [messageName, raw] of Object.entries(channel.messages ?? {})) {
+      const ref = raw.payload?.schema?.$ref;
+      if (!ref || raw.payload?.schemaFormat !== "application/schema+json;version=draft-07") {
+        throw new Error(`asyncapi.yaml: ${name}/${messageName} must have a draft-07 payload that $refs a file under schemas/`);
+      }
+      const schemaFile = path.posix.normalize(ref);
+      const schema = await readJson<JsonSchema>(path.join(repoRoot, schemaFile));
+      const ownKey = raw["x-delivery-key"];
+      if (ownKey !== undefined && (!Array.isArray(ownKey) || ownKey.length === 0 || !ownKey.every((p) => p === "" || p.startsWith("/")))) {
+        throw new Error(`asyncapi.yaml: ${name}/${messageName} x-delivery-key must be a list of JSON Pointers ("" for the whole payload)`);
+      }
+      messages.push({
+        name: messageName,
+        title: raw.title ?? messageName,
+        summary: raw.summary ?? "",
+        schemaFile,
+        schemaId: String(schema.$id),
+        typeName: String(schema.title),
+        discriminatorValues: [],
+        ...(ownKey ? { deliveryKey: ownKey } : {}),
+      });
+    }
+    const discriminator = channel["x-discriminator"];
+    if (!discriminator && messages.length > 1) {
+      throw new Error(`asyncapi.yaml: channel ${name} has several messages, so it needs an x-discriminator`);
+    }
+    if (discriminator) {
+      const seen = new Map<string, string>();
+      for (const m of messages) {
+        const { values, open } = await valuesAt(m, discriminator);
+        m.discriminatorValues = values;
+        if (open) {
+          if (messages.length > 1) throw new Error(`asyncapi.yaml: ${name}/${m.name}: an open discriminator (x-known-values) needs a channel with one message`);
+          m.openDiscriminator = true;
+        }
+        for (const v of m.discriminatorValues) {
+          const other = seen.get(v);
+          if (other) throw new Error(`asyncapi.yaml: ${name} messages ${other} and ${m.name} share the discriminator value "${v}"`);
+          seen.set(v, m.name);
+        }
+      }
+    }
+    const deliveryKey = channel["x-delivery-key"];
+    if (!Array.isArray(deliveryKey) || deliveryKey.length === 0) {
+      throw new Error(`asyncapi.yaml: channel ${name} needs an x-delivery-key (the pointers that identify a delivery)`);
+    }
+    const provider: ProviderContract = {
+      name,
+      title: channel.title ?? name,
+      address: channel.address ?? `/webhooks/${name}`,
+      typePrefix: pascalCase(name),
+      ...(discriminator ? { discriminator } : {}),
+      deliveryKey,
+      messages,
+    };
+    const lifecycle = await loadLifecycle(provider);
+    if (lifecycle) provider.lifecycle = lifecycle;
+    providers.push(provider);
+  }
+  return providers;
+}
