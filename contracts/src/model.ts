@@ -81,6 +81,32 @@ export interface LifecycleContract {
   statuses: string[];
 }
 
+/** What a signature scheme signs and how (`x-webhook-auth.signature` of a security scheme). */
+export interface SignatureSpec {
+  algorithm: "hmac-sha256";
+  encoding: "hex" | "base64";
+  /** Text before the digest in the header (`sha256=`), if any. */
+  prefix?: string;
+  /** Template of the signed bytes: `{body}` (the raw body) and `{timestamp}`, with literal text between. */
+  signed: string;
+  /** The signed timestamp's header, and how far from now it may be. */
+  timestamp?: { header: string; unit: "seconds" | "milliseconds"; toleranceSeconds: number };
+}
+
+/** How a provider's deliveries authenticate: one of the alternatives of its operation's `security`. */
+export type AuthScheme = {
+  /** The security scheme's id in asyncapi.yaml. */
+  id: string;
+  description: string;
+  /** The receiver setting that lists this scheme's secrets (`secrets`, `apiKeys`). */
+  secrets: string;
+  secretsDescription?: string;
+} & (
+  | { kind: "signature"; header: string; signature: SignatureSpec }
+  | { kind: "apiKey"; header: string; configurableHeader: boolean }
+  | { kind: "basic" }
+);
+
 export interface ProviderContract {
   /** Channel id, also the provider's name everywhere (`amplia-reg`). */
   name: string;
@@ -94,6 +120,8 @@ export interface ProviderContract {
   deliveryKey: string[];
   messages: MessageContract[];
   lifecycle?: LifecycleContract;
+  /** The alternatives of its `receive` operation's `security`, in order: the first a request carries decides. */
+  auth: AuthScheme[];
 }
 
 interface RawMessage {
@@ -227,8 +255,81 @@ export function loadContracts(): Promise<ProviderContract[]> {
   return cached;
 }
 
+interface RawSecurityScheme {
+  type?: string;
+  name?: string;
+  in?: string;
+  scheme?: string;
+  description?: string;
+  "x-webhook-auth"?: {
+    secrets?: string;
+    secretsDescription?: string;
+    configurableHeader?: boolean;
+    signature?: Partial<SignatureSpec> & { timestamp?: Partial<NonNullable<SignatureSpec["timestamp"]>> };
+  };
+}
+interface RawDocument {
+  channels?: Record<string, RawChannel>;
+  operations?: Record<string, { action?: string; channel?: { $ref?: string }; security?: { $ref?: string }[] }>;
+  components?: { securitySchemes?: Record<string, RawSecurityScheme> };
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function authScheme(id: string, raw: RawSecurityScheme | undefined): AuthScheme {
+  const where = `asyncapi.yaml: securitySchemes.${id}`;
+  if (!raw) throw new Error(`${where} does not exist`);
+  const ext = raw["x-webhook-auth"];
+  if (!ext?.secrets || !/^[a-z][A-Za-z0-9]*$/.test(ext.secrets)) throw new Error(`${where} needs x-webhook-auth.secrets, the camelCase name of the setting that lists its secrets`);
+  const base = { id, description: raw.description ?? "", secrets: ext.secrets, ...(ext.secretsDescription ? { secretsDescription: ext.secretsDescription } : {}) };
+  if (raw.type === "http" && raw.scheme === "basic") return { ...base, kind: "basic" };
+  if (raw.type !== "httpApiKey" || raw.in !== "header" || !raw.name || !HEADER_NAME.test(raw.name)) {
+    throw new Error(`${where}: the receiver knows httpApiKey in a header, and http basic (got ${raw.type} ${raw.in ?? raw.scheme ?? ""})`);
+  }
+  const sig = ext.signature;
+  if (!sig) return { ...base, kind: "apiKey", header: raw.name, configurableHeader: ext.configurableHeader === true };
+  if (sig.algorithm !== "hmac-sha256") throw new Error(`${where}: signature.algorithm must be hmac-sha256 (got ${sig.algorithm})`);
+  if (sig.encoding !== "hex" && sig.encoding !== "base64") throw new Error(`${where}: signature.encoding must be hex or base64 (got ${sig.encoding})`);
+  const signed = sig.signed ?? "";
+  const placeholders = signed.match(/\{[^}]*\}/g) ?? [];
+  const unknown = placeholders.filter((p) => p !== "{body}" && p !== "{timestamp}");
+  if (unknown.length > 0) throw new Error(`${where}: signature.signed may hold {body} and {timestamp}, not ${unknown.join(", ")}`);
+  if (placeholders.filter((p) => p === "{body}").length !== 1) throw new Error(`${where}: signature.signed must hold {body} once`);
+  const ts = sig.timestamp;
+  if (signed.includes("{timestamp}") !== Boolean(ts)) throw new Error(`${where}: signature.signed uses {timestamp} exactly when signature.timestamp is declared`);
+  let timestamp: SignatureSpec["timestamp"];
+  if (ts) {
+    if (!ts.header || !HEADER_NAME.test(ts.header)) throw new Error(`${where}: signature.timestamp.header must be a header name`);
+    if (ts.unit !== "seconds" && ts.unit !== "milliseconds") throw new Error(`${where}: signature.timestamp.unit must be seconds or milliseconds`);
+    if (!Number.isInteger(ts.toleranceSeconds) || ts.toleranceSeconds! < 1) throw new Error(`${where}: signature.timestamp.toleranceSeconds must be a positive integer`);
+    timestamp = { header: ts.header, unit: ts.unit, toleranceSeconds: ts.toleranceSeconds! };
+  }
+  return {
+    ...base,
+    kind: "signature",
+    header: raw.name,
+    signature: { algorithm: sig.algorithm, encoding: sig.encoding, ...(sig.prefix ? { prefix: sig.prefix } : {}), signed, ...(timestamp ? { timestamp } : {}) },
+  };
+}
+
+/** The authentication alternatives of each channel's receive operation. */
+function providerAuth(doc: RawDocument, channel: string): AuthScheme[] {
+  const operations = Object.values(doc.operations ?? {}).filter((o) => o.channel?.$ref === `#/channels/${channel}`);
+  if (operations.length !== 1 || operations[0]!.action !== "receive") throw new Error(`asyncapi.yaml: channel ${channel} needs one receive operation`);
+  const security = operations[0]!.security ?? [];
+  if (security.length === 0) throw new Error(`asyncapi.yaml: the receive operation of ${channel} needs a security scheme (the receiver takes nothing unauthenticated)`);
+  const schemes = security.map((s) => {
+    const id = /^#\/components\/securitySchemes\/(.+)$/.exec(s.$ref ?? "")?.[1];
+    if (!id) throw new Error(`asyncapi.yaml: ${channel}: security must $ref #/components/securitySchemes/<id>`);
+    return authScheme(id, doc.components?.securitySchemes?.[id]);
+  });
+  const settings = new Set(schemes.map((s) => s.secrets));
+  if (settings.size !== 1) throw new Error(`asyncapi.yaml: ${channel}: its alternatives must share one secrets setting (got ${[...settings].join(", ")})`);
+  return schemes;
+}
+
 async function readContracts(): Promise<ProviderContract[]> {
-  const doc = parseYaml(await readFile(asyncApiFile, "utf8")) as { channels?: Record<string, RawChannel> };
+  const doc = parseYaml(await readFile(asyncApiFile, "utf8")) as RawDocument;
   const providers: ProviderContract[] = [];
   for (const [name, channel] of Object.entries(doc.channels ?? {})) {
     const messages: MessageContract[] = [];
@@ -286,6 +387,7 @@ async function readContracts(): Promise<ProviderContract[]> {
       ...(discriminator ? { discriminator } : {}),
       deliveryKey,
       messages,
+      auth: providerAuth(doc, name),
     };
     const lifecycle = await loadLifecycle(provider);
     if (lifecycle) provider.lifecycle = lifecycle;

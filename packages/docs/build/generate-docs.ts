@@ -10,6 +10,7 @@ import { Parser, fromFile } from "@asyncapi/parser";
 import type { AsyncAPIDocumentInterface } from "@asyncapi/parser";
 import { parse as parseYaml } from "yaml";
 import {
+  type AuthScheme,
   type MessageContract,
   type ProviderContract,
   asyncApiFile,
@@ -22,6 +23,7 @@ import { lifecycleSvg } from "./diagram.ts";
 import { type FieldRow, fieldRows } from "./fields.ts";
 import { type EvidenceCount, countEvidence } from "@webhook-contracts/contracts/evidence";
 import { esc, page, prose } from "./html.ts";
+import { providerSettings, secretsVariable } from "@webhook-contracts/contracts/auth";
 import { isEntryPoint } from "@webhook-contracts/contracts/entry-point";
 import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
 
@@ -108,45 +110,40 @@ interface ProviderView {
   description: string;
   summary: string;
   method: string;
-  headers: { name: string; required: boolean; description: string; pattern?: string }[];
-  security: { name: string; type: string; description: string; header?: string }[];
 }
 
 function providerView(doc: AsyncAPIDocumentInterface, contract: ProviderContract): ProviderView {
   const channel = doc.channels().get(contract.name)!;
   const operation = channel.operations().all()[0]!;
-  const first = channel.messages().all()[0];
-  const headersSchema = first?.headers();
-  const required = new Set(headersSchema?.required() ?? []);
-  const headers = Object.entries(headersSchema?.properties() ?? {}).map(([name, s]) => ({
-    name,
-    required: required.has(name),
-    description: s.description() ?? "",
-    ...(s.pattern() ? { pattern: s.pattern()! } : {}),
-  }));
-  const security = operation
-    .security()
-    .flatMap((requirements) => requirements.all())
-    .map((r) => {
-      const scheme = r.scheme();
-      return { name: scheme.id(), type: scheme.type(), description: scheme.description() ?? "", ...(scheme.name() ? { header: scheme.name()! } : {}) };
-    });
   const method = (operation.bindings().get("http")?.value() as { method?: string } | undefined)?.method ?? "POST";
   // The parser models no channel summary (AsyncAPI 3 has one), so it is read from the channel's JSON.
   const summary = (channel.json() as { summary?: string }).summary ?? "";
-  return { contract, description: channel.description() ?? "", summary, method, headers, security };
+  return { contract, description: channel.description() ?? "", summary, method };
 }
 
+/** What a request must carry, from the provider's declared authentication (the same data the receiver verifies with). */
 function authSection(view: ProviderView): string {
-  const headers = view.headers.length
-    ? `<table class="headers"><thead><tr><th>Header</th><th>Required</th><th>Description</th></tr></thead><tbody>${view.headers
-        .map((h) => `<tr><td><code>${esc(h.name)}</code></td><td>${h.required ? "yes" : "no"}</td><td>${esc(h.description)}${h.pattern ? ` <code>${esc(h.pattern)}</code>` : ""}</td></tr>`)
-        .join("")}</tbody></table>`
-    : "";
-  const schemes = view.security.length
-    ? `<ul class="security">${view.security.map((s) => `<li><strong>${esc(s.type)}</strong>${s.header ? ` (<code>${esc(s.header)}</code>)` : ""}: ${esc(s.description)}</li>`).join("")}</ul>`
-    : "";
-  return `<section class="auth"><h2>Authentication</h2>${headers}${schemes}${!headers && !schemes ? "<p>None published.</p>" : ""}</section>`;
+  const p = view.contract;
+  const settings = providerSettings(p);
+  const secret = `one of the configured <code>${esc(settings.secrets)}</code>`;
+  const rows = (scheme: AuthScheme): [string, string][] => {
+    if (scheme.kind === "basic") return [["Authorization", `<code>Basic</code> and base64 of ${secret} (<code>user:password</code>)`]];
+    if (scheme.kind === "apiKey") return [[scheme.header, `One of the configured <code>${esc(settings.secrets)}</code>, as is${scheme.configurableHeader ? " (the header's name is a setting, <code>header</code>)" : ""}`]];
+    const { signature: sig } = scheme;
+    const ts = sig.timestamp;
+    return [
+      [scheme.header, `${sig.prefix ? `<code>${esc(sig.prefix)}</code> then the ` : "The "}${sig.encoding} HMAC-SHA256 of <code>${esc(sig.signed)}</code>, keyed with ${secret}; <code>{body}</code> is the raw request body${ts ? `, <code>{timestamp}</code> the value of <code>${esc(ts.header)}</code>` : ""}`],
+      ...(ts ? ([[ts.header, `When it was signed, epoch ${ts.unit} (10 or 13 digits are read); more than ${ts.toleranceSeconds} s from now is refused as a replay`]] as [string, string][]) : []),
+    ];
+  };
+  const alternatives = p.auth.map(
+    (scheme, i) =>
+      `<div class="auth-scheme" id="auth-${esc(scheme.id)}"><h3>${p.auth.length > 1 ? (i === 0 ? "Either" : "Or") : "Every request"}: <code>${esc(scheme.id)}</code></h3>${prose(scheme.description)}<table class="headers"><thead><tr><th>Header</th><th>Required</th><th>What it holds</th></tr></thead><tbody>${rows(scheme)
+        .map(([name, what]) => `<tr><td><code>${esc(name)}</code></td><td>yes</td><td>${what}</td></tr>`)
+        .join("")}</tbody></table></div>`,
+  );
+  const config = `<p>Receiver settings: <code>providers["${esc(p.name)}"].${esc(settings.secrets)}</code> (or the environment variable <code>${esc(secretsVariable(p.name, settings.secrets))}</code>, comma-separated)${settings.header ? `, <code>header</code> (default <code>${esc(settings.header)}</code>)` : ""}${settings.toleranceSeconds ? `, <code>toleranceSeconds</code> (default ${settings.toleranceSeconds})` : ""}. <code>webhook-contracts send --provider ${esc(p.name)} --secret ...</code> signs as ${p.auth.length > 1 ? "the first alternative" : "above"}.</p>`;
+  return `<section class="auth"><h2>Authentication</h2>${p.auth.length > 1 ? "<p>A request carries one of these alternatives; the first whose header it has is checked.</p>" : ""}${alternatives.join("")}${config}</section>`;
 }
 
 async function messagePage(view: ProviderView, message: MessageContract, rows: FieldRow[], provenance: Provenance, description: string, evidence: EvidenceCount): Promise<string> {

@@ -2,8 +2,8 @@
  * The configuration file of `webhook-contracts serve` and `worker` (JSON, checked against
  * config.schema.json), with environment variables over it:
  *   WEBHOOK_CONTRACTS_SQLITE / WEBHOOK_CONTRACTS_POSTGRES replace the store;
- *   WEBHOOK_CONTRACTS_IVY_SECRETS, _SCALAPAY_API_KEYS, _AMPLIA_REG_API_KEYS, _RETORNA_SECRETS
- *   (comma-separated) replace a provider's secrets; WEBHOOK_CONTRACTS_FORWARD_URL / _FORWARD_SECRET the
+ *   WEBHOOK_CONTRACTS_<PROVIDER>_<SETTING> (comma-separated; e.g. _IVY_SECRETS, from asyncapi.yaml's
+ *   security schemes) replace a provider's secrets; WEBHOOK_CONTRACTS_FORWARD_URL / _FORWARD_SECRET the
  *   forward target. Secrets in the file may also be {"env": "NAME"}.
  * Every problem (unreadable file, malformed JSON, a wrong or unknown setting, an unset variable) is
  * reported at once, with where it is, before anything starts.
@@ -11,6 +11,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseJson } from "./core/json.js";
+import { secretVariables } from "./generated/auth-schemes.js";
 import { type ConfigProblem, type Env, ReceiverConfigError, type ReceiverConfig, configProblems, readSecret, resolveProviders } from "./core/settings.js";
 import type { InboxStore } from "./core/store.js";
 import type { ReceiverOptions } from "./core/receiver.js";
@@ -38,13 +39,7 @@ export async function loadConfig(file: string, env: Env = process.env, overrides
   if (config !== null && typeof config === "object" && !Array.isArray(config)) {
     if (env.WEBHOOK_CONTRACTS_SQLITE) config.store = { sqlite: env.WEBHOOK_CONTRACTS_SQLITE };
     if (env.WEBHOOK_CONTRACTS_POSTGRES) config.store = { postgres: env.WEBHOOK_CONTRACTS_POSTGRES };
-    const secretLists = [
-      ["ivy", "secrets", "WEBHOOK_CONTRACTS_IVY_SECRETS"],
-      ["scalapay", "apiKeys", "WEBHOOK_CONTRACTS_SCALAPAY_API_KEYS"],
-      ["amplia-reg", "apiKeys", "WEBHOOK_CONTRACTS_AMPLIA_REG_API_KEYS"],
-      ["retorna", "secrets", "WEBHOOK_CONTRACTS_RETORNA_SECRETS"],
-    ] as const;
-    for (const [provider, key, name] of secretLists) {
+    for (const [provider, key, name] of secretVariables) {
       const values = list(env[name]);
       if (!values) continue;
       const providers = (config.providers ??= {}) as Record<string, Record<string, unknown> | undefined>;

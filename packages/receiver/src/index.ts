@@ -7,7 +7,9 @@
  *   @webhook-contracts/receiver/postgres  the PostgreSQL store (pg)
  *   @webhook-contracts/receiver/config    the configuration file of `webhook-contracts serve` (Node)
  */
-export type { AmpliaRegAuth, AuthResult, Headers, IvyAuth, ProvidersConfig, RetornaAuth, ScalapayAuth, SecretSource } from "./core/auth.js";
+export type * from "./generated/auth-schemes.js";
+export type { AuthResult, AuthScheme, Headers, SecretSource, SignatureSpec } from "./core/auth.js";
+export { authSchemes } from "./core/auth.js";
 export { type DecodedBody, DEFAULT_MAX_DEPTH, decodeBody, rawValueAt } from "./core/body.js";
 export { type Crypto, type CryptoBackend, createCrypto } from "./core/crypto.js";
 export { type Forwarded, forwardBody, forwarder } from "./core/forward.js";

@@ -143,7 +143,7 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       const other = JSON.stringify({ ...JSON.parse(body), id: 4242 });
       expect((await post("retorna", other, { authorization: `basic ${credentials}` })).status).toBe(200);
       expect((await post("retorna", other, { authorization: `BASIC ${Buffer.from("retorna:wrong").toString("base64")}` })).status).toBe(401);
-      expect((await post("retorna", other, { authorization: "Bearer abc" })).body.message).toBe("missing HTTP Basic credentials");
+      expect((await post("retorna", other, { authorization: "Bearer abc" })).body.message).toBe("missing X-Webhook-Secret header or HTTP Basic credentials");
     });
 
     it("refuses a wrong API key on its headers, before the body has come", async () => {

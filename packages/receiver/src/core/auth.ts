@@ -1,49 +1,24 @@
 /**
- * Who sent it: each provider's authentication. What can be checked on the headers alone (API keys, Basic,
- * a missing signature, a stale timestamp) is checked before a byte of the body is read; signatures are
- * checked on the raw body bytes before anything parses them. Comparisons are timing-safe, and every
- * configured secret is tried (no early exit), so that a secret can be rotated.
+ * Who sent it: each provider's authentication, run from its declaration in asyncapi.yaml (the generated
+ * authSchemes), so that a provider is data and the verifier and the signer cannot disagree. What can be
+ * checked on the headers alone (API keys, Basic, a missing signature, a stale timestamp) is checked before
+ * a byte of the body is read; signatures are checked on the raw body bytes before anything parses them.
+ * Comparisons are timing-safe, and every configured secret is tried (no early exit), so that a secret
+ * can be rotated.
  */
+import { authSchemes } from "../generated/auth-schemes.js";
+import type { AuthScheme, SecretSource, SignatureSpec } from "./auth-scheme.js";
 import { type Crypto, timingSafeEqual, toHex, utf8 } from "./crypto.js";
 
-/** A secret, or the name of the environment variable that holds it (`optional`: skipped when unset). */
-export type SecretSource = string | { env: string; optional?: boolean };
+export type { AuthScheme, SecretSource, SignatureSpec } from "./auth-scheme.js";
+export type * from "../generated/auth-schemes.js";
+export { authSchemes } from "../generated/auth-schemes.js";
 
-export interface IvyAuth {
-  /** Webhook signing secrets from Ivy's dashboard; any one of them may sign. */
-  secrets: SecretSource[];
-}
-export interface ScalapayAuth {
-  /** Merchant API keys (Scalapay signs with the API key); any one of them may sign. */
-  apiKeys: SecretSource[];
-  /** How far x-scalapay-timestamp may be from now, in seconds, against replays (default 300). */
-  toleranceSeconds?: number;
-}
-export interface AmpliaRegAuth {
-  /** API keys of the application webhook. */
-  apiKeys: SecretSource[];
-  /** Header that carries it; Amplia Reg does not publish its name (default X-Api-Key). */
-  header?: string;
-}
-export interface RetornaAuth {
-  /**
-   * Shared secrets agreed with Retorna, which publishes no scheme: sent in `header`, or, when no header
-   * is configured, as HTTP Basic credentials "user:password".
-   */
-  secrets: SecretSource[];
-  header?: string;
-}
-
-export interface ProvidersConfig {
-  ivy?: IvyAuth;
-  scalapay?: ScalapayAuth;
-  "amplia-reg"?: AmpliaRegAuth;
-  retorna?: RetornaAuth;
-}
-
+/** A provider's settings as configured: its secrets (under the setting its schemes name), `header`, `toleranceSeconds`. */
+export type ProviderAuthSettings = { readonly [setting: string]: readonly SecretSource[] | string | number | undefined };
 /** A provider's settings with every secret read: what the receiver runs on (never stored, never logged). */
-export type ResolvedAuth<A> = { [K in keyof A]: A[K] extends SecretSource[] ? string[] : A[K] };
-export type ResolvedProviders = { [P in keyof ProvidersConfig]?: ResolvedAuth<NonNullable<ProvidersConfig[P]>> };
+export type ResolvedAuth = { readonly [setting: string]: readonly string[] | string | number | undefined };
+export type ResolvedProviders = { readonly [provider: string]: ResolvedAuth | undefined };
 
 export type Headers = Readonly<Record<string, string | undefined>>;
 
@@ -66,12 +41,17 @@ const fail = (reason: string): AuthResult => ({ ok: false, reason });
 
 /** Headers kept for every provider: none of them authenticates anything. */
 export const COMMON_KEPT_HEADERS = ["content-type", "content-length", "content-encoding", "user-agent", "x-request-id", "date"] as const;
-/** Signatures (HMACs of the body: no secret can be read from them), kept so a delivery can be checked again. */
-const SIGNATURE_HEADERS = { ivy: ["x-ivy-signature"], scalapay: ["x-scalapay-hmac-v1", "x-scalapay-timestamp"] } as const;
-/** Every header any provider's delivery may keep: what a store migrating old rows keeps of their headers. */
-export const KEPT_HEADERS: readonly string[] = [...COMMON_KEPT_HEADERS, ...Object.values(SIGNATURE_HEADERS).flat()];
 
-const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+/** Signature and signed-timestamp headers (HMACs of the body: no secret can be read from them), kept so a delivery can be checked again. */
+function signatureHeaders(schemes: readonly AuthScheme[]): string[] {
+  return schemes.flatMap((s) => (s.kind === "signature" ? [s.header.toLowerCase(), ...(s.signature.timestamp ? [s.signature.timestamp.header.toLowerCase()] : [])] : []));
+}
+/** Every header any provider's delivery may keep: what a store migrating old rows keeps of their headers. */
+export const KEPT_HEADERS: readonly string[] = [...COMMON_KEPT_HEADERS, ...Object.values(authSchemes).flatMap(signatureHeaders)];
+
+/** The digest's text: 64 hex digits or 44 base64 characters for HMAC-SHA256. */
+const DIGEST_TEXT = { hex: /^[0-9a-fA-F]{64}$/, base64: /^[A-Za-z0-9+/]{43}=$/ } as const;
+const DIGEST_NAME = { hex: "a hex HMAC-SHA256 (64 hex digits)", base64: "a base64 HMAC-SHA256 (44 characters)" } as const;
 
 /** Equal hex digests (the given one in any case), in time that depends on the length only. */
 function sameHex(expected: string, given: string): boolean {
@@ -79,12 +59,27 @@ function sameHex(expected: string, given: string): boolean {
   for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ (given.charCodeAt(i) | 0x20);
   return diff === 0;
 }
+function sameText(expected: string, given: string): boolean {
+  let diff = expected.length ^ given.length;
+  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ given.charCodeAt(i);
+  return diff === 0;
+}
+const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+const encode = (digest: Uint8Array, encoding: SignatureSpec["encoding"]) => (encoding === "hex" ? toHex(digest) : toBase64(digest));
 
-/** True when any secret's HMAC of `parts` equals `given` (hex); every secret is tried, so timing tells nothing. */
-async function anyHmacMatches(crypto: Crypto, secrets: readonly string[], parts: readonly Uint8Array[], given: string): Promise<boolean> {
+/** The bytes a signature covers: the template's literal text, the timestamp header's value and the raw body, in order. */
+export function signedParts(spec: SignatureSpec, body: Uint8Array, timestamp: string | undefined): Uint8Array[] {
+  return spec.signed
+    .split(/(\{body\}|\{timestamp\})/)
+    .filter((part) => part !== "")
+    .map((part) => (part === "{body}" ? body : utf8(part === "{timestamp}" ? (timestamp ?? "") : part)));
+}
+
+/** True when any secret's HMAC of `parts` equals `given`; every secret is tried, so timing tells nothing. */
+async function anyHmacMatches(crypto: Crypto, spec: SignatureSpec, secrets: readonly string[], parts: readonly Uint8Array[], given: string): Promise<boolean> {
   const digests = await Promise.all(secrets.map((s) => crypto.hmacSha256(s, parts)));
   let match = false;
-  for (const digest of digests) match = sameHex(toHex(digest), given) || match;
+  for (const digest of digests) match = (spec.encoding === "hex" ? sameHex(toHex(digest), given) : sameText(toBase64(digest), given)) || match;
   return match;
 }
 
@@ -103,72 +98,27 @@ function secretMatcher(crypto: Crypto, secrets: readonly string[], processKey: s
   };
 }
 
-/** The authenticator of each configured provider. */
-export function authenticators(providers: ResolvedProviders, crypto: Crypto, processKey: string): Partial<Record<keyof ProvidersConfig, Authenticator>> {
-  const out: Partial<Record<keyof ProvidersConfig, Authenticator>> = {};
-  if (providers.ivy) {
-    const { secrets } = providers.ivy;
-    out.ivy = {
-      keptHeaders: [...COMMON_KEPT_HEADERS, ...SIGNATURE_HEADERS.ivy],
-      async checkHeaders(headers) {
-        const signature = headers["x-ivy-signature"]?.trim();
-        if (!signature) return fail("missing X-Ivy-Signature header");
-        return HEX_SHA256.test(signature) ? OK : fail("X-Ivy-Signature is not a hex HMAC-SHA256 (64 hex digits)");
-      },
-      async checkBody(headers, body) {
-        return (await anyHmacMatches(crypto, secrets, [body], headers["x-ivy-signature"]!.trim())) ? OK : fail("X-Ivy-Signature does not match the body (HMAC-SHA256 with no configured secret)");
-      },
-    };
-  }
-  if (providers.scalapay) {
-    const { apiKeys, toleranceSeconds = 300 } = providers.scalapay;
-    out.scalapay = {
-      keptHeaders: [...COMMON_KEPT_HEADERS, ...SIGNATURE_HEADERS.scalapay],
-      async checkHeaders(headers, nowMs) {
-        const signature = headers["x-scalapay-hmac-v1"]?.trim();
-        const timestamp = headers["x-scalapay-timestamp"]?.trim();
-        if (!signature || !timestamp) return fail("missing x-scalapay-hmac-v1 or x-scalapay-timestamp header");
-        if (!/^\d{10,13}$/.test(timestamp)) return fail("x-scalapay-timestamp is not epoch seconds or milliseconds");
-        const sentMs = timestamp.length === 13 ? Number(timestamp) : Number(timestamp) * 1000;
-        if (Math.abs(nowMs - sentMs) > toleranceSeconds * 1000) return fail(`x-scalapay-timestamp is more than ${toleranceSeconds} s from now (a replay?)`);
-        return HEX_SHA256.test(signature) ? OK : fail("x-scalapay-hmac-v1 is not a hex HMAC-SHA256 (64 hex digits)");
-      },
-      async checkBody(headers, body) {
-        const prefix = utf8(`V1:${headers["x-scalapay-timestamp"]!.trim()}:`);
-        return (await anyHmacMatches(crypto, apiKeys, [prefix, body], headers["x-scalapay-hmac-v1"]!.trim()))
-          ? OK
-          : fail("x-scalapay-hmac-v1 does not match V1:{timestamp}:{body} (HMAC-SHA256 with no configured API key)");
-      },
-    };
-  }
-  if (providers["amplia-reg"]) {
-    const { apiKeys, header = "X-Api-Key" } = providers["amplia-reg"];
-    const name = header.toLowerCase();
-    const isApiKey = secretMatcher(crypto, apiKeys, processKey);
-    out["amplia-reg"] = {
-      keptHeaders: COMMON_KEPT_HEADERS.filter((h) => h !== name), // a key never kept, whatever its header
-      async checkHeaders(headers) {
-        const key = headers[name];
-        if (!key) return fail(`missing ${header} header`);
-        return (await isApiKey(key)) ? OK : fail(`${header} is not a configured API key`);
-      },
-      checkBody: async () => OK,
-    };
-  }
-  if (providers.retorna) {
-    const { secrets, header } = providers.retorna;
-    const name = header?.toLowerCase();
+/** One alternative, ready to run: whether a request carries its credentials, and its checks. */
+interface Check {
+  /** "X-Ivy-Signature header", "HTTP Basic credentials": for the message when no alternative is carried. */
+  what: string;
+  carried(headers: Headers): boolean;
+  headers(headers: Headers, nowMs: number): Promise<AuthResult>;
+  body(headers: Headers, body: Uint8Array): Promise<AuthResult>;
+}
+
+const BASIC = /^basic\s+([A-Za-z0-9+/=]+)\s*$/i;
+
+function check(scheme: AuthScheme, settings: ResolvedAuth, crypto: Crypto, processKey: string): Check {
+  const secrets = (settings[scheme.secrets] ?? []) as readonly string[];
+  if (scheme.kind === "basic") {
     const isSecret = secretMatcher(crypto, secrets, processKey);
-    out.retorna = {
-      keptHeaders: COMMON_KEPT_HEADERS.filter((h) => h !== name), // a key never kept, whatever its header
-      async checkHeaders(headers) {
-        if (name) {
-          const given = headers[name];
-          if (!given) return fail(`missing ${header} header`);
-          return (await isSecret(given)) ? OK : fail(`${header} is not a configured secret`);
-        }
-        // RFC 7235: the scheme name is case-insensitive ("basic" is Basic).
-        const match = /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(headers.authorization ?? "");
+    return {
+      what: "HTTP Basic credentials",
+      // RFC 7235: the scheme name is case-insensitive ("basic" is Basic).
+      carried: (headers) => /^basic\s/i.test(headers.authorization ?? ""),
+      async headers(headers) {
+        const match = BASIC.exec(headers.authorization ?? "");
         if (!match) return fail("missing HTTP Basic credentials");
         let credentials: string;
         try {
@@ -178,33 +128,104 @@ export function authenticators(providers: ResolvedProviders, crypto: Crypto, pro
         }
         return (await isSecret(credentials)) ? OK : fail("HTTP Basic credentials do not match");
       },
-      checkBody: async () => OK,
+      body: async () => OK,
+    };
+  }
+  if (scheme.kind === "apiKey") {
+    const header = (scheme.configurableHeader && typeof settings.header === "string" ? settings.header : undefined) ?? scheme.header;
+    const name = header.toLowerCase();
+    const isSecret = secretMatcher(crypto, secrets, processKey);
+    return {
+      what: `${header} header`,
+      carried: (headers) => Boolean(headers[name]),
+      async headers(headers) {
+        const given = headers[name];
+        if (!given) return fail(`missing ${header} header`);
+        return (await isSecret(given)) ? OK : fail(`${header} is not a configured ${scheme.secrets === "apiKeys" ? "API key" : "secret"}`);
+      },
+      body: async () => OK,
+    };
+  }
+  const { header, signature: spec } = scheme;
+  const name = header.toLowerCase();
+  const ts = spec.timestamp;
+  const tolerance = typeof settings.toleranceSeconds === "number" ? settings.toleranceSeconds : (ts?.toleranceSeconds ?? 0);
+  const digestOf = (given: string) => given.slice(spec.prefix?.length ?? 0);
+  return {
+    what: `${header} header`,
+    carried: (headers) => Boolean(headers[name]),
+    async headers(headers, nowMs) {
+      const signature = headers[name]?.trim();
+      const timestamp = ts ? headers[ts.header.toLowerCase()]?.trim() : undefined;
+      if (!signature || (ts && !timestamp)) return fail(`missing ${[header, ...(ts ? [ts.header] : [])].join(" or ")} header`);
+      if (ts) {
+        if (!/^\d{10,13}$/.test(timestamp!)) return fail(`${ts.header} is not epoch seconds or milliseconds`);
+        const sentMs = timestamp!.length === 13 ? Number(timestamp) : Number(timestamp) * 1000;
+        if (Math.abs(nowMs - sentMs) > tolerance * 1000) return fail(`${ts.header} is more than ${tolerance} s from now (a replay?)`);
+      }
+      if (spec.prefix && !signature.startsWith(spec.prefix)) return fail(`${header} does not start with ${spec.prefix}`);
+      return DIGEST_TEXT[spec.encoding].test(digestOf(signature)) ? OK : fail(`${header} is not ${DIGEST_NAME[spec.encoding]}`);
+    },
+    async body(headers, body) {
+      const parts = signedParts(spec, body, ts ? headers[ts.header.toLowerCase()]!.trim() : undefined);
+      return (await anyHmacMatches(crypto, spec, secrets, parts, digestOf(headers[name]!.trim())))
+        ? OK
+        : fail(`${header} does not match ${spec.signed} (HMAC-SHA256 with no configured ${scheme.secrets === "apiKeys" ? "API key" : "secret"})`);
+    },
+  };
+}
+
+/** The authenticator of each configured provider, from its declared alternatives. */
+export function authenticators(providers: ResolvedProviders, crypto: Crypto, processKey: string, schemes: Readonly<Record<string, readonly AuthScheme[]>> = authSchemes): Record<string, Authenticator> {
+  const out: Record<string, Authenticator> = {};
+  for (const [provider, settings] of Object.entries(providers)) {
+    const declared = schemes[provider];
+    if (!settings || !declared) continue;
+    const checks = declared.map((s) => check(s, settings, crypto, processKey));
+    const pick = (headers: Headers) => checks.find((c) => c.carried(headers)) ?? checks[0]!;
+    const secretHeaders = new Set(
+      declared.flatMap((s) => (s.kind === "apiKey" ? [s.header.toLowerCase(), ...(s.configurableHeader && typeof settings.header === "string" ? [settings.header.toLowerCase()] : [])] : [])),
+    );
+    const missing = checks.length > 1 ? `missing ${checks.map((c) => c.what).join(" or ")}` : undefined;
+    out[provider] = {
+      // A key is never kept, whatever its header; signatures are.
+      keptHeaders: [...COMMON_KEPT_HEADERS.filter((h) => !secretHeaders.has(h)), ...signatureHeaders(declared)],
+      checkHeaders(headers, nowMs) {
+        if (missing && !checks.some((c) => c.carried(headers))) return Promise.resolve(fail(missing));
+        return pick(headers).headers(headers, nowMs);
+      },
+      checkBody: (headers, body) => pick(headers).body(headers, body),
     };
   }
   return out;
 }
 
-/** The headers a provider would send with `body`, signed with `secret`: what `webhook-contracts send` uses. */
+/**
+ * The headers a provider would send with `body`, signed with `secret` by its first declared alternative:
+ * what `webhook-contracts send` and the tests use, made from the same declaration the receiver verifies.
+ */
 export async function signedHeaders(
   crypto: Crypto,
   provider: string,
   body: string | Uint8Array,
   secret: string,
   options: { header?: string; nowMs?: number } = {},
+  schemes: Readonly<Record<string, readonly AuthScheme[]>> = authSchemes,
 ): Promise<Record<string, string>> {
+  const scheme = schemes[provider]?.[0];
+  if (!scheme) throw new TypeError(`unknown provider "${provider}": expected one of ${Object.keys(schemes).join(", ")}`);
   const bytes = typeof body === "string" ? utf8(body) : body;
-  switch (provider) {
-    case "ivy":
-      return { "X-Ivy-Signature": toHex(await crypto.hmacSha256(secret, [bytes])) };
-    case "scalapay": {
-      const timestamp = String(options.nowMs ?? Date.now());
-      return { "x-scalapay-timestamp": timestamp, "x-scalapay-hmac-v1": toHex(await crypto.hmacSha256(secret, [utf8(`V1:${timestamp}:`), bytes])) };
+  switch (scheme.kind) {
+    case "basic":
+      return { Authorization: `Basic ${toBase64(utf8(secret))}` };
+    case "apiKey":
+      return { [(scheme.configurableHeader ? options.header : undefined) ?? scheme.header]: secret };
+    case "signature": {
+      const { signature: spec } = scheme;
+      const nowMs = options.nowMs ?? Date.now();
+      const timestamp = spec.timestamp ? String(spec.timestamp.unit === "seconds" ? Math.floor(nowMs / 1000) : nowMs) : undefined;
+      const digest = await crypto.hmacSha256(secret, signedParts(spec, bytes, timestamp));
+      return { ...(spec.timestamp ? { [spec.timestamp.header]: timestamp! } : {}), [scheme.header]: `${spec.prefix ?? ""}${encode(digest, spec.encoding)}` };
     }
-    case "amplia-reg":
-      return { [options.header ?? "X-Api-Key"]: secret };
-    case "retorna":
-      return options.header ? { [options.header]: secret } : { Authorization: `Basic ${btoa(String.fromCharCode(...utf8(secret)))}` };
-    default:
-      throw new TypeError(`unknown provider "${provider}"`);
   }
 }

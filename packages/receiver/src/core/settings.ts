@@ -4,7 +4,7 @@
  * reported at once, each with the JSON Pointer of the setting. No message ever shows a secret's value.
  */
 import { providerNames } from "@webhook-contracts/validators";
-import type { ProvidersConfig, ResolvedProviders, SecretSource } from "./auth.js";
+import { type ProvidersConfig, type ResolvedProviders, type SecretSource, authSchemes } from "./auth.js";
 import { valueAt } from "./body.js";
 import { validateConfig as checkConfigShape, validateSettings as checkSettingsShape } from "../generated/config-validator.js";
 
@@ -161,7 +161,7 @@ export function resolveProviders(providers: ProvidersConfig, env: Env, problems:
   for (const [name, auth] of Object.entries(providers)) {
     if (!auth) continue;
     const resolved: Record<string, unknown> = { ...auth };
-    for (const key of ["secrets", "apiKeys"] as const) {
+    for (const key of new Set((authSchemes[name] ?? []).map((s) => s.secrets))) {
       const list = (auth as Record<string, unknown>)[key];
       if (Array.isArray(list)) resolved[key] = readSecrets(list as SecretSource[], `/providers/${name}/${key}`, env, problems);
     }
