@@ -1,6 +1,6 @@
 /** The CLI as people run it: exit codes, one line per error, warnings on stderr, usage errors. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
@@ -220,5 +220,34 @@ describe("usage errors exit 2", () => {
     const debug = await run(["inbox", "list", "--config", config, "--debug"]);
     expect(debug.code).toBe(2);
     expect(debug.stderr).toMatch(/^webhook-contracts: Cannot open database because the directory does not exist\nTypeError: Cannot open database[\s\S]*\n {4}at /);
+  });
+});
+
+describe("what each command loads", () => {
+  /** The modules a chunk of the CLI's bundle imports, following its own chunks: what Node loads to run it. */
+  function loads(entry: string): string[] {
+    const dist = fileURLToPath(new URL("../dist/chunks/", import.meta.url));
+    const seen = new Set<string>();
+    const specifiers = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const [, spec] of readFileSync(path.join(dist, file), "utf8").matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|(?:^|\n)import\s+"([^"]+)"/g)) {
+        if (spec!.startsWith("./")) visit(spec!.slice(2));
+        else specifiers.add(spec!);
+      }
+    };
+    visit(readdirSync(dist).find((f) => f.startsWith(`${entry}-`))!);
+    return [...specifiers].sort();
+  }
+
+  it("validate loads the validators and a JSON parser, no receiver core, store, driver, server or logger", () => {
+    const modules = loads("validate");
+    expect(modules).toContain("@webhook-contracts/validators");
+    expect(modules.filter((m) => /^@webhook-contracts\/receiver(?!\/json$)|better-sqlite3|^pg$|pino|prom-client|node:http/.test(m))).toEqual([]);
+  });
+
+  it("serve does load the receiver (so the check above can fail)", () => {
+    expect(loads("serve").some((m) => m.startsWith("@webhook-contracts/receiver"))).toBe(true);
   });
 });

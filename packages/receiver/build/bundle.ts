@@ -17,6 +17,7 @@ await bundleEntries(packageDir, {
     "sqlite-thread": "src/stores/sqlite-thread.ts",
     postgres: "src/stores/postgres.ts",
     config: "src/config.ts",
+    json: "src/core/json.ts",
   },
   platform: "neutral",
 });

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { type ProviderName, type ValidationIssue, checkSequence, isProviderName, providerNames, validateWebhook } from "@webhook-contracts/validators";
-import { parseJson } from "@webhook-contracts/receiver";
+import { parseJson } from "@webhook-contracts/receiver/json";
 import { type CliIO, UsageError, didYouMean, exitCodes, readAll } from "../io.js";
 
 /** One line per issue: provider, message, JSON Pointer, what was expected, what came, and whether the rule is only inferred. */
