@@ -21,7 +21,10 @@ describe("asyncapi.yaml", () => {
   });
 
   it("has one channel per provider at /webhooks/<provider>", () => {
-    const channels = document!.channels().all().map((c) => [c.id(), c.address()]);
+    const channels = document!
+      .channels()
+      .all()
+      .map((c) => [c.id(), c.address()]);
     expect(channels).toEqual(contracts.map((p) => [p.name, `/webhooks/${p.name}`]));
   });
 
@@ -32,14 +35,29 @@ describe("asyncapi.yaml", () => {
       const operation = operations[0]!;
       expect(operation.action()).toBe("receive");
       expect(operation.bindings().get("http")?.value()).toMatchObject({ method: "POST" });
-      const received = operation.messages().all().map((m) => m.id()).sort();
-      expect(received).toEqual(channel.messages().all().map((m) => m.id()).sort());
+      const received = operation
+        .messages()
+        .all()
+        .map((m) => m.id())
+        .sort();
+      expect(received).toEqual(
+        channel
+          .messages()
+          .all()
+          .map((m) => m.id())
+          .sort(),
+      );
     }
   });
 
   it("declares the signature headers Ivy and Scalapay send", () => {
     const headerNames = (channelId: string) =>
-      document!.channels().get(channelId)!.messages().all().map((m) => Object.keys(m.headers()?.properties() ?? {}).sort());
+      document!
+        .channels()
+        .get(channelId)!
+        .messages()
+        .all()
+        .map((m) => Object.keys(m.headers()?.properties() ?? {}).sort());
     for (const names of headerNames("ivy")) expect(names).toEqual(["X-Ivy-Signature"]);
     for (const names of headerNames("scalapay")) expect(names).toEqual(["x-scalapay-hmac-v1", "x-scalapay-timestamp"]);
   });

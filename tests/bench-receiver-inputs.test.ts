@@ -31,7 +31,10 @@ it("makes distinct deliveries of the fixture, each signed with the bench's secre
     expect(r.body.length).toBe(pool.fixtureText.length);
     expect(ids[i]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(validateWebhook("ivy", body, { mode: "strict" })).toMatchObject({ ok: true, message: "order_updated" });
-    expect(r.headers).toEqual({ "content-type": "application/json", "x-ivy-signature": (await signedHeaders("ivy", r.body, BENCH_IVY_SECRET))["X-Ivy-Signature"] });
+    expect(r.headers).toEqual({
+      "content-type": "application/json",
+      "x-ivy-signature": (await signedHeaders("ivy", r.body, BENCH_IVY_SECRET))["X-Ivy-Signature"],
+    });
   }
   // Handed out once each: a spent pool refuses rather than repeat one (a repeat would be a duplicate).
   expect(() => pool.take()).toThrow(/spent/);

@@ -16,7 +16,13 @@ import { parseDocument } from "yaml";
 const copy = mkdtempSync(path.join(tmpdir(), "webhook-contracts fifth provider "));
 const cli = path.join(copy, "packages/cli/bin/webhook-contracts.js");
 const run = (command: string, args: string[], options: { cwd?: string } = {}) =>
-  execFileSync(command, args, { cwd: options.cwd ?? copy, encoding: "utf8", env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", CI: "true", ACME_SECRET: "whsec-acme" }, stdio: "pipe", maxBuffer: 1 << 26 });
+  execFileSync(command, args, {
+    cwd: options.cwd ?? copy,
+    encoding: "utf8",
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", CI: "true", ACME_SECRET: "whsec-acme" },
+    stdio: "pipe",
+    maxBuffer: 1 << 26,
+  });
 const runCli = (args: string[]) => {
   try {
     return { status: 0, stdout: run(process.execPath, [cli, ...args]) };
@@ -77,7 +83,10 @@ function addProvider(): void {
       type: "object",
       additionalProperties: false,
       required: ["invoice", "reason"],
-      properties: { invoice: { $ref: "common/invoice-ref.schema.json" }, reason: { description: "Why it was voided.", type: "string", enum: ["duplicate", "fraudulent"] } },
+      properties: {
+        invoice: { $ref: "common/invoice-ref.schema.json" },
+        reason: { description: "Why it was voided.", type: "string", enum: ["duplicate", "fraudulent"] },
+      },
     }),
   );
   write("fixtures/acme/invoice.paid/valid/paid.json", paid);
@@ -125,7 +134,13 @@ function addProvider(): void {
     "x-webhook-auth": {
       secrets: "endpointSecrets",
       secretsDescription: "Endpoint secrets from Acme's dashboard.",
-      signature: { algorithm: "hmac-sha256", encoding: "base64", prefix: "v1=", signed: "{timestamp}.{body}", timestamp: { header: "Acme-Timestamp", unit: "seconds", toleranceSeconds: 300 } },
+      signature: {
+        algorithm: "hmac-sha256",
+        encoding: "base64",
+        prefix: "v1=",
+        signed: "{timestamp}.{body}",
+        timestamp: { header: "Acme-Timestamp", unit: "seconds", toleranceSeconds: 300 },
+      },
     },
   });
   writeFileSync(path.join(copy, "asyncapi.yaml"), doc.toString({ lineWidth: 0 }));
@@ -160,17 +175,27 @@ afterAll(() => {
 });
 
 it("was added through schemas/, fixtures/ and asyncapi.yaml alone", () => {
-  const changed = run("git", ["status", "--porcelain", "--untracked-files=all"]).split("\n").filter(Boolean).map((l) => l.slice(3));
+  const changed = run("git", ["status", "--porcelain", "--untracked-files=all"])
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.slice(3));
   expect(changed.length).toBeGreaterThan(0);
   expect(changed.filter((f) => !/^(schemas\/acme\/|fixtures\/acme\/|asyncapi\.yaml$)/.test(f))).toEqual([]);
 });
 
 it("validates its fixtures with the CLI: the valid ones pass as their message, the invalid ones fail at their pointer", () => {
-  expect(runCli(["validate", "--provider", "acme", path.join(copy, "fixtures/acme/invoice.paid/valid/paid.json")])).toEqual({ status: 0, stdout: expect.stringContaining("valid: acme invoice.paid") });
+  expect(runCli(["validate", "--provider", "acme", path.join(copy, "fixtures/acme/invoice.paid/valid/paid.json")])).toEqual({
+    status: 0,
+    stdout: expect.stringContaining("valid: acme invoice.paid"),
+  });
   expect(runCli(["validate", "--provider", "acme", "--strict", path.join(copy, "fixtures/acme/invoice.voided/valid/voided.json")]).status).toBe(0);
   const negative = runCli(["validate", "--provider", "acme", "--json", path.join(copy, "fixtures/acme/invoice.paid/invalid/negative.json")]);
   expect(negative.status).toBe(1);
-  expect(JSON.parse(negative.stdout)).toMatchObject({ ok: false, provider: "acme", errors: [{ messageName: "invoice.paid", path: "/data/amount", keyword: "minimum" }] });
+  expect(JSON.parse(negative.stdout)).toMatchObject({
+    ok: false,
+    provider: "acme",
+    errors: [{ messageName: "invoice.paid", path: "/data/amount", keyword: "minimum" }],
+  });
   const badRef = runCli(["validate", "--provider", "acme", "--json", path.join(copy, "fixtures/acme/invoice.voided/invalid/bad-ref.json")]);
   expect(JSON.parse(badRef.stdout)).toMatchObject({ ok: false, errors: [{ path: "/data/invoice", keyword: "pattern" }] });
 });
@@ -178,10 +203,31 @@ it("validates its fixtures with the CLI: the valid ones pass as their message, t
 it("receives a delivery the CLI signed as declared, refuses one signed with another secret, and keeps the first in its inbox", async () => {
   const port = await freePort();
   const config = path.join(copy, "receiver.json");
-  writeFileSync(config, JSON.stringify({ store: { sqlite: "./inbox.db" }, providers: { acme: { endpointSecrets: [{ env: "ACME_SECRET" }] } }, worker: false, log: { level: "silent" } }));
-  server = spawn(process.execPath, [cli, "serve", "--config", config, "--port", String(port), "--no-worker"], { cwd: copy, env: { ...process.env, ACME_SECRET: "whsec-acme" }, stdio: "pipe" });
+  writeFileSync(
+    config,
+    JSON.stringify({
+      store: { sqlite: "./inbox.db" },
+      providers: { acme: { endpointSecrets: [{ env: "ACME_SECRET" }] } },
+      worker: false,
+      log: { level: "silent" },
+    }),
+  );
+  server = spawn(process.execPath, [cli, "serve", "--config", config, "--port", String(port), "--no-worker"], {
+    cwd: copy,
+    env: { ...process.env, ACME_SECRET: "whsec-acme" },
+    stdio: "pipe",
+  });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && !(await fetch(`${base}/readyz`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (
+    let i = 0;
+    i < 100 &&
+    !(await fetch(`${base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 100));
   const sent = runCli(["send", "--provider", "acme", "--fixture", "invoice.paid", "--to", base, "--secret", "whsec-acme"]);
   expect(sent.stdout).toMatch(/202|200/);
   expect(sent.status).toBe(0);
@@ -198,7 +244,10 @@ it("renders its docs: a provider page with its authentication, and a page per me
   expect(provider).toContain("Acme-Signature");
   expect(provider).toContain("{timestamp}.{body}");
   expect(provider).toContain("WEBHOOK_CONTRACTS_ACME_ENDPOINT_SECRETS");
-  for (const [m, field] of [["invoice.paid", "amount"], ["invoice.voided", "reason"]] as const) {
+  for (const [m, field] of [
+    ["invoice.paid", "amount"],
+    ["invoice.voided", "reason"],
+  ] as const) {
     const page = readFileSync(path.join(dist, `messages/acme/${encodeURIComponent(m)}.html`), "utf8");
     expect(page, m).toContain(`id="field-data.${field}"`);
   }

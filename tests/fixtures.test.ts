@@ -39,12 +39,15 @@ describe("invalid fixtures produce exactly their expected error", () => {
 describe("the Ivy docs template", () => {
   // Its values are placeholders ("<string>", "<any>"), so only formats may fail: every field, type and
   // enum of the template must still fit the schema, which makes it a check of the schema's shape.
-  it.each(fixtures.filter((f) => f.kind === "template").map((f) => [`${f.provider}/${f.message}/${f.name}`, f] as const))("%s fails on formats only", (_n, f) => {
-    const result = validateWebhook(f.provider as ProviderName, f.body, { mode: "strict" });
-    expect(result.ok).toBe(false);
-    const keywords = new Set(problems(result, "errors").map((e) => e.keyword));
-    expect([...keywords]).toEqual(["format"]);
-  });
+  it.each(fixtures.filter((f) => f.kind === "template").map((f) => [`${f.provider}/${f.message}/${f.name}`, f] as const))(
+    "%s fails on formats only",
+    (_n, f) => {
+      const result = validateWebhook(f.provider as ProviderName, f.body, { mode: "strict" });
+      expect(result.ok).toBe(false);
+      const keywords = new Set(problems(result, "errors").map((e) => e.keyword));
+      expect([...keywords]).toEqual(["format"]);
+    },
+  );
 });
 
 describe("fixture coverage", () => {

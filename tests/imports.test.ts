@@ -9,7 +9,13 @@ import { expect, it } from "vitest";
 
 const depcruise = path.join(repoRoot, "tests/node_modules/.bin/depcruise");
 const cruise = (...targets: string[]) =>
-  JSON.parse(execFileSync(depcruise, ["--config", "tests/.dependency-cruiser.cjs", "--output-type", "json", ...targets], { cwd: repoRoot, encoding: "utf8", maxBuffer: 1 << 28 })) as {
+  JSON.parse(
+    execFileSync(depcruise, ["--config", "tests/.dependency-cruiser.cjs", "--output-type", "json", ...targets], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+    }),
+  ) as {
     summary: { violations: { rule: { name: string }; from: string; to: string }[]; totalCruised: number };
   };
 

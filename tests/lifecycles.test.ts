@@ -41,7 +41,8 @@ describe("the lifecycle data", () => {
     expect(documented.length).toBe(9);
     for (const transition of documented) expect(shown, transition).toContain(transition);
     // And each example passes strict mode, its transition included (no transition warning).
-    for (const name of fixtureNames("amplia-reg", "OrderStatusChanged")) expect(validateWebhook("amplia-reg", amplia(name), { mode: "strict" }).ok, name).toBe(true);
+    for (const name of fixtureNames("amplia-reg", "OrderStatusChanged"))
+      expect(validateWebhook("amplia-reg", amplia(name), { mode: "strict" }).ok, name).toBe(true);
   });
 });
 
@@ -65,7 +66,9 @@ describe("a single Amplia Reg delivery", () => {
       },
     ]);
     const strict = validateWebhook("amplia-reg", body, { mode: "strict" });
-    expect(strict.ok ? [] : strict.errors.map((e) => [e.path, e.keyword, e.received])).toEqual([["/orderStatusTransitionModel/status", "transition", '"Issued"']]);
+    expect(strict.ok ? [] : strict.errors.map((e) => [e.path, e.keyword, e.received])).toEqual([
+      ["/orderStatusTransitionModel/status", "transition", '"Issued"'],
+    ]);
   });
 
   it("is rejected, in either mode, for a transition the provider documents as impossible", () => {
@@ -74,7 +77,10 @@ describe("a single Amplia Reg delivery", () => {
     const result = validateWebhook("amplia-reg", body);
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.errors.map((e) => [e.keyword, e.message])).toEqual([
-      ["transition", '"Issued" -> "Canceled" cannot happen in the Amplia Reg certificate order lifecycle (docs: cancel-order.md, an issued order cannot be cancelled (CannotCancelOrder))'],
+      [
+        "transition",
+        '"Issued" -> "Canceled" cannot happen in the Amplia Reg certificate order lifecycle (docs: cancel-order.md, an issued order cannot be cancelled (CannotCancelOrder))',
+      ],
     ]);
   });
 
@@ -105,14 +111,33 @@ describe("a single Amplia Reg delivery", () => {
 
 describe("checkSequence on real fixtures", () => {
   it("accepts the docs' order from creation to cancellation, in order", () => {
-    const names = ["01-order-created", "02-order-under-validation", "03-order-in-confirmation-queue", "04-order-under-confirmation", "05-order-approved", "09-order-cancelled"];
-    const report = checkSequence("amplia-reg", names.map((n) => amplia(`${n}.en`)));
+    const names = [
+      "01-order-created",
+      "02-order-under-validation",
+      "03-order-in-confirmation-queue",
+      "04-order-under-confirmation",
+      "05-order-approved",
+      "09-order-cancelled",
+    ];
+    const report = checkSequence(
+      "amplia-reg",
+      names.map((n) => amplia(`${n}.en`)),
+    );
     expect(report).toEqual({ ok: true, provider: "amplia-reg", deliveries: 6, subjects: ["0195a9dc-c0f0-4f5c-83d3-bf562ae98ed9"], findings: [] });
   });
 
   it("flags a duplicate and an out-of-order pair", () => {
-    const arrived = ["01-order-created", "02-order-under-validation", "04-order-under-confirmation", "03-order-in-confirmation-queue", "04-order-under-confirmation"];
-    const report = checkSequence("amplia-reg", arrived.map((n) => amplia(`${n}.en`)));
+    const arrived = [
+      "01-order-created",
+      "02-order-under-validation",
+      "04-order-under-confirmation",
+      "03-order-in-confirmation-queue",
+      "04-order-under-confirmation",
+    ];
+    const report = checkSequence(
+      "amplia-reg",
+      arrived.map((n) => amplia(`${n}.en`)),
+    );
     expect(report.ok).toBe(false);
     expect(kinds(report)).toEqual([
       ["out-of-order", 3, 2],
@@ -122,7 +147,10 @@ describe("checkSequence on real fixtures", () => {
   });
 
   it("finds the delivery that never came, from the previousStatus Amplia Reg sends", () => {
-    const report = checkSequence("amplia-reg", ["01-order-created", "03-order-in-confirmation-queue"].map((n) => amplia(`${n}.en`)));
+    const report = checkSequence(
+      "amplia-reg",
+      ["01-order-created", "03-order-in-confirmation-queue"].map((n) => amplia(`${n}.en`)),
+    );
     expect(kinds(report)).toEqual([["missing-delivery", 1, 0]]);
     expect(report.findings[0]!.message).toContain('the delivery of "WaitingValidation" -> "InValidation" is missing');
   });
@@ -169,7 +197,9 @@ describe("checkSequence on real fixtures", () => {
     next.orderStatusTransitionModel.previousStatus = "AwaitingResources";
     const report = checkSequence("amplia-reg", [...names.map((n) => amplia(`${n}.en`)), added, next]);
     expect(kinds(report)).toEqual([["unlisted-transition", 2, undefined]]);
-    expect(report.findings[0]!.message).toBe('"InValidation" -> "AwaitingResources" not checked: a status the Amplia Reg certificate order lifecycle does not know');
+    expect(report.findings[0]!.message).toBe(
+      '"InValidation" -> "AwaitingResources" not checked: a status the Amplia Reg certificate order lifecycle does not know',
+    );
   });
 
   it("takes a status named like an Object.prototype key as an unknown status, not a crash", () => {

@@ -11,7 +11,9 @@ import { formatMessage } from "publint/utils";
 import { expect, it } from "vitest";
 
 const packagesDir = fileURLToPath(new URL("../packages", import.meta.url));
-const published = readdirSync(packagesDir).filter((dir) => !(JSON.parse(readFileSync(path.join(packagesDir, dir, "package.json"), "utf8")) as { private?: boolean }).private);
+const published = readdirSync(packagesDir).filter(
+  (dir) => !(JSON.parse(readFileSync(path.join(packagesDir, dir, "package.json"), "utf8")) as { private?: boolean }).private,
+);
 
 it.each(published)("@webhook-contracts/%s passes publint with no warning or error", async (dir) => {
   const pkgDir = path.join(packagesDir, dir);

@@ -17,7 +17,12 @@ interface DryTask {
   inputs: Record<string, string>;
 }
 const dry = JSON.parse(
-  execFileSync(path.join(root, "node_modules/.bin/turbo"), ["run", "build", "--dry=json"], { cwd: root, encoding: "utf8", env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" }, maxBuffer: 1 << 26 }),
+  execFileSync(path.join(root, "node_modules/.bin/turbo"), ["run", "build", "--dry=json"], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+    maxBuffer: 1 << 26,
+  }),
 ) as { tasks: DryTask[] };
 /** The build tasks whose hash a file is part of. */
 const readers = (file: string) =>
@@ -32,7 +37,9 @@ it("reads a package's own build in that package's build alone", () => {
 
 it("reads the contract sources and the contract model in every generated package", () => {
   for (const file of ["asyncapi.yaml", "schemas/ivy/common/order.schema.json", "contracts/src/model.ts"]) {
-    expect(readers(file), file).toEqual(expect.arrayContaining(["@webhook-contracts/types#build", "@webhook-contracts/validators#build", "@webhook-contracts/docs#build"]));
+    expect(readers(file), file).toEqual(
+      expect.arrayContaining(["@webhook-contracts/types#build", "@webhook-contracts/validators#build", "@webhook-contracts/docs#build"]),
+    );
   }
 });
 

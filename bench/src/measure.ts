@@ -51,7 +51,12 @@ export interface ThroughputOptions {
  * ops/s of each task on one case, the median of `rounds` tinybench runs, in this process. `ajvFor` gives
  * the runtime-compiled Ajv peer of a schema $id.
  */
-export async function measureCase(c: BenchCase, ajvFor: (schemaId: string) => (data: unknown) => boolean, schemaId: string, { time = 160, rounds = 11 }: ThroughputOptions = {}): Promise<Throughput["rounds"]> {
+export async function measureCase(
+  c: BenchCase,
+  ajvFor: (schemaId: string) => (data: unknown) => boolean,
+  schemaId: string,
+  { time = 160, rounds = 11 }: ThroughputOptions = {},
+): Promise<Throughput["rounds"]> {
   const tasks: Record<string, () => unknown> = {
     "JSON.parse": () => JSON.parse(c.text),
     "validate (tolerant)": () => validateWebhook(c.provider, c.body),
@@ -62,7 +67,8 @@ export async function measureCase(c: BenchCase, ajvFor: (schemaId: string) => (d
   const ajvValidate = ajvFor(schemaId);
   tasks["parse + Ajv compiled at run time"] = () => ajvValidate(JSON.parse(c.text));
   if (c.provider === "ivy" && c.message === "order_updated") tasks["parse + zod v4"] = () => zodIvyOrderUpdated.safeParse(JSON.parse(c.text));
-  if (c.provider === "amplia-reg") tasks["hand-written check of this message (the floor, no error reports)"] = () => handWrittenAmpliaOrderStatusChanged(c.body);
+  if (c.provider === "amplia-reg")
+    tasks["hand-written check of this message (the floor, no error reports)"] = () => handWrittenAmpliaOrderStatusChanged(c.body);
   const samples: Record<string, number[]> = {};
   for (let round = 0; round < rounds; round++) {
     const bench = new Bench({ time, warmupTime: 100 });
@@ -102,7 +108,11 @@ export function throughput(cases: BenchCase[], options: ThroughputOptions = {}):
  */
 export function receiverThroughput(options: ReceiverCaseOptions = {}): ReceiverBench {
   const child = fileURLToPath(new URL("./receiver-case.ts", import.meta.url));
-  const r = spawnSync(process.execPath, ["--import", "tsx", child, JSON.stringify(options)], { encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "inherit"] });
+  const r = spawnSync(process.execPath, ["--import", "tsx", child, JSON.stringify(options)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   if (r.status !== 0) throw new Error(`receiver throughput run failed (exit ${r.status})`);
   return JSON.parse(r.stdout) as ReceiverBench;
 }
@@ -226,8 +236,28 @@ export function syntheticProject(count: number): string {
     description: `Synthetic ${title}.`,
     "x-provenance": { kind: "inferred", sources: ["bench/src/measure.ts"] },
   });
-  write("common/money.schema.json", { ...head("common/money.schema.json", "Money"), type: "object", additionalProperties: false, required: ["amount", "currency"], properties: { amount: { description: "Amount.", type: "string", pattern: "^-?[0-9]+\\.[0-9]{2}$" }, currency: { description: "Currency.", type: "string", enum: ["EUR", "GBP", "USD"] } } });
-  write("common/party.schema.json", { ...head("common/party.schema.json", "Party"), type: "object", additionalProperties: false, required: ["id", "name"], properties: { id: { description: "Id.", type: "string", format: "uuid" }, name: { description: "Name.", type: "string" }, email: { description: "Email.", type: "string", format: "email" }, country: { description: "Country.", type: ["string", "null"], pattern: "^[A-Z]{2}$" } } });
+  write("common/money.schema.json", {
+    ...head("common/money.schema.json", "Money"),
+    type: "object",
+    additionalProperties: false,
+    required: ["amount", "currency"],
+    properties: {
+      amount: { description: "Amount.", type: "string", pattern: "^-?[0-9]+\\.[0-9]{2}$" },
+      currency: { description: "Currency.", type: "string", enum: ["EUR", "GBP", "USD"] },
+    },
+  });
+  write("common/party.schema.json", {
+    ...head("common/party.schema.json", "Party"),
+    type: "object",
+    additionalProperties: false,
+    required: ["id", "name"],
+    properties: {
+      id: { description: "Id.", type: "string", format: "uuid" },
+      name: { description: "Name.", type: "string" },
+      email: { description: "Email.", type: "string", format: "email" },
+      country: { description: "Country.", type: ["string", "null"], pattern: "^[A-Z]{2}$" },
+    },
+  });
   const channelMessages: string[] = [];
   for (let i = 0; i < count; i++) {
     const name = `event_${i}`;
@@ -265,7 +295,9 @@ export function syntheticProject(count: number): string {
         },
       },
     });
-    channelMessages.push(`      ${name}:\n        name: ${name}\n        payload:\n          schemaFormat: application/schema+json;version=draft-07\n          schema:\n            $ref: ./schemas/synthetic/${file}\n`);
+    channelMessages.push(
+      `      ${name}:\n        name: ${name}\n        payload:\n          schemaFormat: application/schema+json;version=draft-07\n          schema:\n            $ref: ./schemas/synthetic/${file}\n`,
+    );
   }
   writeFileSync(
     path.join(root, "asyncapi.yaml"),

@@ -38,10 +38,30 @@ const financialAddress = z.object({
   paymentReference: z.string().optional(),
 });
 const address = z.object({
-  firstName: z.string(), lastName: z.string(), line1: z.string(), line2: z.string(), region: z.string(),
-  city: z.string(), zipCode: z.string(), country: z.string().length(2),
+  firstName: z.string(),
+  lastName: z.string(),
+  line1: z.string(),
+  line2: z.string(),
+  region: z.string(),
+  city: z.string(),
+  zipCode: z.string(),
+  country: z.string().length(2),
 });
-const orderStatus = z.enum(["failed", "canceled", "processing", "waiting_for_payment", "paid", "in_refund", "refunded", "refund_failed", "partially_refunded", "in_dispute", "disputed", "refused", "finalizing"]);
+const orderStatus = z.enum([
+  "failed",
+  "canceled",
+  "processing",
+  "waiting_for_payment",
+  "paid",
+  "in_refund",
+  "refunded",
+  "refund_failed",
+  "partially_refunded",
+  "in_dispute",
+  "disputed",
+  "refused",
+  "finalizing",
+]);
 const dateTime = z.iso.datetime({ offset: true });
 
 /** The Ivy order_updated event in zod v4 (object schemas strip unknown keys, like our tolerant mode). */
@@ -50,31 +70,101 @@ export const zodIvyOrderUpdated = z.object({
   type: z.literal("order_updated"),
   date: dateTime,
   payload: z.object({
-    id: z.string(), merchantId: z.string(), appId: z.string(), merchantAppId: z.string(), shopName: z.string(),
-    referenceId: z.string(), displayId: z.string().optional(), transactionId: z.string().optional(),
-    customerId: z.string().optional(), bankId: z.string().optional(),
-    payerFinancialAddress: financialAddress.optional(), merchantFinancialAddress: financialAddress.optional(),
+    id: z.string(),
+    merchantId: z.string(),
+    appId: z.string(),
+    merchantAppId: z.string(),
+    shopName: z.string(),
+    referenceId: z.string(),
+    displayId: z.string().optional(),
+    transactionId: z.string().optional(),
+    customerId: z.string().optional(),
+    bankId: z.string().optional(),
+    payerFinancialAddress: financialAddress.optional(),
+    merchantFinancialAddress: financialAddress.optional(),
     destination: z.object({ bankAccount: financialAddress, bankStatementReference: z.string() }).optional(),
-    bankStatementReference: z.string().optional(), metadata: z.record(z.string(), z.unknown()).optional(),
-    category: z.string().optional(), co2Grams: z.number().optional(), trees: z.number().optional(),
+    bankStatementReference: z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    category: z.string().optional(),
+    co2Grams: z.number().optional(),
+    trees: z.number().optional(),
     applicationFeeAmount: z.number(),
-    price: z.object({ total: z.number(), currency, subTotal: z.number().optional(), shipping: z.number().optional(), totalNet: z.number().optional(), vat: z.number().optional() }),
-    lineItems: z.array(z.object({ name: z.string(), amount: z.number(), singleNet: z.number(), singleVat: z.number(), quantity: z.number().optional(), referenceId: z.string().optional(), image: z.string().optional(), category: z.string().optional(), EAN: z.string().optional(), co2Grams: z.number().optional() })).optional(),
+    price: z.object({
+      total: z.number(),
+      currency,
+      subTotal: z.number().optional(),
+      shipping: z.number().optional(),
+      totalNet: z.number().optional(),
+      vat: z.number().optional(),
+    }),
+    lineItems: z
+      .array(
+        z.object({
+          name: z.string(),
+          amount: z.number(),
+          singleNet: z.number(),
+          singleVat: z.number(),
+          quantity: z.number().optional(),
+          referenceId: z.string().optional(),
+          image: z.string().optional(),
+          category: z.string().optional(),
+          EAN: z.string().optional(),
+          co2Grams: z.number().optional(),
+        }),
+      )
+      .optional(),
     guest: z.boolean().optional(),
     climateActionMode: z.object({ type: z.enum(["transaction", "amount"]), amount: z.number() }).optional(),
     impactOffsetProjects: z.array(z.unknown()).optional(),
-    billingAddress: address.optional(), shippingAddress: address.optional(),
+    billingAddress: address.optional(),
+    shippingAddress: address.optional(),
     status: orderStatus,
-    paymentStatus: z.enum(["not_settled", "failed", "canceled", "processing", "requires_action", "succeeded", "in_refund", "refunded", "refund_failed", "partially_refunded", "disputed"]).optional(),
-    refunds: z.array(z.object({ id: z.string(), amount: z.number(), referenceId: z.string(), status: z.enum(["pending", "succeeded", "failed", "requires_action", "partially_refunded"]), createdAt: dateTime, updatedAt: dateTime })).optional(),
+    paymentStatus: z
+      .enum([
+        "not_settled",
+        "failed",
+        "canceled",
+        "processing",
+        "requires_action",
+        "succeeded",
+        "in_refund",
+        "refunded",
+        "refund_failed",
+        "partially_refunded",
+        "disputed",
+      ])
+      .optional(),
+    refunds: z
+      .array(
+        z.object({
+          id: z.string(),
+          amount: z.number(),
+          referenceId: z.string(),
+          status: z.enum(["pending", "succeeded", "failed", "requires_action", "partially_refunded"]),
+          createdAt: dateTime,
+          updatedAt: dateTime,
+        }),
+      )
+      .optional(),
     refundAmount: z.number().optional(),
-    createdAt: dateTime, updatedAt: dateTime,
+    createdAt: dateTime,
+    updatedAt: dateTime,
     shopperEmail: z.email().optional(),
     shopper: z.object({ email: z.email().optional(), phoneNumber: z.string().optional() }).optional(),
     paymentMethodType: z.enum(["sepa_debit", "customer_balance", "manual_bank_transfer"]).optional(),
     paymentMode: z.enum(["direct", "settlement"]).optional(),
     setupPaymentMandate: z.boolean().optional(),
-    statusHistoryList: z.array(z.object({ previousStatus: orderStatus.nullable().optional(), currentStatus: orderStatus, reason: z.string(), createdAt: dateTime, updatedAt: dateTime })).optional(),
+    statusHistoryList: z
+      .array(
+        z.object({
+          previousStatus: orderStatus.nullable().optional(),
+          currentStatus: orderStatus,
+          reason: z.string(),
+          createdAt: dateTime,
+          updatedAt: dateTime,
+        }),
+      )
+      .optional(),
     instantPaymentScheme: z.boolean(),
   }),
 });
@@ -83,7 +173,7 @@ export const zodIvyOrderUpdated = z.object({
 const ampliaLifecycle = lifecycles["amplia-reg"]!;
 const AMPLIA_STATUSES = new Set(Object.keys(ampliaLifecycle.successors));
 const digitsAt = (s: string, from: number, to: number) => {
-  for (let i = from; i < to; i++) if (s.charCodeAt(i) - 48 >>> 0 > 9) return false;
+  for (let i = from; i < to; i++) if ((s.charCodeAt(i) - 48) >>> 0 > 9) return false;
   return true;
 };
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -96,7 +186,17 @@ function ampliaAgent(a: unknown): boolean {
   if (a === null) return true;
   if (!isObject(a) || keyCount(a) !== 4) return false;
   const { id, name, identifier, birthDate } = a;
-  return typeof id === "string" && uuid(id) && typeof name === "string" && name.length >= 1 && typeof identifier === "string" && identifier.length === 11 && digitsAt(identifier, 0, 11) && typeof birthDate === "string" && localDateTime(birthDate);
+  return (
+    typeof id === "string" &&
+    uuid(id) &&
+    typeof name === "string" &&
+    name.length >= 1 &&
+    typeof identifier === "string" &&
+    identifier.length === 11 &&
+    digitsAt(identifier, 0, 11) &&
+    typeof birthDate === "string" &&
+    localDateTime(birthDate)
+  );
 }
 
 /**
@@ -110,7 +210,16 @@ export function handWrittenAmpliaOrderStatusChanged(body: unknown): boolean {
   if (!isObject(t) || keyCount(t) !== 8) return false;
   const { orderId, orderNumber, orderSaleNumber, previousStatus, status, date } = t;
   if (typeof orderId !== "string" || !uuid(orderId)) return false;
-  if (typeof orderNumber !== "string" || orderNumber.length !== 11 || !digitsAt(orderNumber, 0, 3) || orderNumber.charCodeAt(3) !== 45 || !digitsAt(orderNumber, 4, 7) || orderNumber.charCodeAt(7) !== 45 || !digitsAt(orderNumber, 8, 11)) return false;
+  if (
+    typeof orderNumber !== "string" ||
+    orderNumber.length !== 11 ||
+    !digitsAt(orderNumber, 0, 3) ||
+    orderNumber.charCodeAt(3) !== 45 ||
+    !digitsAt(orderNumber, 4, 7) ||
+    orderNumber.charCodeAt(7) !== 45 ||
+    !digitsAt(orderNumber, 8, 11)
+  )
+    return false;
   if (orderSaleNumber !== null && typeof orderSaleNumber !== "string") return false;
   if (typeof status !== "string" || !AMPLIA_STATUSES.has(status)) return false;
   if (previousStatus !== null && (typeof previousStatus !== "string" || !AMPLIA_STATUSES.has(previousStatus))) return false;

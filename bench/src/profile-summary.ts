@@ -25,7 +25,11 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const short = (url: string) => url.replace(/^file:\/\//, "").replace(/.*\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, "").replace(/.*\/(packages|bench)\//, "$1/");
+const short = (url: string) =>
+  url
+    .replace(/^file:\/\//, "")
+    .replace(/.*\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, "")
+    .replace(/.*\/(packages|bench)\//, "$1/");
 const isNative = (f: CallFrame) => f.url === "" && !f.functionName.startsWith("(");
 /** The receiver's own code: its build (packages/receiver/dist, or another one given to the bench) or its sources. */
 const isReceiver = (f: CallFrame) => /receiver[^/]*\/(dist|src)\//.test(f.url);
@@ -41,29 +45,34 @@ function categorise(stack: CallFrame[]): string {
   const inTransaction = stack.findIndex((f) => f.functionName === "sqliteTransaction");
   if (sqliteFrame || inTransaction >= 0) {
     const named = (name: string) => has((f) => isReceiver(f) && /\/sqlite\.[jt]s$/.test(f.url) && f.functionName === name);
-    const op = named("claim")
-      ? "claim"
-      : named("finish")
-        ? "finish"
-        : named("stats")
-          ? "stats (the bench's drain poll)"
-          : "accept";
+    const op = named("claim") ? "claim" : named("finish") ? "finish" : named("stats") ? "stats (the bench's drain poll)" : "accept";
     // A native call made by better-sqlite3's transaction wrapper itself is BEGIN or COMMIT; COMMIT writes the WAL and syncs it.
     if (isNative(leaf) && stack[1]?.functionName === "sqliteTransaction") return `SQLite ${op}: BEGIN/COMMIT (WAL write + fsync)`;
     if (isNative(leaf)) return `SQLite ${op}: statements (native)`;
     return `SQLite ${op}: JS around the statements`;
   }
-  const side = has((f) => f.functionName === "execute") ? "worker" : has((f) => f.functionName === "receive" || f.functionName === "admit") ? "intake" : "other";
-  if (has((f) => ["hmacSha256", "anyHmacMatches", "Hmac", "checkBody", "hexToBytes", "timingSafeEqual"].includes(f.functionName))) return "HMAC signature check (hex decode, HMAC, compare)";
+  const side = has((f) => f.functionName === "execute")
+    ? "worker"
+    : has((f) => f.functionName === "receive" || f.functionName === "admit")
+      ? "intake"
+      : "other";
+  if (has((f) => ["hmacSha256", "anyHmacMatches", "Hmac", "checkBody", "hexToBytes", "timingSafeEqual"].includes(f.functionName)))
+    return "HMAC signature check (hex decode, HMAC, compare)";
   if (has((f) => f.url.includes("/validators/"))) return `validation (${side})`;
   if (has((f) => ["decodeBody", "parseJson", "depthOver"].includes(f.functionName))) return `decode body: UTF-8, depth scan, JSON.parse (${side})`;
   if (has((f) => ["keyOf", "rawValueAt", "endOfValue"].includes(f.functionName))) return "delivery key from the raw text (keyOf, rawValueAt)";
   if (has((f) => f.functionName === "groupCommit" || f.url.includes("group-commit"))) return "group commit plumbing";
   if (has((f) => isReceiver(f) && /\/node\.[jt]s$/.test(f.url))) {
-    return has((f) => f.url.startsWith("node:") || isNative(f)) ? "Node http: answer written, body read (under the middleware)" : "receiver Node adapter (createNodeMiddleware, readBody)";
+    return has((f) => f.url.startsWith("node:") || isNative(f))
+      ? "Node http: answer written, body read (under the middleware)"
+      : "receiver Node adapter (createNodeMiddleware, readBody)";
   }
-  if (has(isReceiver)) return side === "worker" ? "receiver worker: execute, pump, record (AbortController, timers, promises)" : "receiver core, other (admit, receive, finish, events; promises under them)";
-  if (has((f) => /node:_http|node:net|node:internal\/(streams|stream_base)|HTTPParser|writev/.test(f.url + f.functionName))) return "Node http/net: parsing, sockets, streams";
+  if (has(isReceiver))
+    return side === "worker"
+      ? "receiver worker: execute, pump, record (AbortController, timers, promises)"
+      : "receiver core, other (admit, receive, finish, events; promises under them)";
+  if (has((f) => /node:_http|node:net|node:internal\/(streams|stream_base)|HTTPParser|writev/.test(f.url + f.functionName)))
+    return "Node http/net: parsing, sockets, streams";
   if (has((f) => /task_queues|async_hooks|timers|promises|node:events/.test(f.url))) return "Node event loop: ticks, promises, timers, events";
   return "other";
 }
@@ -113,4 +122,8 @@ const sqlite = [...categories].filter(([c]) => c.startsWith("SQLite")).reduce((a
 const commits = [...categories].filter(([c]) => c.includes("BEGIN/COMMIT")).reduce((a, [, us]) => a + us, 0);
 console.log(`${ms(sqlite)} ms ${pct(sqlite, busy)}  = SQLite in all, of which BEGIN/COMMIT ${pct(commits, busy).trim()}`);
 console.log(`\nTop ${top} functions by self time (share of the busy time):`);
-for (const [key, us] of [...self].filter(([k]) => !k.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, Number(top))) console.log(`${ms(us)} ms ${pct(us, busy)}  ${key}`);
+for (const [key, us] of [...self]
+  .filter(([k]) => !k.startsWith("(idle)"))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, Number(top)))
+  console.log(`${ms(us)} ms ${pct(us, busy)}  ${key}`);

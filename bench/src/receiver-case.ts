@@ -71,7 +71,7 @@ function spawnServer(name: string, args: string[], env: NodeJS.ProcessEnv) {
     for (const w of waiting.values()) w.reject(new Error(`the ${name} server exited (${code})`));
     waiting.clear();
   });
-  const ask = <T,>(message: Record<string, unknown>, timeoutMs = 120_000) =>
+  const ask = <T>(message: Record<string, unknown>, timeoutMs = 120_000) =>
     new Promise<T>((resolve, reject) => {
       const cmd = String(message.cmd);
       if (child.exitCode !== null) return reject(new Error(`the ${name} server exited (${child.exitCode})`));
@@ -234,7 +234,9 @@ export async function runReceiverBench(options: ReceiverCaseOptions = {}): Promi
           round.stalled = drained.left;
           const { recoverMs } = await server.ask<{ recoverMs: number }>({ cmd: "recover" }, 600_000);
           server.recoveries++;
-          log(`  ${server.name}: the worker stopped claiming with ${drained.left} deliveries queued; a new receiver handled them in ${Math.round(recoverMs)} ms`);
+          log(
+            `  ${server.name}: the worker stopped claiming with ${drained.left} deliveries queued; a new receiver handled them in ${Math.round(recoverMs)} ms`,
+          );
           const again = await server.ask<{ left: number }>({ cmd: "drain" }, 600_000);
           if (again.left > 0) throw new Error(`${server.name}: ${again.left} deliveries still queued after a new receiver ran them`);
         }
@@ -256,7 +258,9 @@ export async function runReceiverBench(options: ReceiverCaseOptions = {}): Promi
         for (const server of order) {
           const profiling = profile && server.name === "sqlite" && round === 0 && conns === Math.max(...connections);
           if (profiling) mkdirSync(profile, { recursive: true });
-          bench.results.push(await turn(server, conns, seconds, true, profiling ? path.join(profile, `receiver-sqlite-${conns}conns-${Date.now()}.cpuprofile`) : undefined));
+          bench.results.push(
+            await turn(server, conns, seconds, true, profiling ? path.join(profile, `receiver-sqlite-${conns}conns-${Date.now()}.cpuprofile`) : undefined),
+          );
         }
       }
     }
@@ -267,10 +271,13 @@ export async function runReceiverBench(options: ReceiverCaseOptions = {}): Promi
       let byStatus: Record<string, number> = {};
       if (server.name === "sqlite") {
         const db = new Database(sqliteFile, { readonly: true });
-        for (const row of db.prepare("SELECT status, count(*) AS n FROM deliveries GROUP BY status").all() as { status: string; n: number }[]) byStatus[row.status] = row.n;
+        for (const row of db.prepare("SELECT status, count(*) AS n FROM deliveries GROUP BY status").all() as { status: string; n: number }[])
+          byStatus[row.status] = row.n;
         db.close();
       } else {
-        const { rows } = await pgClient!.query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM ${pg.escapeIdentifier(table)} GROUP BY status`);
+        const { rows } = await pgClient!.query<{ status: string; n: string }>(
+          `SELECT status, count(*) AS n FROM ${pg.escapeIdentifier(table)} GROUP BY status`,
+        );
         byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
       }
       const rows = Object.values(byStatus).reduce((a, b) => a + b, 0);
@@ -283,10 +290,17 @@ export async function runReceiverBench(options: ReceiverCaseOptions = {}): Promi
         cutOff: server.cutOff,
         recoveries: server.recoveries,
         // Each 2xx is a stored row; the rows beyond the 2xx are answers cut off at the end of a round; none is a duplicate.
-        pass: rows >= server.answered2xx && rows - server.answered2xx <= server.cutOff && accepted === rows && !server.outcomes.duplicate && byStatus.handled === rows,
+        pass:
+          rows >= server.answered2xx &&
+          rows - server.answered2xx <= server.cutOff &&
+          accepted === rows &&
+          !server.outcomes.duplicate &&
+          byStatus.handled === rows,
       };
       bench.checks[server.name] = check;
-      log(`receiver: ${server.name}: ${rows} rows stored (${JSON.stringify(byStatus)}), ${server.answered2xx} answered 2xx, server outcomes ${JSON.stringify(server.outcomes)}: ${check.pass ? "ok" : "MISMATCH"}`);
+      log(
+        `receiver: ${server.name}: ${rows} rows stored (${JSON.stringify(byStatus)}), ${server.answered2xx} answered 2xx, server outcomes ${JSON.stringify(server.outcomes)}: ${check.pass ? "ok" : "MISMATCH"}`,
+      );
     }
   } finally {
     for (const server of servers) if (server.child.exitCode === null) server.child.kill();

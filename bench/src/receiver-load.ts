@@ -65,7 +65,11 @@ export class IvyDeliveries {
     for (let i = this.ids.length; i < target; i++) {
       const id = `${this.prefix}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
       this.ids.push(id);
-      this.signatures.push(createHmac("sha256", this.secret).update(this.head + id + this.tail).digest("hex"));
+      this.signatures.push(
+        createHmac("sha256", this.secret)
+          .update(this.head + id + this.tail)
+          .digest("hex"),
+      );
     }
   }
 
@@ -152,7 +156,8 @@ export const median = (values: number[]) => {
 };
 
 /** The rounds of one target at one connection count, in order. */
-export const roundsOf = (b: ReceiverBench, target: string, connections: number) => b.results.filter((r) => r.target === target && r.connections === connections);
+export const roundsOf = (b: ReceiverBench, target: string, connections: number) =>
+  b.results.filter((r) => r.target === target && r.connections === connections);
 
 /** The median over the rounds of a target's requests per second divided by the bare server's in the same round. */
 export function rpsRatio(b: ReceiverBench, target: string, connections: number): number {

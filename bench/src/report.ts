@@ -24,20 +24,56 @@ export function checks(throughputs: Throughput[], cold: ColdStart, sizes: Bundle
     out.push({ area: "speed", measure: `${t.case.label}: strict ÷ tolerant`, value: `${fmt(strict)}`, target: "≥ 0.90", pass: strict >= 0.9 });
   }
   for (const [provider, c] of Object.entries(cold.byProvider)) {
-    out.push({ area: "cold start", measure: `${provider}: import + validate one payload, over bare node (${fmt(cold.baselineMs, 1)} ms)`, value: `${fmt(c.overMs, 1)} ms`, target: "≤ 10 ms", pass: c.overMs <= 10 });
+    out.push({
+      area: "cold start",
+      measure: `${provider}: import + validate one payload, over bare node (${fmt(cold.baselineMs, 1)} ms)`,
+      value: `${fmt(c.overMs, 1)} ms`,
+      target: "≤ 10 ms",
+      pass: c.overMs <= 10,
+    });
   }
   for (const s of sizes) {
     const limit = s.provider === "ivy" ? 30 : 10;
-    out.push({ area: "size", measure: `${s.provider}: entry point bundled, minified, gzip`, value: `${fmt(s.gzipBytes / 1024, 1)} KB`, target: `≤ ${limit} KB`, pass: s.gzipBytes <= limit * 1024 });
-    out.push({ area: "size", measure: `${s.provider}: Ajv compiler in the bundle`, value: s.compilerMarkers.length ? s.compilerMarkers.join(", ") : "none", target: "none", pass: s.compilerMarkers.length === 0 });
+    out.push({
+      area: "size",
+      measure: `${s.provider}: entry point bundled, minified, gzip`,
+      value: `${fmt(s.gzipBytes / 1024, 1)} KB`,
+      target: `≤ ${limit} KB`,
+      pass: s.gzipBytes <= limit * 1024,
+    });
+    out.push({
+      area: "size",
+      measure: `${s.provider}: Ajv compiler in the bundle`,
+      value: s.compilerMarkers.length ? s.compilerMarkers.join(", ") : "none",
+      target: "none",
+      pass: s.compilerMarkers.length === 0,
+    });
   }
-  out.push({ area: "codegen", measure: "every package built from nothing (turbo --force)", value: `${fmt(codegen.coldBuildSeconds, 1)} s`, target: "≤ 15 s", pass: codegen.coldBuildSeconds <= 15 });
-  out.push({ area: "codegen", measure: "second build, nothing changed (turbo cache)", value: `${fmt(codegen.cachedBuildSeconds, 1)} s`, target: "≤ 3 s", pass: codegen.cachedBuildSeconds <= 3 });
+  out.push({
+    area: "codegen",
+    measure: "every package built from nothing (turbo --force)",
+    value: `${fmt(codegen.coldBuildSeconds, 1)} s`,
+    target: "≤ 15 s",
+    pass: codegen.coldBuildSeconds <= 15,
+  });
+  out.push({
+    area: "codegen",
+    measure: "second build, nothing changed (turbo cache)",
+    value: `${fmt(codegen.cachedBuildSeconds, 1)} s`,
+    target: "≤ 3 s",
+    pass: codegen.cachedBuildSeconds <= 3,
+  });
   const syn = codegen.synthetic;
   const last = syn.at(-1)!;
   // The target is set at 300 messages; larger sizes are there to measure how the time grows.
   const headline = syn.find((s) => s.messages === 300) ?? last;
-  out.push({ area: "codegen", measure: `synthetic ${headline.messages} message schemas: types + validators generated`, value: `${fmt(headline.seconds, 1)} s`, target: "≤ 30 s", pass: headline.seconds <= 30 });
+  out.push({
+    area: "codegen",
+    measure: `synthetic ${headline.messages} message schemas: types + validators generated`,
+    value: `${fmt(headline.seconds, 1)} s`,
+    target: "≤ 30 s",
+    pass: headline.seconds <= 30,
+  });
   if (syn.length >= 3) {
     const [a, b, c] = syn.slice(-3) as [typeof last, typeof last, typeof last];
     const early = (b.seconds - a.seconds) / (b.messages - a.messages);
@@ -53,22 +89,63 @@ export function checks(throughputs: Throughput[], cold: ColdStart, sizes: Bundle
   return out;
 }
 
-export function markdown(throughputs: Throughput[], all: Check[], cold: ColdStart, sizes: BundleSize[], codegen: Codegen, meta: string, receiver?: ReceiverBench): string {
-  const lines = ["# Benchmark results", "", meta, "", "Written by `pnpm bench` (bench/src/run.ts). Ratios are measured in one process; absolute numbers depend on the machine.", "", "## Targets", "", "| | measure | value | target | |", "|---|---|---:|---:|---|"];
+export function markdown(
+  throughputs: Throughput[],
+  all: Check[],
+  cold: ColdStart,
+  sizes: BundleSize[],
+  codegen: Codegen,
+  meta: string,
+  receiver?: ReceiverBench,
+): string {
+  const lines = [
+    "# Benchmark results",
+    "",
+    meta,
+    "",
+    "Written by `pnpm bench` (bench/src/run.ts). Ratios are measured in one process; absolute numbers depend on the machine.",
+    "",
+    "## Targets",
+    "",
+    "| | measure | value | target | |",
+    "|---|---|---:|---:|---|",
+  ];
   for (const c of all) lines.push(`| ${c.area} | ${c.measure} | ${c.value} | ${c.target} | ${c.info ? "" : c.pass ? "✅ met" : "❌ missed"} |`);
   const rounds = throughputs[0] ? Object.values(throughputs[0].rounds)[0]!.length : 0;
-  lines.push("", `## Throughput (ops/s, median of ${rounds} rounds; ratios are medians of each round's ratio)`, "", "![validation speed as a multiple of JSON.parse](results.svg)", "");
+  lines.push(
+    "",
+    `## Throughput (ops/s, median of ${rounds} rounds; ratios are medians of each round's ratio)`,
+    "",
+    "![validation speed as a multiple of JSON.parse](results.svg)",
+    "",
+  );
   for (const t of throughputs) {
     const parse = t.hz["JSON.parse"]!;
     lines.push(`### ${t.case.label}`, "", `\`${t.case.file}\`, ${t.case.text.length} bytes`, "", "| task | ops/s | × JSON.parse |", "|---|---:|---:|");
     for (const [task, hz] of Object.entries(t.hz)) lines.push(`| ${task} | ${ops(hz)} | ${fmt(hz / parse)} |`);
     lines.push("");
   }
-  lines.push("## Cold start", "", `Bare \`node\`: ${fmt(cold.baselineMs, 1)} ms (each figure: the fastest of ${cold.runs} starts, the files taking turns).`, "", "| provider | import + validate | over bare node |", "|---|---:|---:|");
+  lines.push(
+    "## Cold start",
+    "",
+    `Bare \`node\`: ${fmt(cold.baselineMs, 1)} ms (each figure: the fastest of ${cold.runs} starts, the files taking turns).`,
+    "",
+    "| provider | import + validate | over bare node |",
+    "|---|---:|---:|",
+  );
   for (const [p, c] of Object.entries(cold.byProvider)) lines.push(`| ${p} | ${fmt(c.ms, 1)} ms | ${fmt(c.overMs, 1)} ms |`);
   lines.push("", "## Size", "", "| entry point | minified | gzip |", "|---|---:|---:|");
-  for (const s of sizes) lines.push(`| @webhook-contracts/validators/${s.provider} | ${fmt(s.minifiedBytes / 1024, 1)} KB | ${fmt(s.gzipBytes / 1024, 1)} KB |`);
-  lines.push("", "## Code generation", "", `Cold build ${fmt(codegen.coldBuildSeconds, 1)} s, cached ${fmt(codegen.cachedBuildSeconds, 1)} s.`, "", "| synthetic message schemas | seconds | ms per message |", "|---:|---:|---:|");
+  for (const s of sizes)
+    lines.push(`| @webhook-contracts/validators/${s.provider} | ${fmt(s.minifiedBytes / 1024, 1)} KB | ${fmt(s.gzipBytes / 1024, 1)} KB |`);
+  lines.push(
+    "",
+    "## Code generation",
+    "",
+    `Cold build ${fmt(codegen.coldBuildSeconds, 1)} s, cached ${fmt(codegen.cachedBuildSeconds, 1)} s.`,
+    "",
+    "| synthetic message schemas | seconds | ms per message |",
+    "|---:|---:|---:|",
+  );
   for (const s of codegen.synthetic) lines.push(`| ${s.messages} | ${fmt(s.seconds, 1)} | ${fmt((s.seconds * 1000) / s.messages, 0)} |`);
   if (receiver) lines.push("", ...receiverMarkdown(receiver));
   return `${lines.join("\n")}\n`;
@@ -193,14 +270,24 @@ export function receiverMarkdown(b: ReceiverBench): string[] {
       const backlog = target === "bare" ? "" : rounds.map((r) => `${r.backlog}${r.stalled ? " (stalled)" : ""}`).join(", ");
       // Deliveries acknowledged in the round over the round and its worker's drain: what the receiver sustains with its handling.
       const sustained = target === "bare" || rounds.some((r) => r.stalled) ? "" : ops(median(rounds.map((r) => r.ok / (r.seconds + r.drainMs! / 1000))));
-      lines.push(`| ${conns} | ${label[target]} | ${ops(f.rps)} | ${fmt(f.ratio)} | ${fmt(f.p50, 2)} ms | ${fmt(f.p99, 2)} ms | ${rounds.map((r) => ops(r.rps)).join(", ")} | ${backlog} | ${sustained} |`);
+      lines.push(
+        `| ${conns} | ${label[target]} | ${ops(f.rps)} | ${fmt(f.ratio)} | ${fmt(f.p50, 2)} ms | ${fmt(f.p99, 2)} ms | ${rounds.map((r) => ops(r.rps)).join(", ")} | ${backlog} | ${sustained} |`,
+      );
     }
   }
   const stores = Object.entries(b.checks);
   if (stores.length) {
-    lines.push("", "| store | rows | answered 2xx | server: accepted | duplicates | rows by status | receivers replaced after a stall |", "|---|---:|---:|---:|---:|---|---:|");
+    lines.push(
+      "",
+      "| store | rows | answered 2xx | server: accepted | duplicates | rows by status | receivers replaced after a stall |",
+      "|---|---:|---:|---:|---:|---|---:|",
+    );
     for (const [target, c] of stores) {
-      lines.push(`| ${label[target]} | ${c.rows} | ${c.answered2xx} | ${c.outcomes.accepted ?? 0} | ${c.outcomes.duplicate ?? 0} | ${Object.entries(c.byStatus).map(([k, v]) => `${k} ${v}`).join(", ")} | ${c.recoveries} |`);
+      lines.push(
+        `| ${label[target]} | ${c.rows} | ${c.answered2xx} | ${c.outcomes.accepted ?? 0} | ${c.outcomes.duplicate ?? 0} | ${Object.entries(c.byStatus)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")} | ${c.recoveries} |`,
+      );
     }
   }
   return lines;

@@ -42,7 +42,10 @@ const receiverOptions: ReceiverCaseOptions = {
 
 function print(all: Check[], where: string): void {
   const width = Math.max(...all.map((c) => c.measure.length));
-  for (const c of all) console.log(`${c.info ? "      " : c.pass ? "met   " : "MISSED"}  ${c.measure.padEnd(width)}  ${c.value.padStart(9)}  ${c.info ? "(beside, no target)" : `(target ${c.target})`}`);
+  for (const c of all)
+    console.log(
+      `${c.info ? "      " : c.pass ? "met   " : "MISSED"}  ${c.measure.padEnd(width)}  ${c.value.padStart(9)}  ${c.info ? "(beside, no target)" : `(target ${c.target})`}`,
+    );
   const targets = all.filter((c) => !c.info);
   const missed = targets.filter((c) => !c.pass).length;
   console.log(`\n${targets.length - missed} of ${targets.length} targets met; ${where}`);
@@ -56,7 +59,10 @@ if (only === "receiver") {
   const out = option("out") && path.resolve(option("out")!);
   if (out) {
     mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, "results.md"), `${["# Benchmark results (receiver only)", "", meta(), "", "## Targets", "", "| | measure | value | target | |", "|---|---|---:|---:|---|", ...all.map((c) => `| ${c.area} | ${c.measure} | ${c.value} | ${c.target} | ${c.info ? "" : c.pass ? "✅ met" : "❌ missed"} |`), "", ...receiverMarkdown(receiver)].join("\n")}\n`);
+    writeFileSync(
+      path.join(out, "results.md"),
+      `${["# Benchmark results (receiver only)", "", meta(), "", "## Targets", "", "| | measure | value | target | |", "|---|---|---:|---:|---|", ...all.map((c) => `| ${c.area} | ${c.measure} | ${c.value} | ${c.target} | ${c.info ? "" : c.pass ? "✅ met" : "❌ missed"} |`), "", ...receiverMarkdown(receiver)].join("\n")}\n`,
+    );
     writeFileSync(path.join(out, "receiver.json"), JSON.stringify(receiver, null, 2));
   }
   if (receiver.profile) log(`CPU profile: ${receiver.profile}`);

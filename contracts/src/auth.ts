@@ -29,4 +29,3 @@ export function providerSettings(provider: ProviderContract): ProviderSettings {
 
 /** The environment variable that replaces a provider's secrets (comma-separated). */
 export const secretsVariable = (provider: string, setting: string) => `WEBHOOK_CONTRACTS_${constantCase(provider, setting)}`;
-

@@ -12,9 +12,7 @@ import { build } from "esbuild";
 
 export async function bundleGenerated(packageDir: string): Promise<void> {
   const generated = path.join(packageDir, "generated");
-  const entryPoints = (await readdir(generated))
-    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
-    .map((f) => path.join(generated, f));
+  const entryPoints = (await readdir(generated)).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => path.join(generated, f));
   await rm(path.join(packageDir, "dist/esm"), { recursive: true, force: true });
   await rm(path.join(packageDir, "dist/cjs"), { recursive: true, force: true });
   const common = {

@@ -15,7 +15,23 @@ export interface EvidenceCount {
   open: number;
 }
 
-const counted = new Set(["type", "enum", "const", "format", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "multipleOf", "uniqueItems"]);
+const counted = new Set([
+  "type",
+  "enum",
+  "const",
+  "format",
+  "pattern",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "minItems",
+  "maxItems",
+  "multipleOf",
+  "uniqueItems",
+]);
 const single = ["items", "additionalProperties", "not", "then", "else"];
 const lists = ["anyOf", "oneOf", "allOf"];
 

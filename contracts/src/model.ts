@@ -101,11 +101,7 @@ export type AuthScheme = {
   /** The receiver setting that lists this scheme's secrets (`secrets`, `apiKeys`). */
   secrets: string;
   secretsDescription?: string;
-} & (
-  | { kind: "signature"; header: string; signature: SignatureSpec }
-  | { kind: "apiKey"; header: string; configurableHeader: boolean }
-  | { kind: "basic" }
-);
+} & ({ kind: "signature"; header: string; signature: SignatureSpec } | { kind: "apiKey"; header: string; configurableHeader: boolean } | { kind: "basic" });
 
 export interface ProviderContract {
   /** Channel id, also the provider's name everywhere (`amplia-reg`). */
@@ -150,9 +146,7 @@ let schemaFiles: Promise<Map<string, JsonSchema>> | undefined;
  */
 export function loadSchemaFiles(): Promise<Map<string, JsonSchema>> {
   schemaFiles ??= (async () => {
-    const files = (await readdir(schemasDir, { recursive: true }))
-      .filter((f) => f.endsWith(".schema.json"))
-      .sort();
+    const files = (await readdir(schemasDir, { recursive: true })).filter((f) => f.endsWith(".schema.json")).sort();
     const out = new Map<string, JsonSchema>();
     for (const f of files) out.set(path.posix.join("schemas", f.split(path.sep).join("/")), await readJson<JsonSchema>(path.join(schemasDir, f)));
     return out;
@@ -179,7 +173,10 @@ export function dereferenceSchema(schemaId: string): Promise<JsonSchema> {
  * The values a message schema allows at `pointer` (a required `const` or `enum`, or the known values of
  * an open list, `x-known-values`), following $refs.
  */
-async function valuesAt({ schemaFile, schemaId }: Pick<MessageContract, "schemaFile" | "schemaId">, pointer: string): Promise<{ values: string[]; open: boolean }> {
+async function valuesAt(
+  { schemaFile, schemaId }: Pick<MessageContract, "schemaFile" | "schemaId">,
+  pointer: string,
+): Promise<{ values: string[]; open: boolean }> {
   let node = await dereferenceSchema(schemaId);
   for (const segment of pointerSegments(pointer)) {
     const next = (node.properties as Record<string, JsonSchema> | undefined)?.[segment];
@@ -239,7 +236,8 @@ async function loadLifecycle(provider: ProviderContract): Promise<LifecycleContr
     seen.add(key);
   }
   for (const t of lifecycle.impossible) {
-    if (!t.source.startsWith("docs: ")) throw new Error(`${where}: impossible ${t.from} -> ${t.to} needs a "docs: ..." source (an inferred one would be a guess that errors)`);
+    if (!t.source.startsWith("docs: "))
+      throw new Error(`${where}: impossible ${t.from} -> ${t.to} needs a "docs: ..." source (an inferred one would be a guess that errors)`);
     if (t.from === "*" && t.to === "*") throw new Error(`${where}: impossible * -> * would rule out every transition`);
     const covered = lifecycle.transitions.find((l) => (t.from === "*" || t.from === l.from) && (t.to === "*" || t.to === l.to));
     if (covered) throw new Error(`${where}: ${covered.from} -> ${covered.to} is both listed and impossible (${t.from} -> ${t.to})`);
@@ -280,8 +278,14 @@ function authScheme(id: string, raw: RawSecurityScheme | undefined): AuthScheme 
   const where = `asyncapi.yaml: securitySchemes.${id}`;
   if (!raw) throw new Error(`${where} does not exist`);
   const ext = raw["x-webhook-auth"];
-  if (!ext?.secrets || !/^[a-z][A-Za-z0-9]*$/.test(ext.secrets)) throw new Error(`${where} needs x-webhook-auth.secrets, the camelCase name of the setting that lists its secrets`);
-  const base = { id, description: raw.description ?? "", secrets: ext.secrets, ...(ext.secretsDescription ? { secretsDescription: ext.secretsDescription } : {}) };
+  if (!ext?.secrets || !/^[a-z][A-Za-z0-9]*$/.test(ext.secrets))
+    throw new Error(`${where} needs x-webhook-auth.secrets, the camelCase name of the setting that lists its secrets`);
+  const base = {
+    id,
+    description: raw.description ?? "",
+    secrets: ext.secrets,
+    ...(ext.secretsDescription ? { secretsDescription: ext.secretsDescription } : {}),
+  };
   if (raw.type === "http" && raw.scheme === "basic") return { ...base, kind: "basic" };
   if (raw.type !== "httpApiKey" || raw.in !== "header" || !raw.name || !HEADER_NAME.test(raw.name)) {
     throw new Error(`${where}: the receiver knows httpApiKey in a header, and http basic (got ${raw.type} ${raw.in ?? raw.scheme ?? ""})`);
@@ -296,12 +300,14 @@ function authScheme(id: string, raw: RawSecurityScheme | undefined): AuthScheme 
   if (unknown.length > 0) throw new Error(`${where}: signature.signed may hold {body} and {timestamp}, not ${unknown.join(", ")}`);
   if (placeholders.filter((p) => p === "{body}").length !== 1) throw new Error(`${where}: signature.signed must hold {body} once`);
   const ts = sig.timestamp;
-  if (signed.includes("{timestamp}") !== Boolean(ts)) throw new Error(`${where}: signature.signed uses {timestamp} exactly when signature.timestamp is declared`);
+  if (signed.includes("{timestamp}") !== Boolean(ts))
+    throw new Error(`${where}: signature.signed uses {timestamp} exactly when signature.timestamp is declared`);
   let timestamp: SignatureSpec["timestamp"];
   if (ts) {
     if (!ts.header || !HEADER_NAME.test(ts.header)) throw new Error(`${where}: signature.timestamp.header must be a header name`);
     if (ts.unit !== "seconds" && ts.unit !== "milliseconds") throw new Error(`${where}: signature.timestamp.unit must be seconds or milliseconds`);
-    if (!Number.isInteger(ts.toleranceSeconds) || ts.toleranceSeconds! < 1) throw new Error(`${where}: signature.timestamp.toleranceSeconds must be a positive integer`);
+    if (!Number.isInteger(ts.toleranceSeconds) || ts.toleranceSeconds! < 1)
+      throw new Error(`${where}: signature.timestamp.toleranceSeconds must be a positive integer`);
     timestamp = { header: ts.header, unit: ts.unit, toleranceSeconds: ts.toleranceSeconds! };
   }
   return {
@@ -317,7 +323,8 @@ function providerAuth(doc: RawDocument, channel: string): AuthScheme[] {
   const operations = Object.values(doc.operations ?? {}).filter((o) => o.channel?.$ref === `#/channels/${channel}`);
   if (operations.length !== 1 || operations[0]!.action !== "receive") throw new Error(`asyncapi.yaml: channel ${channel} needs one receive operation`);
   const security = operations[0]!.security ?? [];
-  if (security.length === 0) throw new Error(`asyncapi.yaml: the receive operation of ${channel} needs a security scheme (the receiver takes nothing unauthenticated)`);
+  if (security.length === 0)
+    throw new Error(`asyncapi.yaml: the receive operation of ${channel} needs a security scheme (the receiver takes nothing unauthenticated)`);
   const schemes = security.map((s) => {
     const id = /^#\/components\/securitySchemes\/(.+)$/.exec(s.$ref ?? "")?.[1];
     if (!id) throw new Error(`asyncapi.yaml: ${channel}: security must $ref #/components/securitySchemes/<id>`);

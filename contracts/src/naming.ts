@@ -20,7 +20,12 @@ export function camelCase(name: string): string {
 /** `amplia-reg`, `apiKeys` → `AMPLIA_REG_API_KEYS`: the part of an environment variable's name. */
 export function constantCase(...names: string[]): string {
   return names
-    .map((n) => n.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toUpperCase())
+    .map((n) =>
+      n
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .replace(/[^A-Za-z0-9]+/g, "_")
+        .toUpperCase(),
+    )
     .join("_");
 }
 

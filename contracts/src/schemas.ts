@@ -47,4 +47,3 @@ export function walkSchemas(schema: unknown, visit: (node: JsonSchema) => void):
     if (Array.isArray(list)) for (const sub of list) walkSchemas(sub, visit);
   }
 }
-

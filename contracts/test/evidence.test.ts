@@ -6,10 +6,22 @@ import type { JsonSchema, LifecycleContract } from "../src/model.ts";
 describe("countEvidence", () => {
   it.each<[string, JsonSchema, { documented: number; inferred: number; open: number }]>([
     ["one type", { type: "string" }, { documented: 1, inferred: 0, open: 0 }],
-    ["each required name; not additionalProperties", { type: "object", additionalProperties: false, required: ["a", "b"], properties: { a: { type: "string" }, b: {} } }, { documented: 4, inferred: 0, open: 0 }],
+    [
+      "each required name; not additionalProperties",
+      { type: "object", additionalProperties: false, required: ["a", "b"], properties: { a: { type: "string" }, b: {} } },
+      { documented: 4, inferred: 0, open: 0 },
+    ],
     ["an open list apart", { type: "string", "x-known-values": ["A"] }, { documented: 1, inferred: 0, open: 1 }],
-    ["what x-inferred holds", { type: "object", properties: { a: { type: ["string", "null"] } }, "x-inferred": { required: ["a"], properties: { a: { type: "string" } } } }, { documented: 2, inferred: 2, open: 0 }],
-    ["a then, not its if", { allOf: [{ if: { properties: { s: { const: "X" } }, required: ["s"] }, then: { required: ["t"] } }] }, { documented: 1, inferred: 0, open: 0 }],
+    [
+      "what x-inferred holds",
+      { type: "object", properties: { a: { type: ["string", "null"] } }, "x-inferred": { required: ["a"], properties: { a: { type: "string" } } } },
+      { documented: 2, inferred: 2, open: 0 },
+    ],
+    [
+      "a then, not its if",
+      { allOf: [{ if: { properties: { s: { const: "X" } }, required: ["s"] }, then: { required: ["t"] } }] },
+      { documented: 1, inferred: 0, open: 0 },
+    ],
     ["both branches of anyOf", { anyOf: [{ type: "string", format: "date" }, { type: "null" }] }, { documented: 3, inferred: 0, open: 0 }],
   ])("%s", (_name, schema, expected) => {
     expect(countEvidence(schema)).toEqual(expected);

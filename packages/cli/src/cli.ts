@@ -37,14 +37,16 @@ const commands: Command[] = [
   {
     name: "check-sequence",
     usage: ["check-sequence --provider <P> [--json] FILE..."],
-    summary: "checks the deliveries of an order, given in the order they arrived: duplicates, deliveries older than one that arrived before them, unlisted or impossible status jumps, missing deliveries",
+    summary:
+      "checks the deliveries of an order, given in the order they arrived: duplicates, deliveries older than one that arrived before them, unlisted or impossible status jumps, missing deliveries",
     examples: ["webhook-contracts check-sequence --provider amplia-reg first.json second.json third.json"],
     run: async (args, io) => (await import("./commands/validate.js")).sequence(args, io),
   },
   {
     name: "serve",
     usage: ["serve --config FILE [--port 8080] [--host 127.0.0.1] [--forward-to URL] [--no-worker]"],
-    summary: "receives webhooks on POST /webhooks/<provider>; each delivery is stored before it is answered 200, then forwarded (--forward-to) signed with Standard Webhooks; /healthz, /readyz, /metrics; SIGTERM drains",
+    summary:
+      "receives webhooks on POST /webhooks/<provider>; each delivery is stored before it is answered 200, then forwarded (--forward-to) signed with Standard Webhooks; /healthz, /readyz, /metrics; SIGTERM drains",
     examples: ["webhook-contracts serve --config webhook-contracts.json --port 8080 --forward-to http://127.0.0.1:9000/hooks"],
     run: async (args, io) => (await import("./commands/serve.js")).serve(args, io),
   },
@@ -59,14 +61,17 @@ const commands: Command[] = [
     name: "send",
     usage: ["send --provider <P> --fixture NAME|FILE --to URL [--secret S] [--header H]"],
     summary: "POSTs a fixture (a message name) or a file, signed the way the provider signs, like stripe trigger",
-    examples: ["webhook-contracts send --provider ivy --fixture order_updated --to http://127.0.0.1:8080 --secret \"$IVY_SECRET\""],
+    examples: ['webhook-contracts send --provider ivy --fixture order_updated --to http://127.0.0.1:8080 --secret "$IVY_SECRET"'],
     run: async (args, io) => (await import("./commands/send.js")).send(args, io),
   },
   {
     name: "inbox",
     usage: ["inbox list --config FILE [--status S] [--provider P] [--limit N] [--json]", "inbox replay --config FILE ID [--force] | --all-quarantined"],
     summary: "lists the stored deliveries, or queues them again (a quarantined one, once its cause is fixed)",
-    examples: ["webhook-contracts inbox list --config webhook-contracts.json --status quarantined", "webhook-contracts inbox replay --config webhook-contracts.json --all-quarantined"],
+    examples: [
+      "webhook-contracts inbox list --config webhook-contracts.json --status quarantined",
+      "webhook-contracts inbox replay --config webhook-contracts.json --all-quarantined",
+    ],
     run: async (args, io) => (await import("./commands/inbox.js")).inbox(args, io),
   },
 ];
@@ -113,7 +118,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return exitCodes.valid;
     }
     if (commandName === undefined) throw new UsageError("missing command");
-    if (!command) throw new UsageError(`unknown command "${commandName}"${didYouMean(commandName, commands.map((c) => c.name))}`);
+    if (!command)
+      throw new UsageError(
+        `unknown command "${commandName}"${didYouMean(
+          commandName,
+          commands.map((c) => c.name),
+        )}`,
+      );
     if (rest.includes("--help") || rest.includes("-h")) {
       io.stdout.write(await commandHelp(command));
       return exitCodes.valid;

@@ -72,7 +72,7 @@ export async function recordingTarget(random: () => number, slow: { share: numbe
     openRequests++;
     let done = false;
     const finished = () => {
-      if (!done) (done = true), openRequests--;
+      if (!done) ((done = true), openRequests--);
     };
     res.on("close", finished);
     const chunks: Buffer[] = [];
@@ -236,9 +236,14 @@ export interface StoredDelivery {
 /** `webhook-contracts inbox list --json`, run without blocking this process (spawnSync would stall the target). */
 export function inboxList(config: string): Promise<StoredDelivery[]> {
   return new Promise((resolve, reject) => {
-    execFile(bin, ["inbox", "list", "--config", config, "--json"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`inbox list failed: ${error.message}\n${stderr}`));
-      resolve(JSON.parse(stdout) as StoredDelivery[]);
-    });
+    execFile(
+      bin,
+      ["inbox", "list", "--config", config, "--json"],
+      { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`inbox list failed: ${error.message}\n${stderr}`));
+        resolve(JSON.parse(stdout) as StoredDelivery[]);
+      },
+    );
   });
 }

@@ -144,7 +144,15 @@ async function chaos(scenario: Scenario): Promise<Run> {
   const slots: Slot[] = scenario.slots.map(({ name, kind }) => {
     const config = path.join(dir, `${name}.json`);
     // The forward URL in the file is overridden per incarnation (see launch); the rest is the same for all.
-    writeFileSync(config, JSON.stringify({ store, providers: { ivy: { secrets: ["ivy-secret"] } }, worker: WORKER, forward: { url: `${target.base}/hooks/unnamed`, secret: FORWARD_SECRET } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        store,
+        providers: { ivy: { secrets: ["ivy-secret"] } },
+        worker: WORKER,
+        forward: { url: `${target.base}/hooks/unnamed`, secret: FORWARD_SECRET },
+      }),
+    );
     return { name, kind, config, incarnations: [] };
   });
   const receivers = slots.filter(receives);
@@ -200,7 +208,7 @@ async function chaos(scenario: Scenario): Promise<Run> {
       const incarnation = slot.current!;
       // Wait (a little) for something in hand: a forward in flight, else a request being answered.
       const busy = () => (forwardsOf(slot) ? target.inFlight(incarnation.tag).length > 0 : (requestsInFlight.get(incarnation.tag) ?? 0) > 0);
-      for (const until = Date.now() + 1500; !busy() && Date.now() < until; ) await sleep(5);
+      for (const until = Date.now() + 1500; !busy() && Date.now() < until;) await sleep(5);
       const kill: Kill = {
         tag: incarnation.tag,
         kind: slot.kind,
@@ -273,8 +281,11 @@ async function chaos(scenario: Scenario): Promise<Run> {
       await Promise.all(burst.map((send) => deliver(send, ivyBody(send.ivyId), entry)));
       const ids = new Set(burst.flatMap((b) => (b.answer ? [b.answer.id] : [])));
       const forwardedBy = () => new Set(target.forwards.filter((f) => ids.has(f.id) && f.tag === tested.tag && f.answeredAt !== undefined).map((f) => f.id));
-      for (const by = Date.now() + 5000; forwardedBy().size < ids.size && Date.now() < by; ) await sleep(50);
-      if (forwardedBy().size < ids.size) liveness.push(`${tested.tag} (${slot.kind}, up since +${tested.startedAt - began} ms) forwarded ${forwardedBy().size} of a burst of ${ids.size} within 5 s while the other workers were paused: its worker stopped claiming`);
+      for (const by = Date.now() + 5000; forwardedBy().size < ids.size && Date.now() < by;) await sleep(50);
+      if (forwardedBy().size < ids.size)
+        liveness.push(
+          `${tested.tag} (${slot.kind}, up since +${tested.startedAt - began} ms) forwarded ${forwardedBy().size} of a burst of ${ids.size} within 5 s while the other workers were paused: its worker stopped claiming`,
+        );
     } finally {
       stopped = true;
       for (const p of paused) p.served.child.kill("SIGCONT");
@@ -314,9 +325,16 @@ function verify(run: Run): Verdict {
 
   // Acceptance.
   for (const send of sends) {
-    for (const t of send.tries) if (t.status !== undefined && t.status !== 200) fail("every send answered 200 accepted/duplicate", `${send.ivyId} copy ${send.copy}: ${t.tag} answered ${t.status} ${JSON.stringify(t.answer)}`);
-    if (!send.answer) fail("every send answered 200 accepted/duplicate", `${send.ivyId} copy ${send.copy}: never acknowledged after ${send.tries.length} tries (${send.tries.map((t) => t.error ?? t.status).join(", ")})`);
-    else if (send.answer.status !== "accepted" && send.answer.status !== "duplicate") fail("every send answered 200 accepted/duplicate", `${send.ivyId} copy ${send.copy}: 200 ${send.answer.status}`);
+    for (const t of send.tries)
+      if (t.status !== undefined && t.status !== 200)
+        fail("every send answered 200 accepted/duplicate", `${send.ivyId} copy ${send.copy}: ${t.tag} answered ${t.status} ${JSON.stringify(t.answer)}`);
+    if (!send.answer)
+      fail(
+        "every send answered 200 accepted/duplicate",
+        `${send.ivyId} copy ${send.copy}: never acknowledged after ${send.tries.length} tries (${send.tries.map((t) => t.error ?? t.status).join(", ")})`,
+      );
+    else if (send.answer.status !== "accepted" && send.answer.status !== "duplicate")
+      fail("every send answered 200 accepted/duplicate", `${send.ivyId} copy ${send.copy}: 200 ${send.answer.status}`);
   }
   const byIvy = new Map<string, Send[]>();
   for (const send of sends) byIvy.set(send.ivyId, [...(byIvy.get(send.ivyId) ?? []), send]);
@@ -328,7 +346,8 @@ function verify(run: Run): Verdict {
     const accepted = answered.filter((c) => c.answer!.status === "accepted").length;
     if (accepted > 1) fail("acceptance exactly once", `${ivyId}: "accepted" ${accepted} times`);
     // Only "duplicate": the first store happened in a request whose answer never came (its process died).
-    if (answered.length > 0 && accepted === 0 && !copies.some((c) => c.tries.some((t) => t.error !== undefined))) fail("acceptance exactly once", `${ivyId}: only "duplicate" answers, yet no request for it was cut`);
+    if (answered.length > 0 && accepted === 0 && !copies.some((c) => c.tries.some((t) => t.error !== undefined)))
+      fail("acceptance exactly once", `${ivyId}: only "duplicate" answers, yet no request for it was cut`);
     if (ids.size >= 1) ackedId.set(ivyId, [...ids][0]!);
   }
 
@@ -343,7 +362,8 @@ function verify(run: Run): Verdict {
     }
     rowsByIvy.set(ivyId, [...(rowsByIvy.get(ivyId) ?? []), row]);
     if (!byIvy.has(ivyId)) fail("one stored row per delivery", `row ${row.id} (${row.status}) is no delivery the test sent`);
-    if (row.status !== "handled") fail("nothing left queued/processing/quarantined", `row ${row.id} (${ivyId}) is ${row.status}${row.reason ? `: ${row.reason}` : ""}`);
+    if (row.status !== "handled")
+      fail("nothing left queued/processing/quarantined", `row ${row.id} (${ivyId}) is ${row.status}${row.reason ? `: ${row.reason}` : ""}`);
   }
   for (const [ivyId, id] of ackedId) {
     const stored = rowsByIvy.get(ivyId) ?? [];
@@ -359,9 +379,14 @@ function verify(run: Run): Verdict {
     const row = rowById.get(f.id);
     if (!f.signatureOk) fail("every acknowledged delivery forwarded, signed", `forward of ${f.id} attempt ${f.attempt} from ${f.tag}: bad signature`);
     if (!row) fail("every acknowledged delivery forwarded, signed", `forward of ${f.id} from ${f.tag}: no such row`);
-    else if (f.ivyId !== JSON.parse(row.body ?? "{}").id || f.provider !== "ivy") fail("every acknowledged delivery forwarded, signed", `forward of ${f.id} carries ${f.provider}/${f.ivyId}`);
+    else if (f.ivyId !== JSON.parse(row.body ?? "{}").id || f.provider !== "ivy")
+      fail("every acknowledged delivery forwarded, signed", `forward of ${f.id} carries ${f.provider}/${f.ivyId}`);
     const sender = incarnations.get(f.tag);
-    if (!sender || !forwardsOf(sender.slot)) fail("re-forwards explained by a kill or a logged retry", `forward of ${f.id} from ${f.tag}: ${sender ? `${sender.slot.kind} must not forward` : "unknown sender"}`);
+    if (!sender || !forwardsOf(sender.slot))
+      fail(
+        "re-forwards explained by a kill or a logged retry",
+        `forward of ${f.id} from ${f.tag}: ${sender ? `${sender.slot.kind} must not forward` : "unknown sender"}`,
+      );
   }
   for (const id of ackedId.values()) if (!forwardsById.has(id)) fail("every acknowledged delivery forwarded, signed", `${id}: acknowledged, never forwarded`);
 
@@ -400,8 +425,11 @@ function verify(run: Run): Verdict {
       const sender = incarnations.get(a.tag);
       if (outcome?.startsWith("handled")) {
         // Recorded handled (outcomes are fenced by attempt), yet claimed and run again: a bug.
-        fail(rule, `${what}: ${a.tag} had logged attempt ${a.attempt} handled (that run began at ${at(runBegan.get(`${a.tag} ${id} ${a.attempt}`)!)}), ${b.tag} logged attempt ${b.attempt} ${next ?? "nothing"}`);
-      } else if (outcome?.startsWith("retry") || outcome?.startsWith("lost-lease")) byRetry++, retryReasons.push(outcome);
+        fail(
+          rule,
+          `${what}: ${a.tag} had logged attempt ${a.attempt} handled (that run began at ${at(runBegan.get(`${a.tag} ${id} ${a.attempt}`)!)}), ${b.tag} logged attempt ${b.attempt} ${next ?? "nothing"}`,
+        );
+      } else if (outcome?.startsWith("retry") || outcome?.startsWith("lost-lease")) (byRetry++, retryReasons.push(outcome));
       else if (sender?.killedAt !== undefined && !sender.stopping && sender.killedAt < b.startedAt) byKill++;
       else fail(rule, `${what}: ${a.tag} was not killed before and logged ${outcome ?? "nothing"} for it`);
     }
@@ -411,17 +439,25 @@ function verify(run: Run): Verdict {
   for (const kill of kills) {
     for (const cut of kill.forwardsInFlight) {
       const later = (forwardsById.get(cut.id) ?? []).filter((f) => f.attempt > cut.attempt);
-      if (later.length === 0) fail("deliveries in flight at a kill forwarded again", `${cut.id}: attempt ${cut.attempt} in flight when ${kill.tag} was killed, never forwarded again`);
+      if (later.length === 0)
+        fail(
+          "deliveries in flight at a kill forwarded again",
+          `${cut.id}: attempt ${cut.attempt} in flight when ${kill.tag} was killed, never forwarded again`,
+        );
     }
   }
   const cutForwards = kills.reduce((n, k) => n + k.forwardsInFlight.length, 0);
 
   // Processes.
   for (const inc of incarnations.values()) {
-    if (inc.killedAt === undefined || (inc.exit && inc.exit.at < inc.killedAt)) fail("processes: only killed ones died, none survives", `${inc.tag} exited by itself: ${JSON.stringify(inc.exit)}`);
-    if (alive(inc.served.child.pid) && inc.served.child.exitCode === null && inc.served.child.signalCode === null) fail("processes: only killed ones died, none survives", `${inc.tag} (pid ${inc.served.child.pid}) still runs`);
+    if (inc.killedAt === undefined || (inc.exit && inc.exit.at < inc.killedAt))
+      fail("processes: only killed ones died, none survives", `${inc.tag} exited by itself: ${JSON.stringify(inc.exit)}`);
+    if (alive(inc.served.child.pid) && inc.served.child.exitCode === null && inc.served.child.signalCode === null)
+      fail("processes: only killed ones died, none survives", `${inc.tag} (pid ${inc.served.child.pid}) still runs`);
   }
-  const errorLines = [...incarnations.values()].flatMap((i) => i.served.logs.filter((l) => l.level === 50 || l.msg === "error").map((l) => `${i.tag}: ${String(l.err ?? l.msg)}`));
+  const errorLines = [...incarnations.values()].flatMap((i) =>
+    i.served.logs.filter((l) => l.level === 50 || l.msg === "error").map((l) => `${i.tag}: ${String(l.err ?? l.msg)}`),
+  );
 
   const statuses: Record<string, number> = {};
   for (const row of rows) statuses[row.status] = (statuses[row.status] ?? 0) + 1;
@@ -435,8 +471,14 @@ function verify(run: Run): Verdict {
     `chaos ${run.scenario.store.name}: seed ${run.seed}; sent ${byIvy.size - probes.length} deliveries + ${duplicates.length} duplicate copies (${duplicates.filter((d) => d.concurrent).length} concurrent) in ${tries} requests (${failedTries} cut or refused by dead processes); ` +
     `acknowledged ${answers.length}/${sends.length} (accepted ${answers.filter((s) => s.answer!.status === "accepted").length}, duplicate ${answers.filter((s) => s.answer!.status === "duplicate").length}); duplicates answered 200 ${duplicates.filter((d) => d.answer).length}/${duplicates.length}; ` +
     `kills ${kills.length} [${killedKinds}] holding ${cutForwards} forwards and ${kills.reduce((n, k) => n + k.requestsInFlight, 0)} requests in flight; ` +
-    `forwards ${target.forwards.length} for ${forwardsById.size} deliveries, re-forwards ${reforwards} (${byKill} explained by kills, ${byRetry} by logged retries/lost leases${retryReasons.length ? ` [${Object.entries(count(retryReasons.map((r) => r.replace(/ \(.*/, "")))).map(([k, n]) => `${k} ${n}`).join(", ")}]` : ""}); ` +
-    `then a burst of ${2 * WORKER.concurrency} to each worker alone (${probes.length} more deliveries; ${slots.filter(forwardsOf).length - run.liveness.length}/${slots.filter(forwardsOf).length} workers forwarded theirs); final statuses ${JSON.stringify(statuses)}; error log lines ${errorLines.length}${errorLines.length ? ` (${[...new Set(errorLines)].slice(0, 3).join(" | ")})` : ""}; ${((run.ms) / 1000).toFixed(1)} s`;
+    `forwards ${target.forwards.length} for ${forwardsById.size} deliveries, re-forwards ${reforwards} (${byKill} explained by kills, ${byRetry} by logged retries/lost leases${
+      retryReasons.length
+        ? ` [${Object.entries(count(retryReasons.map((r) => r.replace(/ \(.*/, ""))))
+            .map(([k, n]) => `${k} ${n}`)
+            .join(", ")}]`
+        : ""
+    }); ` +
+    `then a burst of ${2 * WORKER.concurrency} to each worker alone (${probes.length} more deliveries; ${slots.filter(forwardsOf).length - run.liveness.length}/${slots.filter(forwardsOf).length} workers forwarded theirs); final statuses ${JSON.stringify(statuses)}; error log lines ${errorLines.length}${errorLines.length ? ` (${[...new Set(errorLines)].slice(0, 3).join(" | ")})` : ""}; ${(run.ms / 1000).toFixed(1)} s`;
   return { problems, summary };
 }
 

@@ -52,7 +52,9 @@ describe("webhook-contracts (the linked bin)", () => {
     const r = spawnSync(bin, ["validate", "--provider", "scalapay", file], { encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("valid: scalapay created (1 warning(s))\n");
-    expect(r.stderr).toBe('warning: scalapay created /orderDetails/totalAmount/amount: expected a string matching /^-?[0-9]+(\\.[0-9]+)?$/, received "40,70" [pattern, inferred]\n');
+    expect(r.stderr).toBe(
+      'warning: scalapay created /orderDetails/totalAmount/amount: expected a string matching /^-?[0-9]+(\\.[0-9]+)?$/, received "40,70" [pattern, inferred]\n',
+    );
     expect(spawnSync(bin, ["validate", "--provider", "scalapay", "--strict", file], { encoding: "utf8" }).status).toBe(1);
   });
 });
@@ -77,7 +79,9 @@ describe("validate", () => {
     const tolerant = await run(["validate", "--provider", "scalapay", file]);
     expect(tolerant.code).toBe(0);
     expect(tolerant.stdout).toBe("valid: scalapay charged (1 warning(s))\n");
-    expect(tolerant.stderr).toBe('warning: scalapay charged /captureId: expected no property "captureId" (not in the schema), received "cap_1" [additionalProperties]\n');
+    expect(tolerant.stderr).toBe(
+      'warning: scalapay charged /captureId: expected no property "captureId" (not in the schema), received "cap_1" [additionalProperties]\n',
+    );
     const strict = await run(["validate", "--provider", "scalapay", "--strict", file]);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain("/captureId");
@@ -100,14 +104,18 @@ describe("validate", () => {
     const file = fixture("scalapay/expired/invalid/unknown-status-cancelled.json");
     const tolerant = await run(["validate", "--provider", "scalapay", file]);
     expect(tolerant).toMatchObject({ code: 0, stdout: 'valid: scalapay unknown message "cancelled" (1 warning(s))\n' });
-    expect(tolerant.stderr).toMatch(/^warning: scalapay \(unknown message\) \/status: expected one of "created", .*received "cancelled" \[discriminator, inferred\]\n$/);
+    expect(tolerant.stderr).toMatch(
+      /^warning: scalapay \(unknown message\) \/status: expected one of "created", .*received "cancelled" \[discriminator, inferred\]\n$/,
+    );
     expect((await run(["validate", "--provider", "scalapay", "--strict", file])).code).toBe(1);
   });
 
   it("reports an unknown status of Amplia Reg against its open list", async () => {
     const r = await run(["validate", "--provider", "amplia-reg", "--strict", fixture("amplia-reg/OrderStatusChanged/invalid/unknown-status.json")]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^amplia-reg OrderStatusChanged \/orderStatusTransitionModel\/status: expected one of "WaitingValidation", .*"Canceled" \(an open list: other values may be new\), received "AwaitingResources" \[x-known-values\]\n$/);
+    expect(r.stdout).toMatch(
+      /^amplia-reg OrderStatusChanged \/orderStatusTransitionModel\/status: expected one of "WaitingValidation", .*"Canceled" \(an open list: other values may be new\), received "AwaitingResources" \[x-known-values\]\n$/,
+    );
   });
 });
 
@@ -130,7 +138,14 @@ describe("check-sequence", () => {
   });
 
   it("prints the report with --json", async () => {
-    const r = await run(["check-sequence", "--provider", "scalapay", "--json", fixture("scalapay/charged/valid/docs-example.json"), fixture("scalapay/authorized/valid/docs-example.json")]);
+    const r = await run([
+      "check-sequence",
+      "--provider",
+      "scalapay",
+      "--json",
+      fixture("scalapay/charged/valid/docs-example.json"),
+      fixture("scalapay/authorized/valid/docs-example.json"),
+    ]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, provider: "scalapay", findings: [{ kind: "unlisted-transition", index: 1, otherIndex: 0 }] });
   });
@@ -164,7 +179,9 @@ describe("Amplia Reg transitions", () => {
     body.orderStatusTransitionModel.previousStatus = "Issued";
     const r = await run(["validate", "--provider", "amplia-reg", writeScratch("issued-to-canceled.json", JSON.stringify(body))]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^amplia-reg OrderStatusChanged \/orderStatusTransitionModel\/status: expected not "Issued" -> "Canceled" \(docs: cancel-order\.md.*\[transition\]\n$/);
+    expect(r.stdout).toMatch(
+      /^amplia-reg OrderStatusChanged \/orderStatusTransitionModel\/status: expected not "Issued" -> "Canceled" \(docs: cancel-order\.md.*\[transition\]\n$/,
+    );
   });
 });
 
@@ -179,7 +196,10 @@ describe("usage errors exit 2", () => {
     [["validate", "--provider", "ivi", "x.json"], /^webhook-contracts: unknown provider "ivi" \(did you mean "ivy"\?\): expected one of/],
     [["validate", "--provider", "ivy", "--stric", "x.json"], /^webhook-contracts: unknown option '--stric' \(did you mean "--strict"\?\)/],
     [["send", "--provider", "scalapy", "--fixture", "charged", "--to", "http://127.0.0.1:1"], /--provider must be one of .* \(did you mean "scalapay"\?\)/],
-    [["send", "--provider", "ivy", "--fixture", "order_updated", "--to", "not a url"], /^webhook-contracts: --to must be a URL such as http:\/\/127\.0\.0\.1:8080, not not a url \(see webhook-contracts send --help\)\n$/],
+    [
+      ["send", "--provider", "ivy", "--fixture", "order_updated", "--to", "not a url"],
+      /^webhook-contracts: --to must be a URL such as http:\/\/127\.0\.0\.1:8080, not not a url \(see webhook-contracts send --help\)\n$/,
+    ],
     [["validate", "--provider", "ivy", path.join(scratch, "does-not-exist.json")], /cannot read .*does-not-exist\.json: ENOENT/],
   ])("%j", async (args, message) => {
     const r = await run(args);
@@ -214,12 +234,17 @@ describe("usage errors exit 2", () => {
   });
 
   it("turns an environment failure into one line and exit 2; --debug adds where it happened", async () => {
-    const config = writeScratch("unreachable-store.json", JSON.stringify({ store: { sqlite: "/nonexistent/dir/inbox.db" }, providers: { ivy: { secrets: ["ivy-secret"] } } }));
+    const config = writeScratch(
+      "unreachable-store.json",
+      JSON.stringify({ store: { sqlite: "/nonexistent/dir/inbox.db" }, providers: { ivy: { secrets: ["ivy-secret"] } } }),
+    );
     const r = await run(["inbox", "list", "--config", config]);
     expect(r).toEqual({ code: 2, stdout: "", stderr: "webhook-contracts: Cannot open database because the directory does not exist (--debug shows where)\n" });
     const debug = await run(["inbox", "list", "--config", config, "--debug"]);
     expect(debug.code).toBe(2);
-    expect(debug.stderr).toMatch(/^webhook-contracts: Cannot open database because the directory does not exist\nTypeError: Cannot open database[\s\S]*\n {4}at /);
+    expect(debug.stderr).toMatch(
+      /^webhook-contracts: Cannot open database because the directory does not exist\nTypeError: Cannot open database[\s\S]*\n {4}at /,
+    );
   });
 });
 
@@ -232,7 +257,9 @@ describe("what each command loads", () => {
     const visit = (file: string) => {
       if (seen.has(file)) return;
       seen.add(file);
-      for (const [, spec] of readFileSync(path.join(dist, file), "utf8").matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|(?:^|\n)import\s+"([^"]+)"/g)) {
+      for (const [, spec] of readFileSync(path.join(dist, file), "utf8").matchAll(
+        /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|(?:^|\n)import\s+"([^"]+)"/g,
+      )) {
         if (spec!.startsWith("./")) visit(spec!.slice(2));
         else specifiers.add(spec!);
       }

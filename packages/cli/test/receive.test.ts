@@ -16,7 +16,9 @@ afterEach(killAll);
 
 const ivy = (id: string, over: Record<string, unknown> = {}) => JSON.stringify({ ...getFixture("ivy", "order_updated", "paid"), id, ...over });
 const postIvy = async (url: string, body: string, secret = "ivy-secret") =>
-  fetch(`${url}/webhooks/ivy`, { method: "POST", headers: { "content-type": "application/json", ...(await signedHeaders("ivy", body, secret)) }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+  fetch(`${url}/webhooks/ivy`, { method: "POST", headers: { "content-type": "application/json", ...(await signedHeaders("ivy", body, secret)) }, body }).then(
+    async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }),
+  );
 const list = (config: string, ...args: string[]) => JSON.parse(run(["inbox", "list", "--config", config, "--json", ...args]).stdout) as Record<string, any>[];
 
 describe.each(stores)("the gateway with the $name store", (kind) => {
@@ -38,10 +40,14 @@ describe.each(stores)("the gateway with the $name store", (kind) => {
     const payload = new Webhook(FORWARD_SECRET).verify(forwarded!.body, forwarded!.headers as Record<string, string>) as Record<string, any>;
     expect(payload).toMatchObject({ id, provider: "ivy", message: "order_updated", attempt: 1, warnings: [], payload: getFixture("ivy", "order_updated") });
     const key = Buffer.from(FORWARD_SECRET.slice("whsec_".length), "base64");
-    const expected = createHmac("sha256", key).update(`${forwarded!.headers["webhook-id"]}.${forwarded!.headers["webhook-timestamp"]}.${forwarded!.body}`).digest("base64");
+    const expected = createHmac("sha256", key)
+      .update(`${forwarded!.headers["webhook-id"]}.${forwarded!.headers["webhook-timestamp"]}.${forwarded!.body}`)
+      .digest("base64");
     expect(forwarded!.headers["webhook-signature"]).toBe(`v1,${expected}`);
     expect(forwarded!.headers["webhook-id"]).toBe(id);
-    expect(() => new Webhook("whsec_dGhlIHdyb25nIHNlY3JldA==").verify(forwarded!.body, forwarded!.headers as Record<string, string>)).toThrow(/No matching signature/);
+    expect(() => new Webhook("whsec_dGhlIHdyb25nIHNlY3JldA==").verify(forwarded!.body, forwarded!.headers as Record<string, string>)).toThrow(
+      /No matching signature/,
+    );
 
     await until(() => list(config).every((d) => d.status === "handled"));
     expect(list(config).map((d) => [d.provider, d.message, d.status])).toEqual([["ivy", "order_updated", "handled"]]);
@@ -58,7 +64,10 @@ describe.each(stores)("the gateway with the $name store", (kind) => {
   it.skipIf(!kind.available)("retries a failing forward, quarantines it, and replays it from the command line once fixed", async () => {
     let failing = true;
     const target = await forwardTarget(() => (failing ? 500 : 204));
-    const config = writeConfig(kind, { forward: { url: target.url, secret: FORWARD_SECRET }, worker: { maxAttempts: 2, backoffBaseMs: 50, pollIntervalMs: 50 } });
+    const config = writeConfig(kind, {
+      forward: { url: target.url, secret: FORWARD_SECRET },
+      worker: { maxAttempts: 2, backoffBaseMs: 50, pollIntervalMs: 50 },
+    });
     const { url } = await start(["serve", "--port", "0", "--config", config]);
     const accepted = await postIvy(url, ivy("evt_forward_fails"));
     const invalid = await postIvy(url, ivy("evt_invalid", { date: "not a date" }));
@@ -133,13 +142,16 @@ describe("a configuration serve cannot run on", () => {
   const sqlite = stores[0];
 
   it("exits 2 listing every problem with where it is, and never listens", () => {
-    const config = writeConfig(sqlite, { providers: { ivy: { secrets: "whsec_real" }, "amplia-reg": { apiKeys: [""] }, stripe: {} }, forward: { url: "ftp://x" } });
+    const config = writeConfig(sqlite, {
+      providers: { ivy: { secrets: "whsec_real" }, "amplia-reg": { apiKeys: [""] }, stripe: {} },
+      forward: { url: "ftp://x" },
+    });
     const r = run(["serve", "--port", "0", "--config", config]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr.split("\n").slice(1, -1).sort()).toEqual(
       [
-        '  /forward/secret: missing (required)',
+        "  /forward/secret: missing (required)",
         "  /forward/url: expected a string matching /^https?://[^\\s/?#]+([/?#]\\S*)?$/, received a string of 7 characters",
         "  /providers/amplia-reg/apiKeys/0: expected a non-empty string, received an empty string",
         "  /providers/ivy/secrets: expected array, received a string of 10 characters",
@@ -168,7 +180,10 @@ describe("a configuration serve cannot run on", () => {
     const r = run(["serve", "--port", "0", "--config", config, "--forward-to", "http://127.0.0.1:1/x"]);
     expect([r.status, r.stderr.split("\n")[1]]).toEqual([2, "  /forward/secret: missing (required)"]);
     const w = run(["worker", "--config", config]);
-    expect([w.status, w.stderr]).toEqual([2, "webhook-contracts: a worker needs somewhere to hand deliveries: --forward-to URL (or forward in the configuration) (see webhook-contracts worker --help)\n"]);
+    expect([w.status, w.stderr]).toEqual([
+      2,
+      "webhook-contracts: a worker needs somewhere to hand deliveries: --forward-to URL (or forward in the configuration) (see webhook-contracts worker --help)\n",
+    ]);
   });
 });
 
@@ -192,7 +207,10 @@ describe("slow senders", () => {
             const socket = connect(Number(port), hostname, () => {
               // Half stop inside the headers, half send the headers and a part of the body.
               if (i % 2) socket.write("POST /webhooks/ivy HTTP/1.1\r\nHost: x\r\nContent-Type: application/js");
-              else socket.write(`POST /webhooks/ivy HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Ivy-Signature: ${signature}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 100)}`);
+              else
+                socket.write(
+                  `POST /webhooks/ivy HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Ivy-Signature: ${signature}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 100)}`,
+                );
               let text = "";
               socket.on("data", (d) => (text += d.toString()));
               resolve({ answer: new Promise((r) => socket.on("close", () => r(text))), closedAt: new Promise((r) => socket.on("close", () => r(Date.now()))) });

@@ -94,7 +94,8 @@ export function start(args: string[], env: Record<string, string> = {}): Promise
   });
 }
 
-export const run = (args: string[], env: Record<string, string> = {}) => spawnSync(bin, args, { encoding: "utf8", env: { ...process.env, ...env }, timeout: 30_000 });
+export const run = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(bin, args, { encoding: "utf8", env: { ...process.env, ...env }, timeout: 30_000 });
 
 export interface Received {
   headers: IncomingHttpHeaders;
@@ -102,7 +103,9 @@ export interface Received {
 }
 
 /** An internal service behind the gateway: records every request; its answer is up to the test. */
-export async function forwardTarget(answer: (r: Received) => number | Promise<number> = () => 200): Promise<{ url: string; received: Received[]; server: Server; close(): Promise<void> }> {
+export async function forwardTarget(
+  answer: (r: Received) => number | Promise<number> = () => 200,
+): Promise<{ url: string; received: Received[]; server: Server; close(): Promise<void> }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     let body = "";

@@ -32,7 +32,7 @@ export function lifecycleSvg(lifecycle: LifecycleContract, highlight?: string): 
   dfs(start);
   const forward = lifecycle.transitions.filter((t) => !back.has(`${t.from ?? start}->${t.to}`));
   const layer = new Map<string, number>([[start, 0]]);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const t of forward) {
       const from = layer.get(t.from ?? start);

@@ -59,7 +59,11 @@ function typeLabel(schema: Schema): string {
 /** `status is "PROCESSED"`: an `if` over sibling values, as people say it. */
 function conditionText(condition: Schema | undefined): string {
   const parts = Object.entries(condition?.properties ?? {}).map(([name, s]) =>
-    s.const !== undefined ? `${name} is ${JSON.stringify(s.const)}` : Array.isArray(s.enum) ? `${name} is one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}` : name,
+    s.const !== undefined
+      ? `${name} is ${JSON.stringify(s.const)}`
+      : Array.isArray(s.enum)
+        ? `${name} is one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}`
+        : name,
   );
   return parts.join(" and ");
 }

@@ -77,7 +77,10 @@ function provenanceBlock(p: Provenance): string {
 function valuesCell(row: FieldRow): string {
   if (!row.values) return "";
   const list = row.values.list.map((v) => `<code>${esc(JSON.stringify(v))}</code>`);
-  const shown = list.length > 14 ? `${list.slice(0, 12).join(" ")} <details><summary>${list.length - 12} more</summary>${list.slice(12).join(" ")}</details>` : list.join(" ");
+  const shown =
+    list.length > 14
+      ? `${list.slice(0, 12).join(" ")} <details><summary>${list.length - 12} more</summary>${list.slice(12).join(" ")}</details>`
+      : list.join(" ");
   return row.values.kind === "open" ? `<span class="open">known (open list):</span> ${shown}` : shown;
 }
 
@@ -128,17 +131,32 @@ function authSection(view: ProviderView): string {
   const secret = `one of the configured <code>${esc(settings.secrets)}</code>`;
   const rows = (scheme: AuthScheme): [string, string][] => {
     if (scheme.kind === "basic") return [["Authorization", `<code>Basic</code> and base64 of ${secret} (<code>user:password</code>)`]];
-    if (scheme.kind === "apiKey") return [[scheme.header, `One of the configured <code>${esc(settings.secrets)}</code>, as is${scheme.configurableHeader ? " (the header's name is a setting, <code>header</code>)" : ""}`]];
+    if (scheme.kind === "apiKey")
+      return [
+        [
+          scheme.header,
+          `One of the configured <code>${esc(settings.secrets)}</code>, as is${scheme.configurableHeader ? " (the header's name is a setting, <code>header</code>)" : ""}`,
+        ],
+      ];
     const { signature: sig } = scheme;
     const ts = sig.timestamp;
     return [
-      [scheme.header, `${sig.prefix ? `<code>${esc(sig.prefix)}</code> then the ` : "The "}${sig.encoding} HMAC-SHA256 of <code>${esc(sig.signed)}</code>, keyed with ${secret}; <code>{body}</code> is the raw request body${ts ? `, <code>{timestamp}</code> the value of <code>${esc(ts.header)}</code>` : ""}`],
-      ...(ts ? ([[ts.header, `When it was signed, epoch ${ts.unit} (10 or 13 digits are read); more than ${ts.toleranceSeconds} s from now is refused as a replay`]] as [string, string][]) : []),
+      [
+        scheme.header,
+        `${sig.prefix ? `<code>${esc(sig.prefix)}</code> then the ` : "The "}${sig.encoding} HMAC-SHA256 of <code>${esc(sig.signed)}</code>, keyed with ${secret}; <code>{body}</code> is the raw request body${ts ? `, <code>{timestamp}</code> the value of <code>${esc(ts.header)}</code>` : ""}`,
+      ],
+      ...(ts
+        ? ([
+            [ts.header, `When it was signed, epoch ${ts.unit} (10 or 13 digits are read); more than ${ts.toleranceSeconds} s from now is refused as a replay`],
+          ] as [string, string][])
+        : []),
     ];
   };
   const alternatives = p.auth.map(
     (scheme, i) =>
-      `<div class="auth-scheme" id="auth-${esc(scheme.id)}"><h3>${p.auth.length > 1 ? (i === 0 ? "Either" : "Or") : "Every request"}: <code>${esc(scheme.id)}</code></h3>${prose(scheme.description)}<table class="headers"><thead><tr><th>Header</th><th>Required</th><th>What it holds</th></tr></thead><tbody>${rows(scheme)
+      `<div class="auth-scheme" id="auth-${esc(scheme.id)}"><h3>${p.auth.length > 1 ? (i === 0 ? "Either" : "Or") : "Every request"}: <code>${esc(scheme.id)}</code></h3>${prose(scheme.description)}<table class="headers"><thead><tr><th>Header</th><th>Required</th><th>What it holds</th></tr></thead><tbody>${rows(
+        scheme,
+      )
         .map(([name, what]) => `<tr><td><code>${esc(name)}</code></td><td>yes</td><td>${what}</td></tr>`)
         .join("")}</tbody></table></div>`,
   );
@@ -146,12 +164,20 @@ function authSection(view: ProviderView): string {
   return `<section class="auth"><h2>Authentication</h2>${p.auth.length > 1 ? "<p>A request carries one of these alternatives; the first whose header it has is checked.</p>" : ""}${alternatives.join("")}${config}</section>`;
 }
 
-async function messagePage(view: ProviderView, message: MessageContract, rows: FieldRow[], provenance: Provenance, description: string, evidence: EvidenceCount): Promise<string> {
+async function messagePage(
+  view: ProviderView,
+  message: MessageContract,
+  rows: FieldRow[],
+  provenance: Provenance,
+  description: string,
+  evidence: EvidenceCount,
+): Promise<string> {
   const { contract } = view;
   const fixtures = await validFixtures(contract.name, message.name);
   const examples = fixtures
     .map(
-      (f, i) => `<details class="example"${i === 0 ? " open" : ""}><summary>${esc(f.name)} <span class="muted">fixtures/${esc(contract.name)}/${esc(message.name)}/valid/${esc(f.name)}.json</span></summary><pre><code>${esc(JSON.stringify(f.body, null, 2))}</code></pre></details>`,
+      (f, i) =>
+        `<details class="example"${i === 0 ? " open" : ""}><summary>${esc(f.name)} <span class="muted">fixtures/${esc(contract.name)}/${esc(message.name)}/valid/${esc(f.name)}.json</span></summary><pre><code>${esc(JSON.stringify(f.body, null, 2))}</code></pre></details>`,
     )
     .join("\n");
   const lifecycle = contract.lifecycle?.messages.includes(message.name)
@@ -183,7 +209,10 @@ ${lifecycle}
 function providerPage(view: ProviderView, provenance: Map<string, Provenance>): string {
   const { contract } = view;
   const rows = contract.messages
-    .map((m) => `<tr><td><a href="../${esc(messageUrl(contract.name, m.name))}"><code>${esc(m.name)}</code></a></td><td>${esc(m.title)}</td><td>${esc(m.summary)}</td><td><span class="badge">${esc(provenance.get(m.name)?.kind)}</span></td></tr>`)
+    .map(
+      (m) =>
+        `<tr><td><a href="../${esc(messageUrl(contract.name, m.name))}"><code>${esc(m.name)}</code></a></td><td>${esc(m.title)}</td><td>${esc(m.summary)}</td><td><span class="badge">${esc(provenance.get(m.name)?.kind)}</span></td></tr>`,
+    )
     .join("\n");
   const lifecycle = contract.lifecycle
     ? `<section class="lifecycle-section"><h2>Lifecycle</h2>${prose(contract.lifecycle.description)}${lifecycleSvg(contract.lifecycle)}</section>`
@@ -253,7 +282,13 @@ AsyncApiStandalone.render({
   config: { show: { sidebar: true, errors: true }, sidebar: { showOperations: "byDefault" } },
 }, document.getElementById("asyncapi"));
 </script>`;
-  return page({ title: "AsyncAPI view", root: "", body, styles: ["assets/asyncapi/default.min.css"], crumbs: [{ label: "Home", href: "index.html" }, { label: "AsyncAPI view" }] });
+  return page({
+    title: "AsyncAPI view",
+    root: "",
+    body,
+    styles: ["assets/asyncapi/default.min.css"],
+    crumbs: [{ label: "Home", href: "index.html" }, { label: "AsyncAPI view" }],
+  });
 }
 
 async function write(file: string, content: string): Promise<void> {
@@ -280,7 +315,14 @@ async function main(): Promise<void> {
       const url = messageUrl(contract.name, message.name);
       index.push({ kind: "message", provider: contract.title, message: message.name, title: message.title, text: message.summary, url });
       for (const row of rows) {
-        index.push({ kind: "field", provider: contract.title, message: message.name, title: row.path, text: `${row.type}. ${row.description}`, url: `${url}#${fieldId(row)}` });
+        index.push({
+          kind: "field",
+          provider: contract.title,
+          message: message.name,
+          title: row.path,
+          text: `${row.type}. ${row.description}`,
+          url: `${url}#${fieldId(row)}`,
+        });
       }
       await write(path.join(outDir, url), await messagePage(view, message, rows, schema["x-provenance"], schema.description ?? "", evidence));
     }
@@ -293,7 +335,9 @@ async function main(): Promise<void> {
   await copyFile(path.join(docsDir, "src/site.js"), path.join(outDir, "assets/site.js"));
   await copyFile(path.join(reactComponent, "browser/standalone/index.js"), path.join(outDir, "assets/asyncapi/standalone.js"));
   await copyFile(path.join(reactComponent, "styles/default.min.css"), path.join(outDir, "assets/asyncapi/default.min.css"));
-  console.log(`docs: ${index.filter((e) => e.kind === "message").length} message pages, ${views.length} providers -> ${path.relative(repoRoot, outDir)}/index.html`);
+  console.log(
+    `docs: ${index.filter((e) => e.kind === "message").length} message pages, ${views.length} providers -> ${path.relative(repoRoot, outDir)}/index.html`,
+  );
 }
 
 if (isEntryPoint(import.meta.url)) await main();

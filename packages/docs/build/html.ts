@@ -7,7 +7,10 @@ export { esc };
 /** Paragraphs, "- " lists (continued on indented lines), `code` and **bold**: what our descriptions use. */
 export function prose(text: string | undefined): string {
   if (!text) return "";
-  const inline = (s: string) => esc(s).replace(/`([^`]+)`/g, "<code>$1</code>").replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>");
+  const inline = (s: string) =>
+    esc(s)
+      .replace(/`([^`]+)`/g, "<code>$1</code>")
+      .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>");
   const html: string[] = [];
   for (const block of text.trim().split(/\n\s*\n/)) {
     let paragraph: string[] = [];

@@ -11,7 +11,9 @@
     if (terms.length === 0) return;
     var hits = index.filter(function (e) {
       var hay = (e.provider + " " + e.message + " " + e.title + " " + e.text).toLowerCase();
-      return terms.every(function (t) { return hay.indexOf(t) >= 0; });
+      return terms.every(function (t) {
+        return hay.indexOf(t) >= 0;
+      });
     });
     hits.sort(function (a, b) {
       // Exact field or message names first.
@@ -39,7 +41,12 @@
       list.appendChild(more);
     }
   }
-  input.addEventListener("input", function () { render(input.value); });
+  input.addEventListener("input", function () {
+    render(input.value);
+  });
   var q = new URLSearchParams(location.search).get("q");
-  if (q) { input.value = q; render(q); }
+  if (q) {
+    input.value = q;
+    render(q);
+  }
 })();

@@ -42,7 +42,15 @@ describe.skipIf(!executablePath)("the docs site in Chromium", () => {
     ({ server, url: base } = await startServer({ port: 0 }));
     browser = await chromium.launch({
       executablePath: executablePath!,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("console", (m) => {
@@ -50,7 +58,9 @@ describe.skipIf(!executablePath)("the docs site in Chromium", () => {
     });
     page.on("pageerror", (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
     // Only our own server may be asked for anything: the site is offline by construction.
-    await page.route("**/*", (route) => (route.request().url().startsWith(base) || route.request().url().startsWith("data:") ? route.continue() : route.abort()));
+    await page.route("**/*", (route) =>
+      route.request().url().startsWith(base) || route.request().url().startsWith("data:") ? route.continue() : route.abort(),
+    );
   });
 
   afterAll(async () => {
@@ -85,7 +95,17 @@ describe.skipIf(!executablePath)("the docs site in Chromium", () => {
   it("draws each lifecycle as SVG in the page itself", async () => {
     await page.goto(`${base}providers/amplia-reg.html`);
     const states = await page.locator("svg.lifecycle g.state").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-status")));
-    expect(states.sort()).toEqual(["Canceled", "Declined", "InConfirmation", "InValidation", "Issued", "Revoked", "WaitingConfirmation", "WaitingIssue", "WaitingValidation"]);
+    expect(states.sort()).toEqual([
+      "Canceled",
+      "Declined",
+      "InConfirmation",
+      "InValidation",
+      "Issued",
+      "Revoked",
+      "WaitingConfirmation",
+      "WaitingIssue",
+      "WaitingValidation",
+    ]);
     await page.goto(`${base}messages/scalapay/charged.html`);
     expect(await page.locator("svg.lifecycle g.state.current").getAttribute("data-status")).toBe("charged");
   });
@@ -138,7 +158,7 @@ describe.skipIf(!executablePath)("the docs site in Chromium", () => {
     const filePage = await browser.newPage();
     await filePage.goto(pathToFileURL(path.join(docsDir, "dist/index.html")).href);
     expect(await filePage.locator(".message-list a").count()).toBe(messageCount);
-    await filePage.locator(".provider-card[data-provider=\"retorna\"] .message-list a").click();
+    await filePage.locator('.provider-card[data-provider="retorna"] .message-list a').click();
     expect(await filePage.locator("article.message h1").textContent()).toContain("Payout order status");
     await filePage.close();
   });

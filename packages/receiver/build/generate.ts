@@ -31,9 +31,20 @@ function settingsSchema(provider: ProviderContract): object {
     additionalProperties: false,
     required: [s.secrets],
     properties: {
-      [s.secrets]: { description: `${s.secretsDescription} Environment: ${secretsVariable(provider.name, s.secrets)} (comma-separated).`, $ref: "#/definitions/secrets" },
+      [s.secrets]: {
+        description: `${s.secretsDescription} Environment: ${secretsVariable(provider.name, s.secrets)} (comma-separated).`,
+        $ref: "#/definitions/secrets",
+      },
       ...(s.header ? { header: { description: `The header that carries it (default ${s.header}).`, $ref: "#/definitions/headerName" } } : {}),
-      ...(s.toleranceSeconds ? { toleranceSeconds: { description: `How far the signed timestamp may be from now, in seconds, against replays (default ${s.toleranceSeconds}).`, type: "integer", minimum: 1 } } : {}),
+      ...(s.toleranceSeconds
+        ? {
+            toleranceSeconds: {
+              description: `How far the signed timestamp may be from now, in seconds, against replays (default ${s.toleranceSeconds}).`,
+              type: "integer",
+              minimum: 1,
+            },
+          }
+        : {}),
     },
   };
 }
@@ -71,7 +82,10 @@ async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, "auth-schemes.ts"), authSource(providers));
 
-  const schema = JSON.parse(await readFile(path.join(packageDir, "build/config.base.schema.json"), "utf8")) as { $id: string; definitions: { providers: { properties: object } } };
+  const schema = JSON.parse(await readFile(path.join(packageDir, "build/config.base.schema.json"), "utf8")) as {
+    $id: string;
+    definitions: { providers: { properties: object } };
+  };
   schema.definitions.providers.properties = Object.fromEntries(providers.map((p) => [p.name, settingsSchema(p)]));
   await writeFile(path.join(outDir, "config.schema.json"), `${JSON.stringify(schema, null, 2)}\n`);
 

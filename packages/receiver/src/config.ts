@@ -18,7 +18,11 @@ import type { ReceiverOptions } from "./core/receiver.js";
 
 export type { ReceiverConfig } from "./core/settings.js";
 
-const list = (value: string | undefined) => value?.split(",").map((s) => s.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  value
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Overrides from the command line, applied before the checks. */
 export interface ConfigOverrides {

@@ -27,7 +27,15 @@ export {
   DEFAULT_MAX_BODY_BYTES,
   createReceiver,
 } from "./core/receiver.js";
-export { type ConfigProblem, type ForwardSettings, type ReceiverConfig, ReceiverConfigError, type ReceiverSettings, type WorkerSettings, configProblems } from "./core/settings.js";
+export {
+  type ConfigProblem,
+  type ForwardSettings,
+  type ReceiverConfig,
+  ReceiverConfigError,
+  type ReceiverSettings,
+  type WorkerSettings,
+  configProblems,
+} from "./core/settings.js";
 export { type Delivery, type DeliveryStatus, type InboxStore, type NewDelivery, type Outcome, type StoreStats, deliveryStatuses } from "./core/store.js";
 export { backoffMs } from "./core/worker.js";
 
@@ -35,6 +43,11 @@ import { signedHeaders as sign } from "./core/auth.js";
 import { createCrypto as crypto } from "./core/crypto.js";
 
 /** The headers a provider would send with `body`, signed with `secret`: what `webhook-contracts send` uses. */
-export function signedHeaders(provider: string, body: string | Uint8Array, secret: string, options: { header?: string; nowMs?: number } = {}): Promise<Record<string, string>> {
+export function signedHeaders(
+  provider: string,
+  body: string | Uint8Array,
+  secret: string,
+  options: { header?: string; nowMs?: number } = {},
+): Promise<Record<string, string>> {
   return sign(crypto(), provider, body, secret, options);
 }

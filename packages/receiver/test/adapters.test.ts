@@ -409,10 +409,10 @@ async function proveFetchAdapter(s: Spawned, secret: string) {
   const ok = await postIvy(s.base, body, { secret });
   expect(ok.status, ok.text).toBe(200);
   expect(ok.json).toMatchObject({ status: "accepted", message: "order_updated" });
-  const seen: Seen = await until(async () => {
+  const seen: Seen = (await until(async () => {
     const r = (await request(`${s.base}/seen`)).json as Seen;
     return r.seen.some((e) => e.id === id) && r.deliveries.some((d) => d.id === ok.json!.id && d.status === "handled") ? r : false;
-  }, 5_000) as Seen;
+  }, 5_000)) as Seen;
   expect(seen.seen).toEqual([{ id, message: "order_updated", attempt: 1, delivery: ok.json!.id }]);
 
   const again = await postIvy(s.base, body, { secret });
@@ -433,7 +433,11 @@ const distIndex = pathToFileURL(path.join(packageDir, "dist/index.js")).href;
 const serveScript = path.join(runtimesDir, "serve.js");
 const runtimes = [
   { name: "Bun", command: bunPath, args: (module: string, crypto: string) => [serveScript, "--module", module, "--crypto", crypto, "--secret", SECRET] },
-  { name: "Deno", command: denoPath, args: (module: string, crypto: string) => [...denoFlags, serveScript, "--module", module, "--crypto", crypto, "--secret", SECRET] },
+  {
+    name: "Deno",
+    command: denoPath,
+    args: (module: string, crypto: string) => [...denoFlags, serveScript, "--module", module, "--crypto", crypto, "--secret", SECRET],
+  },
 ];
 
 describe.each(runtimes)("receiver.fetch on $name (built dist/index.js)", ({ name, command, args }) => {
@@ -482,7 +486,9 @@ describe("the core bundled for the browser", () => {
       write: false,
       logLevel: "silent",
     }).catch((error: { errors?: { text: string; location?: { file: string; line: number } | null }[] }) => {
-      throw new Error(`the browser build failed:\n${(error.errors ?? []).map((e) => `${e.location?.file}:${e.location?.line}: ${e.text}`).join("\n") || String(error)}`);
+      throw new Error(
+        `the browser build failed:\n${(error.errors ?? []).map((e) => `${e.location?.file}:${e.location?.line}: ${e.text}`).join("\n") || String(error)}`,
+      );
     });
     expect(result.errors).toEqual([]);
     bundle = result.outputFiles[0]!.text;
@@ -508,7 +514,16 @@ describe("the core bundled for the browser", () => {
 
   it.skipIf(!denoPath && !CI)("runs in Deno on Web Crypto: accepted, handled, refused when tampered", async () => {
     // Deno has process.getBuiltinModule (the core would pick node:crypto), so Web Crypto is asked for.
-    const s = await spawnRuntime(denoPath, [...denoFlags, serveScript, "--module", pathToFileURL(bundleFile).href, "--crypto", "webcrypto", "--secret", SECRET]);
+    const s = await spawnRuntime(denoPath, [
+      ...denoFlags,
+      serveScript,
+      "--module",
+      pathToFileURL(bundleFile).href,
+      "--crypto",
+      "webcrypto",
+      "--secret",
+      SECRET,
+    ]);
     expect(s.info.backend).toBe("webcrypto");
     await proveFetchAdapter(s, SECRET);
   });
@@ -532,7 +547,15 @@ describe("the core bundled for the browser", () => {
     );
     const browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     cleanups.push(() => browser.close());
     const page = await browser.newPage();
@@ -659,7 +682,11 @@ describe("importing the core", () => {
       console.log(JSON.stringify({ exported, drivers }));
     `;
     try {
-      const stdout = execFileSync(process.execPath, ["--import", register, "--input-type=module", "-e", code], { cwd: packageDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      const stdout = execFileSync(process.execPath, ["--import", register, "--input-type=module", "-e", code], {
+        cwd: packageDir,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       return { status: 0, stdout, stderr: "" };
     } catch (error) {
       const e = error as { status: number | null; stdout: string; stderr: string };
@@ -687,7 +714,14 @@ describe("importing the core", () => {
       await sqliteStore(${JSON.stringify(file)}).init().then(() => console.log("opened"), (e) => { console.log("refused: " + e.message); process.exit(3); });`;
     let out: { status: number | null; stdout: string };
     try {
-      out = { status: 0, stdout: execFileSync(process.execPath, ["--import", register, "--input-type=module", "-e", code], { cwd: packageDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }) };
+      out = {
+        status: 0,
+        stdout: execFileSync(process.execPath, ["--import", register, "--input-type=module", "-e", code], {
+          cwd: packageDir,
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+        }),
+      };
     } catch (error) {
       out = error as { status: number | null; stdout: string };
     }

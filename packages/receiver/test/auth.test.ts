@@ -15,7 +15,14 @@ const now = 1_750_000_000_000;
 const body = new TextEncoder().encode('{"id":"evt_1","amount":12.5,"name":"Zoë"}');
 const lower = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 
-async function verify(schemes: Record<string, readonly AuthScheme[]>, provider: string, settings: Record<string, unknown>, headers: Record<string, string>, bytes = body, at = now) {
+async function verify(
+  schemes: Record<string, readonly AuthScheme[]>,
+  provider: string,
+  settings: Record<string, unknown>,
+  headers: Record<string, string>,
+  bytes = body,
+  at = now,
+) {
   const auth = authenticators({ [provider]: settings as never }, crypto, "process-key", schemes)[provider]!;
   const h = lower(headers);
   const first = await auth.checkHeaders(h, at);
@@ -25,7 +32,9 @@ async function verify(schemes: Record<string, readonly AuthScheme[]>, provider: 
 /** What the declaration says the header holds, computed without the receiver's code. */
 function expectedSignature(scheme: Extract<DeclaredScheme, { kind: "signature" }>, secret: string, timestamp: string | undefined): string {
   const signed = Buffer.concat(
-    scheme.signature.signed.split(/(\{body\}|\{timestamp\})/).map((p) => (p === "{body}" ? Buffer.from(body) : Buffer.from(p === "{timestamp}" ? timestamp! : p))),
+    scheme.signature.signed
+      .split(/(\{body\}|\{timestamp\})/)
+      .map((p) => (p === "{body}" ? Buffer.from(body) : Buffer.from(p === "{timestamp}" ? timestamp! : p))),
   );
   return (scheme.signature.prefix ?? "") + createHmac("sha256", secret).update(signed).digest(scheme.signature.encoding);
 }
@@ -46,7 +55,8 @@ describe("every declared alternative of every provider", async () => {
     if (index === 0) {
       headers = await signedHeaders(crypto, provider, body, secret, { nowMs: now });
     } else {
-      headers = scheme.kind === "basic" ? { Authorization: `Basic ${Buffer.from(secret).toString("base64")}` } : { [(scheme as { header: string }).header]: secret };
+      headers =
+        scheme.kind === "basic" ? { Authorization: `Basic ${Buffer.from(secret).toString("base64")}` } : { [(scheme as { header: string }).header]: secret };
     }
     expect(await verify(authSchemes, provider, settings, headers)).toEqual({ ok: true });
     expect((await verify(authSchemes, provider, { [scheme.secrets]: ["another-secret"] }, headers)).ok).toBe(false);
@@ -61,7 +71,10 @@ describe("every declared alternative of every provider", async () => {
       expect((await verify(authSchemes, provider, settings, headers, changed)).ok).toBe(false);
       if (ts) {
         const late = now + (ts.toleranceSeconds + 1) * 1000;
-        expect(await verify(authSchemes, provider, settings, headers, body, late)).toEqual({ ok: false, reason: `${ts.header} is more than ${ts.toleranceSeconds} s from now (a replay?)` });
+        expect(await verify(authSchemes, provider, settings, headers, body, late)).toEqual({
+          ok: false,
+          reason: `${ts.header} is more than ${ts.toleranceSeconds} s from now (a replay?)`,
+        });
       }
     }
   });
@@ -73,7 +86,13 @@ describe("declarations no provider uses today", () => {
     secrets: "secrets",
     kind: "signature",
     header: "X-Sig",
-    signature: { algorithm: "hmac-sha256", encoding: "base64", prefix: "v1,", signed: "{timestamp}.{body}", timestamp: { header: "X-Ts", unit: "seconds", toleranceSeconds: 60 } },
+    signature: {
+      algorithm: "hmac-sha256",
+      encoding: "base64",
+      prefix: "v1,",
+      signed: "{timestamp}.{body}",
+      timestamp: { header: "X-Ts", unit: "seconds", toleranceSeconds: 60 },
+    },
   };
   const schemes = { acme: [base64] };
 
@@ -85,7 +104,12 @@ describe("declarations no provider uses today", () => {
   ])("%s", async (_label, override, expected) => {
     const signed = await signedHeaders(crypto, "acme", body, "k", { nowMs: now }, schemes);
     expect(signed["X-Ts"]).toBe(String(now / 1000));
-    expect(signed["X-Sig"]).toBe(`v1,${createHmac("sha256", "k").update(`${now / 1000}.`).update(body).digest("base64")}`);
+    expect(signed["X-Sig"]).toBe(
+      `v1,${createHmac("sha256", "k")
+        .update(`${now / 1000}.`)
+        .update(body)
+        .digest("base64")}`,
+    );
     const headers = { ...signed, ...override };
     if (override["X-Sig"] === "drop-prefix") headers["X-Sig"] = signed["X-Sig"]!.slice(3);
     const result = await verify(schemes, "acme", { secrets: ["k"] }, headers);

@@ -30,7 +30,11 @@ describe("decoding", () => {
   it.each([
     ["valid JSON", bytes('{"a":[1,2]}'), { ok: true, value: { a: [1, 2] } }],
     ["a byte order mark is ignored", new Uint8Array([0xef, 0xbb, 0xbf, ...bytes('{"a":1}')]), { ok: true, text: '{"a":1}' }],
-    ["Latin-1 is not UTF-8: refused with the byte", new Uint8Array([...bytes('{"a":"'), 0xe9, ...bytes('"}')]), { ok: false, error: "invalid_utf8", position: 6 }],
+    [
+      "Latin-1 is not UTF-8: refused with the byte",
+      new Uint8Array([...bytes('{"a":"'), 0xe9, ...bytes('"}')]),
+      { ok: false, error: "invalid_utf8", position: 6 },
+    ],
     ["a truncated multi-byte character", new Uint8Array([...bytes('{"a":"'), 0xe2, 0x82]), { ok: false, error: "invalid_utf8", position: 6 }],
     ["malformed, with line and column", bytes('{\n  "a": 1,,\n}'), { ok: false, error: "malformed_json", line: 2, column: 10 }],
     ["a raw NUL inside a string", bytes('{"a":"\u0000"}'), { ok: false, error: "malformed_json" }],

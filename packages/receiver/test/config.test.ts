@@ -27,18 +27,47 @@ function problemsOf(options: Partial<ReceiverOptions> & Record<string, unknown>)
 
 describe("createReceiver refuses a configuration slip before the first request", () => {
   it.each([
-    ["secrets as a string, not a list", { ivy: { secrets: "whsec_real" } }, [{ path: "/providers/ivy/secrets", message: "expected array, received a string of 10 characters" }]],
-    ["API keys as a string", { "amplia-reg": { apiKeys: "key123" } }, [{ path: "/providers/amplia-reg/apiKeys", message: "expected array, received a string of 6 characters" }]],
+    [
+      "secrets as a string, not a list",
+      { ivy: { secrets: "whsec_real" } },
+      [{ path: "/providers/ivy/secrets", message: "expected array, received a string of 10 characters" }],
+    ],
+    [
+      "API keys as a string",
+      { "amplia-reg": { apiKeys: "key123" } },
+      [{ path: "/providers/amplia-reg/apiKeys", message: "expected array, received a string of 6 characters" }],
+    ],
     ["an empty secret", { ivy: { secrets: [""] } }, [{ path: "/providers/ivy/secrets/0", message: "expected a non-empty string, received an empty string" }]],
-    ["no secret at all", { scalapay: { apiKeys: [] } }, [{ path: "/providers/scalapay/apiKeys", message: 'expected at least 1 (a list of secrets, keys or {"env": "NAME"}), received a list of 0' }]],
+    [
+      "no secret at all",
+      { scalapay: { apiKeys: [] } },
+      [{ path: "/providers/scalapay/apiKeys", message: 'expected at least 1 (a list of secrets, keys or {"env": "NAME"}), received a list of 0' }],
+    ],
     [
       "an unset environment variable read with process.env.X!",
       { ivy: { secrets: ["whsec_set", undefined] } },
-      [{ path: "/providers/ivy/secrets/1", message: 'expected string or object, received nothing (undefined: an unset environment variable? name it with {"env": "NAME"})' }],
+      [
+        {
+          path: "/providers/ivy/secrets/1",
+          message: 'expected string or object, received nothing (undefined: an unset environment variable? name it with {"env": "NAME"})',
+        },
+      ],
     ],
-    ["an unknown provider", { stripe: { secrets: ["x"] } }, [{ path: "/providers/stripe", message: 'unknown provider "stripe": expected one of amplia-reg, ivy, retorna, scalapay' }]],
-    ["an unknown setting of a provider", { ivy: { secrets: ["x"], tolerance: 5 } }, [{ path: "/providers/ivy/tolerance", message: 'unknown setting "tolerance"' }]],
-    ["a header name with a space", { retorna: { secrets: ["x"], header: "X Secret" } }, [{ path: "/providers/retorna/header", message: expect.stringMatching(/^expected a string matching/) }]],
+    [
+      "an unknown provider",
+      { stripe: { secrets: ["x"] } },
+      [{ path: "/providers/stripe", message: 'unknown provider "stripe": expected one of amplia-reg, ivy, retorna, scalapay' }],
+    ],
+    [
+      "an unknown setting of a provider",
+      { ivy: { secrets: ["x"], tolerance: 5 } },
+      [{ path: "/providers/ivy/tolerance", message: 'unknown setting "tolerance"' }],
+    ],
+    [
+      "a header name with a space",
+      { retorna: { secrets: ["x"], header: "X Secret" } },
+      [{ path: "/providers/retorna/header", message: expect.stringMatching(/^expected a string matching/) }],
+    ],
   ])("%s", (_name, providers, expected) => {
     expect(problemsOf({ providers: providers as never })).toEqual(expected);
   });
@@ -56,11 +85,23 @@ describe("createReceiver refuses a configuration slip before the first request",
     expect(problemsOf({ env: {}, providers: { ivy: { secrets: [{ env: "IVY_PREVIOUS_SECRET", optional: true }] } } })).toEqual([
       { path: "/providers/ivy/secrets", message: "no secret is set: IVY_PREVIOUS_SECRET is unset" },
     ]);
-    const receiver = createReceiver({ store, worker: false, env, providers: { ivy: { secrets: [{ env: "IVY_SECRET" }, { env: "IVY_PREVIOUS_SECRET", optional: true }] } } });
+    const receiver = createReceiver({
+      store,
+      worker: false,
+      env,
+      providers: { ivy: { secrets: [{ env: "IVY_SECRET" }, { env: "IVY_PREVIOUS_SECRET", optional: true }] } },
+    });
     const body = '{"id":"evt_1","type":"test","date":"2025-06-12T09:43:21.118Z","payload":{}}';
     const sign = async (secret: string) => (await signedHeaders("ivy", body, secret))["X-Ivy-Signature"]!;
     const post = async (secret: string) =>
-      (await receiver.handle({ method: "POST", path: "/webhooks/ivy", headers: { "content-type": "application/json", "x-ivy-signature": await sign(secret) }, body: new TextEncoder().encode(body) })).status;
+      (
+        await receiver.handle({
+          method: "POST",
+          path: "/webhooks/ivy",
+          headers: { "content-type": "application/json", "x-ivy-signature": await sign(secret) },
+          body: new TextEncoder().encode(body),
+        })
+      ).status;
     expect(await post("whsec_now")).toBe(200);
     // The empty string and a single character are no keys: only the configured secret signs.
     expect(await post("")).toBe(401);
@@ -91,7 +132,10 @@ describe("the serve configuration file", () => {
   };
 
   it("reads the file, with a SQLite path relative to the file", async () => {
-    const file = write("receiver.json", { store: { sqlite: "./inbox.db" }, providers: { ivy: { secrets: ["from-file"] }, "amplia-reg": { apiKeys: ["k"], header: "X-Key" } } });
+    const file = write("receiver.json", {
+      store: { sqlite: "./inbox.db" },
+      providers: { ivy: { secrets: ["from-file"] }, "amplia-reg": { apiKeys: ["k"], header: "X-Key" } },
+    });
     expect(await loadConfig(file, {})).toEqual({
       store: { sqlite: path.join(dir, "inbox.db") },
       providers: { ivy: { secrets: ["from-file"] }, "amplia-reg": { apiKeys: ["k"], header: "X-Key" } },
@@ -99,7 +143,10 @@ describe("the serve configuration file", () => {
   });
 
   it("lets environment variables replace the store, secrets and forward target, keeping the rest", async () => {
-    const file = write("env.json", { store: { sqlite: "./inbox.db" }, providers: { ivy: { secrets: ["from-file"] }, "amplia-reg": { apiKeys: ["k"], header: "X-Key" } } });
+    const file = write("env.json", {
+      store: { sqlite: "./inbox.db" },
+      providers: { ivy: { secrets: ["from-file"] }, "amplia-reg": { apiKeys: ["k"], header: "X-Key" } },
+    });
     const config = await loadConfig(file, {
       WEBHOOK_CONTRACTS_POSTGRES: "postgres://u:p@127.0.0.1/db",
       WEBHOOK_CONTRACTS_IVY_SECRETS: "new-secret, old-secret",
@@ -109,7 +156,11 @@ describe("the serve configuration file", () => {
       WEBHOOK_CONTRACTS_FORWARD_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
     });
     expect(config.store).toEqual({ postgres: "postgres://u:p@127.0.0.1/db" });
-    expect(config.providers).toEqual({ ivy: { secrets: ["new-secret", "old-secret"] }, "amplia-reg": { apiKeys: ["k2"], header: "X-Key" }, scalapay: { apiKeys: ["sc"] } });
+    expect(config.providers).toEqual({
+      ivy: { secrets: ["new-secret", "old-secret"] },
+      "amplia-reg": { apiKeys: ["k2"], header: "X-Key" },
+      scalapay: { apiKeys: ["sc"] },
+    });
     expect(config.forward).toEqual({ url: "http://127.0.0.1:9000/hooks", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" });
   });
 
@@ -135,7 +186,9 @@ describe("the serve configuration file", () => {
   });
 
   it("says where malformed JSON breaks, and when the file cannot be read", async () => {
-    expect(await problems(write("broken.json", '{"store": {"sqlite": "x"},\n  "providers": }'))).toEqual([{ path: "", message: expect.stringMatching(/^malformed JSON at line 2, column 16/) }]);
+    expect(await problems(write("broken.json", '{"store": {"sqlite": "x"},\n  "providers": }'))).toEqual([
+      { path: "", message: expect.stringMatching(/^malformed JSON at line 2, column 16/) },
+    ]);
     expect(await problems(path.join(dir, "missing.json"))).toEqual([{ path: "", message: expect.stringMatching(/^cannot read the file: ENOENT/) }]);
   });
 });

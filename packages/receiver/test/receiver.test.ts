@@ -37,7 +37,11 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
     it("415 for a body that is not declared JSON", async () => {
       const { base } = await start();
       const body = ivyBody();
-      const r = await fetch(`${base}/webhooks/ivy`, { method: "POST", headers: { "content-type": "text/plain", ...(await signedHeaders("ivy", body, "ivy-new-secret")) }, body });
+      const r = await fetch(`${base}/webhooks/ivy`, {
+        method: "POST",
+        headers: { "content-type": "text/plain", ...(await signedHeaders("ivy", body, "ivy-new-secret")) },
+        body,
+      });
       expect(r.status).toBe(415);
       expect(await r.json()).toEqual({ error: "unsupported_media_type", message: "expected Content-Type application/json, received text/plain" });
     });
@@ -45,7 +49,10 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
     it("413 for a body over the limit, from its declared length or while it streams, without reading it all", async () => {
       const { base, post, store } = await start({ maxBodyBytes: 4096 });
       const big = JSON.stringify({ padding: "x".repeat(10_000) });
-      expect(await post("ivy", big, await signedHeaders("ivy", big, "ivy-new-secret"))).toEqual({ status: 413, body: { error: "payload_too_large", message: "the body is over 4096 bytes" } });
+      expect(await post("ivy", big, await signedHeaders("ivy", big, "ivy-new-secret"))).toEqual({
+        status: 413,
+        body: { error: "payload_too_large", message: "the body is over 4096 bytes" },
+      });
       const chunks = new ReadableStream({
         start(controller) {
           for (let i = 0; i < 100; i++) controller.enqueue(new TextEncoder().encode("x".repeat(1024)));
@@ -92,7 +99,11 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       expect(r).toEqual({ status: 200, body: { status: "accepted", id: expect.any(String), message: "order_updated", warnings: 0 } });
       await until(async () => (await store.get(r.body.id))?.status === "handled");
       expect(seen).toEqual(["paid EUR 0"]);
-      expect(contexts[0]).toMatchObject({ attempt: 1, idempotencyKey: r.body.id, delivery: { id: r.body.id, provider: "ivy", message: "order_updated", deliveryKey: '["evt_0001"]' } });
+      expect(contexts[0]).toMatchObject({
+        attempt: 1,
+        idempotencyKey: r.body.id,
+        delivery: { id: r.body.id, provider: "ivy", message: "order_updated", deliveryKey: '["evt_0001"]' },
+      });
       expect(await store.get(r.body.id)).toMatchObject({ status: "handled", message: "order_updated", attempts: 1 });
     });
   });
@@ -152,7 +163,9 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       // Headers, then a body that never comes: the answer must not wait for it.
       const answer = await new Promise<string>((resolve) => {
         const socket = connect(Number(url.port), url.hostname, () => {
-          socket.write("POST /webhooks/amplia-reg HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nX-Amplia-Key: wrong\r\n\r\n{");
+          socket.write(
+            "POST /webhooks/amplia-reg HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nX-Amplia-Key: wrong\r\n\r\n{",
+          );
         });
         let text = "";
         socket.on("data", (d) => {
@@ -179,7 +192,11 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       const all = await store.list();
       const text = JSON.stringify(all.map((d) => d.headers));
       expect(text).not.toMatch(/amplia-key|retorna-secret|cmV0b3JuYS1zZWNyZXQ|session=1/);
-      expect(all.find((d) => d.provider === "amplia-reg")!.headers).toEqual({ "content-type": "application/json", "content-length": String(amplia.length), "user-agent": "Amplia/5" });
+      expect(all.find((d) => d.provider === "amplia-reg")!.headers).toEqual({
+        "content-type": "application/json",
+        "content-length": String(amplia.length),
+        "user-agent": "Amplia/5",
+      });
       expect(all.find((d) => d.provider === "ivy")!.headers["x-ivy-signature"]).toMatch(/^[0-9a-f]{64}$/);
     });
 
@@ -362,13 +379,22 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
       try {
         const port = (target.address() as AddressInfo).port;
-        const { postIvy, store, receiver } = await start({ forward: { url: `http://127.0.0.1:${port}/hooks`, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" } });
+        const { postIvy, store, receiver } = await start({
+          forward: { url: `http://127.0.0.1:${port}/hooks`, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
+        });
         const seen: string[] = [];
         receiver.onAny("ivy", (_event, message) => void seen.push(message));
         const r = await postIvy(JSON.stringify({ id: "evt_fx", type: "conversion.completed", date: "2025-06-12T09:43:21.118Z", payload: { id: "fx_1" } }));
         expect(r.body).toMatchObject({ status: "accepted", message: null, warnings: 1 });
         await until(async () => (await store.get(r.body.id))?.status === "handled");
-        expect(relayed).toEqual([expect.objectContaining({ provider: "ivy", message: "conversion.completed", unknownMessage: true, payload: expect.objectContaining({ id: "evt_fx" }) })]);
+        expect(relayed).toEqual([
+          expect.objectContaining({
+            provider: "ivy",
+            message: "conversion.completed",
+            unknownMessage: true,
+            payload: expect.objectContaining({ id: "evt_fx" }),
+          }),
+        ]);
         expect(seen).toEqual([]);
       } finally {
         target.closeAllConnections();
@@ -392,7 +418,16 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
 
     it("quarantines a poison delivery whose runs never finish (their worker died each time)", async () => {
       const { store, receiver } = await start({ worker: false });
-      const { id } = await store.accept({ provider: "ivy", deliveryKey: '["evt_poison"]', message: "order_updated", status: "queued", reason: null, warnings: [], headers: {}, body: new TextEncoder().encode(ivyBody("evt_poison")) });
+      const { id } = await store.accept({
+        provider: "ivy",
+        deliveryKey: '["evt_poison"]',
+        message: "order_updated",
+        status: "queued",
+        reason: null,
+        warnings: [],
+        headers: {},
+        body: new TextEncoder().encode(ivyBody("evt_poison")),
+      });
       // Eight workers claimed it and died before recording anything: their leases ran out.
       for (let i = 0; i < 8; i++) {
         await store.claim(`dead-${i}`, 1, 1);
@@ -439,7 +474,9 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       await until(async () => (await store.get(r.body.id))?.status === "quarantined");
       expect(await store.get(r.body.id)).toMatchObject({ reason: "handler failed 1 times; last: database unavailable" });
       broken = false;
-      expect(await receiver.replayQuarantined()).toEqual([{ id: r.body.id, answer: { status: 200, body: { status: "queued", id: r.body.id, message: "created" } } }]);
+      expect(await receiver.replayQuarantined()).toEqual([
+        { id: r.body.id, answer: { status: 200, body: { status: "queued", id: r.body.id, message: "created" } } },
+      ]);
       await until(async () => (await store.get(r.body.id))?.status === "handled");
       expect(seen).toEqual(["21KLT3YDWT"]);
       // Replaying a handled delivery runs nothing, unless forced.
@@ -459,7 +496,16 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
 
     it("a stored delivery that can no longer be read is quarantined with the reason, not left queued", async () => {
       const { store } = await start({ worker: false });
-      const { id } = await store.accept({ provider: "ivy", deliveryKey: '["x"]', message: null, status: "queued", reason: null, warnings: [], headers: {}, body: new TextEncoder().encode("[[[[]]]]") });
+      const { id } = await store.accept({
+        provider: "ivy",
+        deliveryKey: '["x"]',
+        message: null,
+        status: "queued",
+        reason: null,
+        warnings: [],
+        headers: {},
+        body: new TextEncoder().encode("[[[[]]]]"),
+      });
       const strict = createReceiver({ store, providers, maxDepth: 2, worker: false });
       await strict.runDue();
       expect(await store.get(id)).toMatchObject({ status: "quarantined", reason: expect.stringContaining("nests deeper than 2 levels") });
@@ -484,7 +530,12 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       await postIvy(ivyBody("evt_events"));
       await post("ivy", ivyBody("evt_events_2"));
       await until(() => events.some((e) => e.type === "attempt"));
-      expect(events.find((e) => e.type === "request" && e.outcome === "accepted")).toMatchObject({ provider: "ivy", message: "order_updated", status: 200, ms: expect.any(Number) });
+      expect(events.find((e) => e.type === "request" && e.outcome === "accepted")).toMatchObject({
+        provider: "ivy",
+        message: "order_updated",
+        status: 200,
+        ms: expect.any(Number),
+      });
       expect(events.find((e) => e.type === "request" && e.outcome === "unauthorized")).toMatchObject({ status: 401, reason: "missing X-Ivy-Signature header" });
       expect(events.find((e) => e.type === "attempt")).toMatchObject({ provider: "ivy", message: "order_updated", attempt: 1, outcome: "handled" });
       expect(JSON.stringify(events)).not.toMatch(/ivy-new-secret|ivy-old-secret/);
@@ -512,7 +563,16 @@ describe("a store that is away", () => {
     };
     const receiver = createReceiver({ store: away, providers, worker: false });
     const body = ivyBody();
-    const answer = await receiver.handle({ method: "POST", path: "/webhooks/ivy", headers: { "content-type": "application/json", "x-ivy-signature": (await signedHeaders("ivy", body, "ivy-new-secret"))["X-Ivy-Signature"] }, body: new TextEncoder().encode(body) });
-    expect(answer).toEqual({ status: 503, headers: { "retry-after": "5" }, body: { error: "unavailable", message: "the inbox is not reachable; retry later" } });
+    const answer = await receiver.handle({
+      method: "POST",
+      path: "/webhooks/ivy",
+      headers: { "content-type": "application/json", "x-ivy-signature": (await signedHeaders("ivy", body, "ivy-new-secret"))["X-Ivy-Signature"] },
+      body: new TextEncoder().encode(body),
+    });
+    expect(answer).toEqual({
+      status: 503,
+      headers: { "retry-after": "5" },
+      body: { error: "unavailable", message: "the inbox is not reachable; retry later" },
+    });
   });
 });

@@ -46,7 +46,15 @@ describe.each(storeKinds)("$name store", (kind) => {
     const { inserted, id, status } = await store.accept(delivery({ body, status: "rejected", reason: "not UTF-8" }));
     expect({ inserted, status }).toEqual({ inserted: true, status: "rejected" });
     const kept = await store.get(id);
-    expect(kept).toMatchObject({ id, provider: "ivy", deliveryKey: '["evt_1"]', status: "rejected", headers: { "content-type": "application/json" }, attempts: 0, handledAt: null });
+    expect(kept).toMatchObject({
+      id,
+      provider: "ivy",
+      deliveryKey: '["evt_1"]',
+      status: "rejected",
+      headers: { "content-type": "application/json" },
+      attempts: 0,
+      handledAt: null,
+    });
     expect([...kept!.body]).toEqual([...body]);
   });
 
@@ -174,7 +182,12 @@ const legacyRows = [
   { id: "22222222-2222-4222-8222-222222222222", key: null, status: "rejected", body: "{not json" },
   { id: "33333333-3333-4333-8333-333333333333", key: '["evt_c"]', status: "handled", body: '{"id":"evt_c"}' },
 ];
-const legacyHeaders = JSON.stringify({ "content-type": "application/json", "x-api-key": "secret-key", authorization: "Basic c2VjcmV0", "x-ivy-signature": "ab" });
+const legacyHeaders = JSON.stringify({
+  "content-type": "application/json",
+  "x-api-key": "secret-key",
+  authorization: "Basic c2VjcmV0",
+  "x-ivy-signature": "ab",
+});
 
 describe("migrating an inbox of version 0.1.0", () => {
   it("SQLite: queues what was received, keeps the bodies as bytes, and drops secret headers", async () => {
@@ -185,7 +198,13 @@ describe("migrating an inbox of version 0.1.0", () => {
       headers TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL, handled_at TEXT, attempts INTEGER NOT NULL DEFAULT 0);
       CREATE UNIQUE INDEX deliveries_key ON deliveries (provider, delivery_key) WHERE delivery_key IS NOT NULL;`);
     for (const r of legacyRows) {
-      db.prepare("INSERT INTO deliveries VALUES (?, 'ivy', ?, NULL, ?, NULL, ?, ?, '2025-01-01T00:00:00.000Z', NULL, 0)").run(r.id, r.key, r.status, legacyHeaders, r.body);
+      db.prepare("INSERT INTO deliveries VALUES (?, 'ivy', ?, NULL, ?, NULL, ?, ?, '2025-01-01T00:00:00.000Z', NULL, 0)").run(
+        r.id,
+        r.key,
+        r.status,
+        legacyHeaders,
+        r.body,
+      );
     }
     db.close();
     const store = sqliteStore(file);
@@ -203,7 +222,14 @@ describe("migrating an inbox of version 0.1.0", () => {
       await client.query(`CREATE TABLE ${table} (id UUID PRIMARY KEY, provider TEXT NOT NULL, delivery_key TEXT, message TEXT, status TEXT NOT NULL, reason TEXT,
         headers JSONB NOT NULL, body TEXT NOT NULL, received_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), handled_at TIMESTAMPTZ,
         attempts INTEGER NOT NULL DEFAULT 0, seq BIGSERIAL)`);
-      for (const r of legacyRows) await client.query(`INSERT INTO ${table} (id, provider, delivery_key, status, headers, body) VALUES ($1, 'ivy', $2, $3, $4, $5)`, [r.id, r.key, r.status, legacyHeaders, r.body]);
+      for (const r of legacyRows)
+        await client.query(`INSERT INTO ${table} (id, provider, delivery_key, status, headers, body) VALUES ($1, 'ivy', $2, $3, $4, $5)`, [
+          r.id,
+          r.key,
+          r.status,
+          legacyHeaders,
+          r.body,
+        ]);
       const store = postgresStore(postgresUrl!, table);
       await store.init();
       await checkMigrated(store);

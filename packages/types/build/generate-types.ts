@@ -63,14 +63,10 @@ function narrowedType(typeExpr: string, parent: string[], leaves: Record<string,
   return `Omit<${typeExpr}, ${key}> & { ${key}: ${narrowedType(`${typeExpr}[${key}]`, rest, leaves)} }`;
 }
 
-
 /** The provider's discriminated union, added after the types json-schema-to-typescript wrote. */
 function providerUnion(provider: ProviderContract): string {
   const payloads = `${provider.typePrefix}Payloads`;
-  const lines = [
-    `/** Names of the ${provider.title} messages. */`,
-    `export type ${provider.typePrefix}MessageName = keyof ${payloads};`,
-  ];
+  const lines = [`/** Names of the ${provider.title} messages. */`, `export type ${provider.typePrefix}MessageName = keyof ${payloads};`];
   const enumDriven = provider.discriminator && provider.messages.some((m) => m.discriminatorValues.length > 1);
   if (!provider.discriminator || !enumDriven) {
     const by = provider.discriminator ? `, discriminated by \`${provider.discriminator}\`` : "";

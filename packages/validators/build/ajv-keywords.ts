@@ -139,8 +139,10 @@ export const patternKeyword: CodeKeywordDefinition = {
     const accepts = (at: number, { negated, ranges }: CharClass): Code => {
       const code = _`${data}.charCodeAt(${at})`;
       // x - from >>> 0 <= to - from: one unsigned comparison per range.
-      const inRange = (subject: Code, [from, to]: [number, number]) => (from === to ? _`${subject} === ${from}` : _`(${subject} - ${from} >>> 0) <= ${to - from}`);
-      const test = ranges.length === 1 ? inRange(code, ranges[0]!) : _`(${(unit ??= gen.let("unit"))} = ${code}, ${or(...ranges.map((r) => inRange(unit!, r)))})`;
+      const inRange = (subject: Code, [from, to]: [number, number]) =>
+        from === to ? _`${subject} === ${from}` : _`(${subject} - ${from} >>> 0) <= ${to - from}`;
+      const test =
+        ranges.length === 1 ? inRange(code, ranges[0]!) : _`(${(unit ??= gen.let("unit"))} = ${code}, ${or(...ranges.map((r) => inRange(unit!, r)))})`;
       return negated ? _`!(${test})` : test;
     };
     cxt.fail(_`!(${and(_`${data}.length === ${positions.length}`, ...positions.map((p, at) => accepts(at, p)))})`);
@@ -241,7 +243,12 @@ export function withoutAnnotations(schema: unknown): unknown {
   for (const [key, value] of Object.entries(schema)) {
     if (annotations.has(key)) continue;
     // Inside `properties`, `definitions` and `enum` the keys and values are data, not keywords.
-    out[key] = key === "properties" || key === "definitions" ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, withoutAnnotations(v)])) : key === "enum" || key === "const" || key === "x-known-values" ? value : withoutAnnotations(value);
+    out[key] =
+      key === "properties" || key === "definitions"
+        ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, withoutAnnotations(v)]))
+        : key === "enum" || key === "const" || key === "x-known-values"
+          ? value
+          : withoutAnnotations(value);
   }
   return out;
 }

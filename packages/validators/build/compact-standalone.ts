@@ -47,7 +47,7 @@ export function withCompactErrorReports(code: string): string {
   let out = "";
   let last = 0;
   let count = 0;
-  for (let m: RegExpExecArray | null; (m = site.exec(code)); ) {
+  for (let m: RegExpExecArray | null; (m = site.exec(code));) {
     const objectStart = m.index + m[0].length - 1;
     const objectEnd = endOfBracketed(code, objectStart);
     const name = m[1]!;
@@ -63,7 +63,10 @@ export function withCompactErrorReports(code: string): string {
 }
 
 /** JSON that is also a safe JavaScript literal (U+2028 and U+2029 escaped, as Ajv does). */
-const jsLiteral = (value: unknown) => JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+const jsLiteral = (value: unknown) =>
+  JSON.stringify(value)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 
 /**
  * Ajv embeds every schema it reads a value from whole (`const schema12 = {...}`), though it reads only a
@@ -75,7 +78,7 @@ export function withOnlyUsedSchemaValues(code: string): string {
   let stripped = "";
   let last = 0;
   const definition = /const (schema\d+) = (?=[{[])/g;
-  for (let m: RegExpExecArray | null; (m = definition.exec(code)); ) {
+  for (let m: RegExpExecArray | null; (m = definition.exec(code));) {
     const end = endOfBracketed(code, definition.lastIndex);
     if (code[end] !== ";") throw new Error(`unexpected code after ${m[1]}: ${code.slice(end, end + 40)}`);
     schemas.set(m[1]!, JSON.parse(code.slice(definition.lastIndex, end)));

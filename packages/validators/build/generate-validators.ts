@@ -70,9 +70,7 @@ function entrySource(provider: ProviderContract, hasSharedShape: boolean): strin
   const payloads = `${provider.typePrefix}NarrowedPayloads`;
   const constName = camelCase(provider.name);
   const typeModule = `@webhook-contracts/types/${provider.name}`;
-  const byValue = Object.fromEntries(
-    provider.messages.flatMap((m) => (provider.discriminator ? m.discriminatorValues : []).map((v) => [v, m.name])),
-  );
+  const byValue = Object.fromEntries(provider.messages.flatMap((m) => (provider.discriminator ? m.discriminatorValues : []).map((v) => [v, m.name])));
   const open = provider.messages.find((m) => m.openDiscriminator);
   const lifecycle = provider.lifecycle;
   const lifecycleSource = lifecycle
@@ -86,9 +84,7 @@ function entrySource(provider: ProviderContract, hasSharedShape: boolean): strin
           ...(lifecycle.timestamp ? { timestamp: lifecycle.timestamp } : {}),
           initial: lifecycle.initial,
           final: lifecycle.final,
-          successors: Object.fromEntries(
-            lifecycle.statuses.map((s) => [s, lifecycle.transitions.filter((t) => t.from === s).map((t) => t.to)]),
-          ),
+          successors: Object.fromEntries(lifecycle.statuses.map((s) => [s, lifecycle.transitions.filter((t) => t.from === s).map((t) => t.to)])),
           transitions: lifecycle.transitions,
           impossible: lifecycle.impossible,
         },
@@ -191,7 +187,10 @@ export function validateWebhook<P extends ProviderName>(
 
 /** The legal status transitions of each provider's orders, from schemas/<provider>/lifecycle.json. */
 export const lifecycles: { readonly [P in ProviderName]?: Lifecycle } = {
-  ${providers.filter((p) => p.lifecycle).map((p) => `${JSON.stringify(p.name)}: ${camelCase(p.name)}.lifecycle!,`).join("\n  ")}
+  ${providers
+    .filter((p) => p.lifecycle)
+    .map((p) => `${JSON.stringify(p.name)}: ${camelCase(p.name)}.lifecycle!,`)
+    .join("\n  ")}
 };
 
 /**
@@ -231,11 +230,15 @@ async function main(): Promise<void> {
   await writeFile(path.join(outDir, "index.ts"), await format(indexSource(providers)));
   await writeFile(
     path.join(outDir, "lifecycles.ts"),
-    await format(`${banner}\n/** Lifecycles and sequence checks; the same as the index exports, as an entry point of its own. */\nexport { checkSequence, lifecycles } from "./index.js";\nexport type { Lifecycle, SequenceFinding, SequenceFindingKind, SequenceReport } from "./index.js";\n`),
+    await format(
+      `${banner}\n/** Lifecycles and sequence checks; the same as the index exports, as an entry point of its own. */\nexport { checkSequence, lifecycles } from "./index.js";\nexport type { Lifecycle, SequenceFinding, SequenceFindingKind, SequenceReport } from "./index.js";\n`,
+    ),
   );
   await writeFile(
     path.join(outDir, "formats.ts"),
-    await format(`${banner}\n/** The format checks the validators run (\`date-time\`, \`uuid\`, ...), for code that checks a value by hand. */\nexport * from "../src/formats.js";\n`),
+    await format(
+      `${banner}\n/** The format checks the validators run (\`date-time\`, \`uuid\`, ...), for code that checks a value by hand. */\nexport * from "../src/formats.js";\n`,
+    ),
   );
 }
 

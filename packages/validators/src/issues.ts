@@ -59,7 +59,13 @@ export function escapePointerSegment(segment: string): string {
  * discriminator of every payload, so the read must not allocate.
  */
 export function pointerReader(pointer: string): (data: unknown) => unknown {
-  const segments = pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const segments =
+    pointer === ""
+      ? []
+      : pointer
+          .slice(1)
+          .split("/")
+          .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   return (data) => {
     let node = data;
     for (let i = 0; i < segments.length; i++) {

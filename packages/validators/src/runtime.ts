@@ -149,10 +149,20 @@ export interface ProviderValidator<P extends string, Payloads> {
   is<M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M];
 }
 
-export function createProviderValidator<P extends string, Payloads>(
-  definition: ProviderDefinition<P, Payloads>,
-): ProviderValidator<P, Payloads> {
-  const { provider, title, discriminator, messagesByDiscriminator, openMessage, unknownMessage, validators, deliveryKey, deliveryKeys = {}, lifecycle, readers } = definition;
+export function createProviderValidator<P extends string, Payloads>(definition: ProviderDefinition<P, Payloads>): ProviderValidator<P, Payloads> {
+  const {
+    provider,
+    title,
+    discriminator,
+    messagesByDiscriminator,
+    openMessage,
+    unknownMessage,
+    validators,
+    deliveryKey,
+    deliveryKeys = {},
+    lifecycle,
+    readers,
+  } = definition;
   const reader = (pointer: string) => (readers && Object.hasOwn(readers, pointer) ? readers[pointer]! : pointerReader(pointer));
   const messageNames = Object.keys(validators) as MessageNames<Payloads>[];
   const discriminatorValues = Object.keys(messagesByDiscriminator);
@@ -166,11 +176,13 @@ export function createProviderValidator<P extends string, Payloads>(
   const messageKeyReaders = new Map(Object.entries(deliveryKeys).map(([m, pointers]) => [m, pointers.map(reader)]));
   // Deliveries that name the transition they report (previousStatus -> status) are checked against it.
   const transitionMessages = new Set<string>(lifecycle?.previousStatus ? lifecycle.messages : []);
-  const readTransition = lifecycle?.previousStatus
-    ? { previous: reader(lifecycle.previousStatus), current: reader(lifecycle.status) }
-    : undefined;
+  const readTransition = lifecycle?.previousStatus ? { previous: reader(lifecycle.previousStatus), current: reader(lifecycle.status) } : undefined;
 
-  function validateMessage<M extends MessageNames<Payloads>>(message: M, body: unknown, options?: ValidateOptions): ValidPayload<P, M, Payloads[M]> | InvalidPayload<P, M> {
+  function validateMessage<M extends MessageNames<Payloads>>(
+    message: M,
+    body: unknown,
+    options?: ValidateOptions,
+  ): ValidPayload<P, M, Payloads[M]> | InvalidPayload<P, M> {
     try {
       return checkMessage(message, body, options);
     } catch (error) {
@@ -180,7 +192,11 @@ export function createProviderValidator<P extends string, Payloads>(
     }
   }
 
-  function checkMessage<M extends MessageNames<Payloads>>(message: M, body: unknown, options?: ValidateOptions): ValidPayload<P, M, Payloads[M]> | InvalidPayload<P, M> {
+  function checkMessage<M extends MessageNames<Payloads>>(
+    message: M,
+    body: unknown,
+    options?: ValidateOptions,
+  ): ValidPayload<P, M, Payloads[M]> | InvalidPayload<P, M> {
     const check = validators[message];
     const warnings: ValidationIssue[] = [];
     if (!check(body)) {
@@ -201,7 +217,14 @@ export function createProviderValidator<P extends string, Payloads>(
   }
 
   /** Ajv's errors as issues, into errors or warnings by mode and evidence. */
-  function sortIssues(raws: RawError[], body: unknown, message: string | undefined, options: ValidateOptions | undefined, errors: ValidationIssue[], warnings: ValidationIssue[]): void {
+  function sortIssues(
+    raws: RawError[],
+    body: unknown,
+    message: string | undefined,
+    options: ValidateOptions | undefined,
+    errors: ValidationIssue[],
+    warnings: ValidationIssue[],
+  ): void {
     const strict = options?.mode === "strict";
     for (const raw of collapseAlternatives(raws)) {
       const into = !strict && (raw.inferred === true || tolerableKeywords.has(raw.keyword)) ? warnings : errors;
@@ -278,7 +301,14 @@ export function createProviderValidator<P extends string, Payloads>(
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
       const received = preview(body);
       return failure(undefined, [
-        { provider, path: "", keyword: "type", message: `a ${title} payload must be a JSON object: expected type object, received ${received}`, expected: "type object", received },
+        {
+          provider,
+          path: "",
+          keyword: "type",
+          message: `a ${title} payload must be a JSON object: expected type object, received ${received}`,
+          expected: "type object",
+          received,
+        },
       ]) as ValidationResult<P, Payloads>;
     }
     let message: MessageNames<Payloads> | undefined;
@@ -291,7 +321,9 @@ export function createProviderValidator<P extends string, Payloads>(
         if (openMessage !== undefined) {
           // Its schema warns about the value (an open list); the result says the message is not one we know.
           const result = validateMessage(openMessage, body, options);
-          return (result.ok ? { ok: true, provider, message: undefined, unknownMessage: value, value: body, warnings: result.warnings } : result) as ValidationResult<P, Payloads>;
+          return (
+            result.ok ? { ok: true, provider, message: undefined, unknownMessage: value, value: body, warnings: result.warnings } : result
+          ) as ValidationResult<P, Payloads>;
         }
         if (unknownMessage) return checkUnknownMessage(value, body, options);
       }
@@ -374,7 +406,13 @@ export function impossibleTransition(lifecycle: Lifecycle, from: string | null, 
  * it; an error when the provider documents it as impossible; otherwise a warning-grade issue (`inferred`),
  * since the table may lack a flow the provider added, or a status may be new to us.
  */
-function checkTransition(lifecycle: Lifecycle, previousValue: unknown, currentValue: unknown, provider: string, messageName: string): ValidationIssue | undefined {
+function checkTransition(
+  lifecycle: Lifecycle,
+  previousValue: unknown,
+  currentValue: unknown,
+  provider: string,
+  messageName: string,
+): ValidationIssue | undefined {
   if (typeof currentValue !== "string" || (previousValue !== null && typeof previousValue !== "string")) return undefined; // the schema reports it
   const previous = previousValue as string | null;
   const current = currentValue;
@@ -391,7 +429,12 @@ function checkTransition(lifecycle: Lifecycle, previousValue: unknown, currentVa
   const unknown = [previous, current].filter((s): s is string => s !== null && !Object.hasOwn(lifecycle.successors, s));
   if (unknown.length > 0) {
     const expected = `statuses the ${lifecycle.title} lifecycle knows: ${quote(Object.keys(lifecycle.successors))}`;
-    return { ...issue, message: `${from} -> ${received} not checked: ${quote(unknown)} ${unknown.length === 1 ? "is a status" : "are statuses"} the lifecycle does not know (new at the provider?)`, expected, inferred: true };
+    return {
+      ...issue,
+      message: `${from} -> ${received} not checked: ${quote(unknown)} ${unknown.length === 1 ? "is a status" : "are statuses"} the lifecycle does not know (new at the provider?)`,
+      expected,
+      inferred: true,
+    };
   }
   const expected =
     previous === null

@@ -46,7 +46,10 @@ interface Step {
 const q = (value: unknown) => JSON.stringify(value);
 
 // Structural: the report never depends on the provider's payload types.
-type AnyProviderValidator = Pick<ProviderValidator<string, Record<string, unknown>>, "provider" | "title" | "discriminator" | "lifecycle" | "deliveryKey" | "deliveryKeyOf" | "validate">;
+type AnyProviderValidator = Pick<
+  ProviderValidator<string, Record<string, unknown>>,
+  "provider" | "title" | "discriminator" | "lifecycle" | "deliveryKey" | "deliveryKeyOf" | "validate"
+>;
 
 export function checkDeliverySequence(validator: AnyProviderValidator, deliveries: readonly unknown[]): SequenceReport {
   const { provider, lifecycle } = validator;
@@ -60,13 +63,23 @@ export function checkDeliverySequence(validator: AnyProviderValidator, deliverie
     const transitionOnly = errors.length > 0 && errors.every((e) => e.keyword === "transition");
     const unlisted = result.warnings.find((w) => w.keyword === "transition");
     if (!result.ok && !transitionOnly) {
-      findings.push({ kind: "invalid", index, message: `not a valid ${validator.title} payload: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}`, errors });
+      findings.push({
+        kind: "invalid",
+        index,
+        message: `not a valid ${validator.title} payload: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}`,
+        errors,
+      });
       return;
     }
     const key = validator.deliveryKeyOf(body) ?? `#${index}`;
     const original = firstByKey.get(key);
     if (original !== undefined) {
-      findings.push({ kind: "duplicate", index, otherIndex: original, message: `a duplicate of delivery #${original + 1} (same ${validator.deliveryKey.join(" + ")}): handle it once` });
+      findings.push({
+        kind: "duplicate",
+        index,
+        otherIndex: original,
+        message: `a duplicate of delivery #${original + 1} (same ${validator.deliveryKey.join(" + ")}): handle it once`,
+      });
       return;
     }
     firstByKey.set(key, index);
@@ -81,13 +94,24 @@ export function checkDeliverySequence(validator: AnyProviderValidator, deliverie
     if (transitionOnly) findings.push({ kind: "illegal-transition", index, subject, message: errors[0]!.message });
     else if (unlisted) findings.push({ kind: "unlisted-transition", index, subject, message: unlisted.message });
     else if (unknownStatus && step.previous !== undefined) {
-      findings.push({ kind: "unlisted-transition", index, subject, message: `${q(step.previous)} -> ${q(step.status)} not checked: a status the ${lifecycle.title} lifecycle does not know` });
+      findings.push({
+        kind: "unlisted-transition",
+        index,
+        subject,
+        message: `${q(step.previous)} -> ${q(step.status)} not checked: a status the ${lifecycle.title} lifecycle does not know`,
+      });
     }
     steps.push(step);
   });
 
   const subjects = [...new Set(steps.map((s) => s.subject))];
-  if (lifecycle) for (const subject of subjects) checkOrder(lifecycle, steps.filter((s) => s.subject === subject), findings);
+  if (lifecycle)
+    for (const subject of subjects)
+      checkOrder(
+        lifecycle,
+        steps.filter((s) => s.subject === subject),
+        findings,
+      );
   findings.sort((a, b) => a.index - b.index);
   return { ok: findings.length === 0, provider, deliveries: deliveries.length, subjects, findings };
 }
@@ -146,4 +170,3 @@ function checkOrder(lifecycle: Lifecycle, arrived: Step[], findings: SequenceFin
     }
   }
 }
-

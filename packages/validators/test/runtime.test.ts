@@ -128,7 +128,11 @@ describe("tolerant by default, strict on request", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => [e.path, e.keyword]).sort()).toEqual(
-      [["/payload/price/total", "type"], ["/payload/referenceId", "required"], ["/payload/updatedAt", "format"]].sort(),
+      [
+        ["/payload/price/total", "type"],
+        ["/payload/referenceId", "required"],
+        ["/payload/updatedAt", "format"],
+      ].sort(),
     );
     expect(result.warnings.map((w) => w.path)).toEqual(["/extra"]);
   });
@@ -252,9 +256,24 @@ describe("a result for any JavaScript value, never an exception", () => {
 
   it("a property whose getter throws, a Proxy that refuses to be read", () => {
     const body = { ...paid() };
-    Object.defineProperty(body, "payload", { enumerable: true, get: () => { throw new Error("no access"); } });
+    Object.defineProperty(body, "payload", {
+      enumerable: true,
+      get: () => {
+        throw new Error("no access");
+      },
+    });
     expect(validateWebhook("ivy", body)).toMatchObject({ ok: false, errors: [{ keyword: "unreadable", received: '"Error: no access"' }] });
-    const hostile = new Proxy({}, { get: () => { throw new Error("trap"); }, ownKeys: () => { throw new Error("trap"); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("trap");
+        },
+        ownKeys: () => {
+          throw new Error("trap");
+        },
+      },
+    );
     expect(validateWebhook("ivy", hostile)).toMatchObject({ ok: false, errors: [{ keyword: "unreadable" }] });
     expect(ivy.deliveryKeyOf(hostile)).toBeUndefined();
   });

@@ -33,30 +33,40 @@ export async function inbox(args: string[], io: CliIO): Promise<number> {
     },
   });
   if (action !== "list" && action !== "replay") throw new UsageError(`inbox needs "list" or "replay", not ${action ?? "nothing"}`);
-  if (values.status && !(deliveryStatuses as readonly string[]).includes(values.status)) throw new UsageError(`--status must be one of ${deliveryStatuses.join(", ")}`);
+  if (values.status && !(deliveryStatuses as readonly string[]).includes(values.status))
+    throw new UsageError(`--status must be one of ${deliveryStatuses.join(", ")}`);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError(`--limit must be a positive whole number, not ${values.limit}`);
-  if (action === "replay" && !values["all-quarantined"] && positionals.length !== 1) throw new UsageError("inbox replay needs one delivery ID or --all-quarantined");
+  if (action === "replay" && !values["all-quarantined"] && positionals.length !== 1)
+    throw new UsageError("inbox replay needs one delivery ID or --all-quarantined");
   const config = await openConfig(values.config);
   const store = await storeFromConfig(config);
   try {
     await store.init();
     if (action === "list") {
-      const filter = { ...(values.status ? { status: values.status as Delivery["status"] } : {}), ...(values.provider ? { provider: values.provider } : {}), ...(limit ? { limit } : {}) };
+      const filter = {
+        ...(values.status ? { status: values.status as Delivery["status"] } : {}),
+        ...(values.provider ? { provider: values.provider } : {}),
+        ...(limit ? { limit } : {}),
+      };
       const deliveries = await store.list(filter);
       if (values.json) io.stdout.write(`${JSON.stringify(deliveries.map(printable), null, 2)}\n`);
       else {
-        for (const d of deliveries) io.stdout.write(`${d.id} ${d.receivedAt} ${d.provider} ${d.message ?? "-"} ${d.status}${d.reason ? ` (${d.reason})` : ""}\n`);
+        for (const d of deliveries)
+          io.stdout.write(`${d.id} ${d.receivedAt} ${d.provider} ${d.message ?? "-"} ${d.status}${d.reason ? ` (${d.reason})` : ""}\n`);
         io.stderr.write(`${deliveries.length} deliveries\n`);
       }
       return exitCodes.valid;
     }
     // Replay queues; a running worker (serve --forward-to, worker, or your createReceiver) runs the handlers.
     const receiver = createReceiver({ ...receiverSettings(config), store, worker: false });
-    const results = values["all-quarantined"] ? await receiver.replayQuarantined() : [{ id: positionals[0]!, answer: await receiver.replay(positionals[0]!, { force: values.force }) }];
+    const results = values["all-quarantined"]
+      ? await receiver.replayQuarantined()
+      : [{ id: positionals[0]!, answer: await receiver.replay(positionals[0]!, { force: values.force }) }];
     for (const r of results) {
       const body = r.answer.body;
-      const detail = r.answer.status >= 400 ? `${String(body.error)} (${String(body.message)})` : `${String(body.status)}${body.reason ? ` (${String(body.reason)})` : ""}`;
+      const detail =
+        r.answer.status >= 400 ? `${String(body.error)} (${String(body.message)})` : `${String(body.status)}${body.reason ? ` (${String(body.reason)})` : ""}`;
       io.stdout.write(`${r.id} ${detail}\n`);
     }
     if (results.length === 0) io.stderr.write("no quarantined deliveries\n");

@@ -12,7 +12,8 @@ export async function send(args: string[], io: CliIO): Promise<number> {
     options: { provider: { type: "string" }, fixture: { type: "string" }, to: { type: "string" }, secret: { type: "string" }, header: { type: "string" } },
   });
   const provider = values.provider;
-  if (!provider || !isProviderName(provider)) throw new UsageError(`--provider must be one of ${providerNames.join(", ")}${provider ? didYouMean(provider, providerNames) : ""}`);
+  if (!provider || !isProviderName(provider))
+    throw new UsageError(`--provider must be one of ${providerNames.join(", ")}${provider ? didYouMean(provider, providerNames) : ""}`);
   if (!values.fixture) throw new UsageError("missing --fixture (a message name, or a JSON file)");
   if (!values.to) throw new UsageError("missing --to (the receiver's URL)");
   let url: URL;
@@ -29,11 +30,17 @@ export async function send(args: string[], io: CliIO): Promise<number> {
     try {
       body = await readFile(values.fixture);
     } catch (error) {
-      throw new UsageError(`--fixture ${values.fixture} is neither a ${provider} message (${messages.join(", ")}) nor a readable file: ${(error as Error).message}`, false);
+      throw new UsageError(
+        `--fixture ${values.fixture} is neither a ${provider} message (${messages.join(", ")}) nor a readable file: ${(error as Error).message}`,
+        false,
+      );
     }
   }
   if (url.pathname === "/" || url.pathname === "") url.pathname = `/webhooks/${provider}`;
-  const headers = { "content-type": "application/json", ...(values.secret ? await signedHeaders(provider, body, values.secret, values.header ? { header: values.header } : {}) : {}) };
+  const headers = {
+    "content-type": "application/json",
+    ...(values.secret ? await signedHeaders(provider, body, values.secret, values.header ? { header: values.header } : {}) : {}),
+  };
   let response: Response;
   try {
     response = await fetch(url, { method: "POST", headers, body });

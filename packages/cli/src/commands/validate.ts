@@ -23,7 +23,8 @@ function parseCommand(args: string[], withStrict: boolean) {
   });
   const provider = values.provider as string | undefined;
   if (!provider) throw new UsageError("missing --provider");
-  if (!isProviderName(provider)) throw new UsageError(`unknown provider "${provider}"${didYouMean(provider, providerNames)}: expected one of ${providerNames.join(", ")}`);
+  if (!isProviderName(provider))
+    throw new UsageError(`unknown provider "${provider}"${didYouMean(provider, providerNames)}: expected one of ${providerNames.join(", ")}`);
   return { provider: provider as ProviderName, json: Boolean(values.json), strict: Boolean(values.strict), files: positionals };
 }
 

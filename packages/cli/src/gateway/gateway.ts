@@ -58,7 +58,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await store.close().catch(() => undefined);
     throw new ReceiverConfigError([{ path: "/store", message: `the store cannot be opened: ${(error as Error).message}` }]);
   }
-  if (!runWorker) logger.warn("no forward target and no worker: deliveries are stored as queued for a worker elsewhere (webhook-contracts worker --forward-to URL)");
+  if (!runWorker)
+    logger.warn("no forward target and no worker: deliveries are stored as queued for a worker elsewhere (webhook-contracts worker --forward-to URL)");
 
   let server: Server | undefined;
   let url: string | undefined;
@@ -82,7 +83,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           if (draining) return void res.writeHead(503, { "content-type": "application/json" }).end('{"status":"draining"}');
           store.ping().then(
             () => res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ready"}'),
-            (error: unknown) => res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ status: "unavailable", message: (error as Error).message })),
+            (error: unknown) =>
+              res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ status: "unavailable", message: (error as Error).message })),
           );
           return;
         }
@@ -105,7 +107,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await receiver.stop(0);
       await store.close();
       const where = `${options.listen!.host}:${options.listen!.port}`;
-      throw new ReceiverConfigError([{ path: "", message: error.code === "EADDRINUSE" ? `port ${where} is in use` : `cannot listen on ${where}: ${error.message}` }]);
+      throw new ReceiverConfigError([
+        { path: "", message: error.code === "EADDRINUSE" ? `port ${where} is in use` : `cannot listen on ${where}: ${error.message}` },
+      ]);
     });
     const address = server.address();
     url = `http://${options.listen.host}:${typeof address === "object" && address ? address.port : options.listen.port}`;

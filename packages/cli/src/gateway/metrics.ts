@@ -15,7 +15,12 @@ export function createMetrics(store: InboxStore) {
     labelNames: ["provider", "message", "outcome"] as const,
     registers: [registry],
   });
-  const duplicates = new Counter({ name: "webhook_contracts_duplicates_total", help: "Deliveries answered as duplicates of one already stored.", labelNames: ["provider"] as const, registers: [registry] });
+  const duplicates = new Counter({
+    name: "webhook_contracts_duplicates_total",
+    help: "Deliveries answered as duplicates of one already stored.",
+    labelNames: ["provider"] as const,
+    registers: [registry],
+  });
   const quarantined = new Counter({
     name: "webhook_contracts_quarantined_total",
     help: "Deliveries quarantined: invalid on arrival, or their handlers failed every attempt.",

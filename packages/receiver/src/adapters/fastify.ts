@@ -8,7 +8,10 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { type Answer, type Receiver, notFound } from "../core/receiver.js";
 
 function reply(res: FastifyReply, answer: Answer) {
-  return res.code(answer.status).headers({ "content-type": "application/json", ...answer.headers }).send(JSON.stringify(answer.body));
+  return res
+    .code(answer.status)
+    .headers({ "content-type": "application/json", ...answer.headers })
+    .send(JSON.stringify(answer.body));
 }
 
 /** What onRequest learnt, kept on the request for the handler: the admission and the flattened headers. */

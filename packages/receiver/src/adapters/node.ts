@@ -38,41 +38,38 @@ export function createNodeMiddleware(receiver: Receiver): NodeMiddleware {
     const request = req as ParsedRequest;
     const headers = flatHeaders(req);
     const url = req.url ?? "/";
-    receiver.admit(req.method ?? "GET", url, headers).then(
-      (admitted) => {
-        if ("notOurs" in admitted) {
-          if (next) return next();
-          req.resume();
-          return send(res, notFound(url, receiver.providers));
+    receiver.admit(req.method ?? "GET", url, headers).then((admitted) => {
+      if ("notOurs" in admitted) {
+        if (next) return next();
+        req.resume();
+        return send(res, notFound(url, receiver.providers));
+      }
+      if ("answer" in admitted) {
+        // Refused before the body: it is not read (a large one is not even waited for).
+        if (admitted.answer.headers?.connection === "close") res.once("finish", () => req.destroy());
+        req.resume();
+        return send(res, admitted.answer);
+      }
+      const kept = asBytes(request.rawBody) ?? asBytes(request.body);
+      if (kept) return void receiver.receive(admitted, headers, kept).then((a) => send(res, a), fail);
+      if (request._body || req.readableEnded || (request.body !== undefined && typeof request.body === "object")) {
+        return send(res, {
+          status: 500,
+          body: {
+            error: "body_already_read",
+            message:
+              'the request body was read by another middleware (express.json()?) and its raw bytes were not kept; signatures are checked on the raw bytes: mount the receiver before body parsers, or use express.raw({ type: "application/json" }) on its paths',
+          },
+        });
+      }
+      readBody(req, receiver.maxBodyBytes, receiver.bodyTimeoutMs).then((body) => {
+        if (typeof body === "string") {
+          res.once("finish", () => req.destroy());
+          return send(res, receiver.refused(admitted, body));
         }
-        if ("answer" in admitted) {
-          // Refused before the body: it is not read (a large one is not even waited for).
-          if (admitted.answer.headers?.connection === "close") res.once("finish", () => req.destroy());
-          req.resume();
-          return send(res, admitted.answer);
-        }
-        const kept = asBytes(request.rawBody) ?? asBytes(request.body);
-        if (kept) return void receiver.receive(admitted, headers, kept).then((a) => send(res, a), fail);
-        if (request._body || req.readableEnded || (request.body !== undefined && typeof request.body === "object")) {
-          return send(res, {
-            status: 500,
-            body: {
-              error: "body_already_read",
-              message:
-                "the request body was read by another middleware (express.json()?) and its raw bytes were not kept; signatures are checked on the raw bytes: mount the receiver before body parsers, or use express.raw({ type: \"application/json\" }) on its paths",
-            },
-          });
-        }
-        readBody(req, receiver.maxBodyBytes, receiver.bodyTimeoutMs).then((body) => {
-          if (typeof body === "string") {
-            res.once("finish", () => req.destroy());
-            return send(res, receiver.refused(admitted, body));
-          }
-          return receiver.receive(admitted, headers, body).then((a) => send(res, a));
-        }, fail);
-      },
-      fail,
-    );
+        return receiver.receive(admitted, headers, body).then((a) => send(res, a));
+      }, fail);
+    }, fail);
 
     function fail(error: unknown) {
       send(res, { status: 500, body: { error: "internal", message: error instanceof Error ? error.message : String(error) } });

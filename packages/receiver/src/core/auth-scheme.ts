@@ -23,8 +23,4 @@ export type AuthScheme = {
   id: string;
   /** The provider setting that lists the secrets. */
   secrets: string;
-} & (
-  | { kind: "signature"; header: string; signature: SignatureSpec }
-  | { kind: "apiKey"; header: string; configurableHeader: boolean }
-  | { kind: "basic" }
-);
+} & ({ kind: "signature"; header: string; signature: SignatureSpec } | { kind: "apiKey"; header: string; configurableHeader: boolean } | { kind: "basic" });

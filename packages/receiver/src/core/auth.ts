@@ -44,7 +44,9 @@ export const COMMON_KEPT_HEADERS = ["content-type", "content-length", "content-e
 
 /** Signature and signed-timestamp headers (HMACs of the body: no secret can be read from them), kept so a delivery can be checked again. */
 function signatureHeaders(schemes: readonly AuthScheme[]): string[] {
-  return schemes.flatMap((s) => (s.kind === "signature" ? [s.header.toLowerCase(), ...(s.signature.timestamp ? [s.signature.timestamp.header.toLowerCase()] : [])] : []));
+  return schemes.flatMap((s) =>
+    s.kind === "signature" ? [s.header.toLowerCase(), ...(s.signature.timestamp ? [s.signature.timestamp.header.toLowerCase()] : [])] : [],
+  );
 }
 /** Every header any provider's delivery may keep: what a store migrating old rows keeps of their headers. */
 export const KEPT_HEADERS: readonly string[] = [...COMMON_KEPT_HEADERS, ...Object.values(authSchemes).flatMap(signatureHeaders)];
@@ -176,7 +178,12 @@ function check(scheme: AuthScheme, settings: ResolvedAuth, crypto: Crypto, proce
 }
 
 /** The authenticator of each configured provider, from its declared alternatives. */
-export function authenticators(providers: ResolvedProviders, crypto: Crypto, processKey: string, schemes: Readonly<Record<string, readonly AuthScheme[]>> = authSchemes): Record<string, Authenticator> {
+export function authenticators(
+  providers: ResolvedProviders,
+  crypto: Crypto,
+  processKey: string,
+  schemes: Readonly<Record<string, readonly AuthScheme[]>> = authSchemes,
+): Record<string, Authenticator> {
   const out: Record<string, Authenticator> = {};
   for (const [provider, settings] of Object.entries(providers)) {
     const declared = schemes[provider];
@@ -184,7 +191,11 @@ export function authenticators(providers: ResolvedProviders, crypto: Crypto, pro
     const checks = declared.map((s) => check(s, settings, crypto, processKey));
     const pick = (headers: Headers) => checks.find((c) => c.carried(headers)) ?? checks[0]!;
     const secretHeaders = new Set(
-      declared.flatMap((s) => (s.kind === "apiKey" ? [s.header.toLowerCase(), ...(s.configurableHeader && typeof settings.header === "string" ? [settings.header.toLowerCase()] : [])] : [])),
+      declared.flatMap((s) =>
+        s.kind === "apiKey"
+          ? [s.header.toLowerCase(), ...(s.configurableHeader && typeof settings.header === "string" ? [settings.header.toLowerCase()] : [])]
+          : [],
+      ),
     );
     const missing = checks.length > 1 ? `missing ${checks.map((c) => c.what).join(" or ")}` : undefined;
     out[provider] = {

@@ -21,7 +21,12 @@ export function decodeBody(bytes: Uint8Array, maxDepth = DEFAULT_MAX_DEPTH): Dec
     text = strictUtf8.decode(bytes); // drops a leading BOM
   } catch {
     const at = firstInvalidUtf8(bytes);
-    return { ok: false, error: "invalid_utf8", message: `the body is not valid UTF-8 (byte ${at}: 0x${bytes[at]?.toString(16).padStart(2, "0")}); JSON must be UTF-8`, position: at };
+    return {
+      ok: false,
+      error: "invalid_utf8",
+      message: `the body is not valid UTF-8 (byte ${at}: 0x${bytes[at]?.toString(16).padStart(2, "0")}); JSON must be UTF-8`,
+      position: at,
+    };
   }
   const deep = depthOver(text, maxDepth);
   if (deep >= 0) return { ok: false, error: "too_deep", message: `the JSON nests deeper than ${maxDepth} levels (at position ${deep})`, position: deep };
@@ -43,7 +48,8 @@ export function depthOver(text: string, max: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 || c === 123) {
@@ -93,7 +99,13 @@ const segmentCache = new Map<string, string[]>();
 function segmentsOf(pointer: string): string[] {
   let segments = segmentCache.get(pointer);
   if (!segments) {
-    segments = pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    segments =
+      pointer === ""
+        ? []
+        : pointer
+            .slice(1)
+            .split("/")
+            .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
     if (segmentCache.size < 1000) segmentCache.set(pointer, segments);
   }
   return segments;

@@ -35,7 +35,15 @@ export interface Forwarded {
  */
 export function forwardBody(f: Omit<Forwarded, "signal">): string {
   const { delivery } = f;
-  const head = JSON.stringify({ id: delivery.id, provider: delivery.provider, message: f.message, ...(f.unknown ? { unknownMessage: true } : {}), receivedAt: delivery.receivedAt, attempt: f.attempt, warnings: f.warnings });
+  const head = JSON.stringify({
+    id: delivery.id,
+    provider: delivery.provider,
+    message: f.message,
+    ...(f.unknown ? { unknownMessage: true } : {}),
+    receivedAt: delivery.receivedAt,
+    attempt: f.attempt,
+    warnings: f.warnings,
+  });
   return `${head.slice(0, -1)},"payload":${f.payloadText}}`;
 }
 

@@ -5,8 +5,7 @@
  */
 
 // Wait one turn of the event loop so that requests read in the same turn share the commit.
-const nextTurn: (run: () => void) => void =
-  (globalThis as { setImmediate?: (run: () => void) => void }).setImmediate ?? ((run) => void setTimeout(run, 0));
+const nextTurn: (run: () => void) => void = (globalThis as { setImmediate?: (run: () => void) => void }).setImmediate ?? ((run) => void setTimeout(run, 0));
 
 export interface GroupCommit<I, R> {
   (item: I): Promise<R>;

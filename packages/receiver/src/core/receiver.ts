@@ -18,7 +18,16 @@ import { type Authenticator, type Headers, authenticators } from "./auth.js";
 import { DEFAULT_MAX_DEPTH, decodeBody, rawValueAt, valueAt } from "./body.js";
 import { type CryptoBackend, concat, createCrypto, toHex, utf8 } from "./crypto.js";
 import { forwarder } from "./forward.js";
-import { type ConfigProblem, type Env, ReceiverConfigError, type ReceiverSettings, defaultEnv, readSecret, resolveProviders, settingsProblems } from "./settings.js";
+import {
+  type ConfigProblem,
+  type Env,
+  ReceiverConfigError,
+  type ReceiverSettings,
+  defaultEnv,
+  readSecret,
+  resolveProviders,
+  settingsProblems,
+} from "./settings.js";
 import type { Delivery, InboxStore, NewDelivery } from "./store.js";
 import { type Abort, type AttemptReport, Permanent, createWorker, workerDefaults } from "./worker.js";
 
@@ -107,7 +116,8 @@ export function createReceiver(options: ReceiverOptions) {
   // What the settings schema checks: everything but the store and the hooks (unknown keys included, to be named).
   const { store, env: _env, onEvent: _onEvent, now: _now, crypto: _crypto, ...settings } = options;
   const problems: ConfigProblem[] = settingsProblems(settings);
-  if (!store || typeof store.accept !== "function") problems.push({ path: "/store", message: "expected an inbox store (sqliteStore, postgresStore or your own InboxStore)" });
+  if (!store || typeof store.accept !== "function")
+    problems.push({ path: "/store", message: "expected an inbox store (sqliteStore, postgresStore or your own InboxStore)" });
   const env = options.env ?? defaultEnv();
   const providers = problems.length === 0 ? resolveProviders(options.providers ?? {}, env, problems) : {};
   const forwardSecret = options.forward && problems.length === 0 ? readSecret(options.forward.secret, "/forward/secret", env, problems) : undefined;
@@ -121,7 +131,10 @@ export function createReceiver(options: ReceiverOptions) {
   // A key of this process, never stored: API keys are compared by their HMACs under it (no length leaks).
   const processKey = toHex(globalThis.crypto.getRandomValues(new Uint8Array(32)));
   const auth = authenticators(providers, crypto, processKey) as Partial<Record<ProviderName, Authenticator>>;
-  const forward = options.forward && forwardSecret ? forwarder({ url: options.forward.url, secret: forwardSecret, ...(options.forward.timeoutMs ? { timeoutMs: options.forward.timeoutMs } : {}) }, now) : undefined;
+  const forward =
+    options.forward && forwardSecret
+      ? forwarder({ url: options.forward.url, secret: forwardSecret, ...(options.forward.timeoutMs ? { timeoutMs: options.forward.timeoutMs } : {}) }, now)
+      : undefined;
   const handlers = new Map<string, ((event: unknown, context: HandlerContext) => unknown)[]>();
   const anyHandlers = new Map<string, ((event: unknown, message: string, context: HandlerContext) => unknown)[]>();
   const unknownHandlers = new Map<string, UnknownHandler[]>();
@@ -157,7 +170,13 @@ export function createReceiver(options: ReceiverOptions) {
     if (!result.ok) throw new Permanent(invalidReason(delivery.provider, result.errors));
     if (result.message === undefined && !takesUnknown(delivery.provider)) throw new Permanent(unhandledUnknown(delivery.provider, result.unknownMessage));
     const context: HandlerContext = {
-      delivery: { id: delivery.id, provider: delivery.provider, message: result.message ?? result.unknownMessage, deliveryKey: delivery.deliveryKey, receivedAt: delivery.receivedAt },
+      delivery: {
+        id: delivery.id,
+        provider: delivery.provider,
+        message: result.message ?? result.unknownMessage,
+        deliveryKey: delivery.deliveryKey,
+        receivedAt: delivery.receivedAt,
+      },
       attempt,
       idempotencyKey: delivery.id,
       get signal() {
@@ -169,7 +188,8 @@ export function createReceiver(options: ReceiverOptions) {
       // Only the handlers that asked for unknown messages (the others are typed by messages we know), and
       // the forward target, which relays whatever the provider sends, flagged as unknown.
       for (const handler of unknownHandlers.get(delivery.provider) ?? []) await handler(result.value, result.unknownMessage, context);
-      if (forward) await forward({ delivery, message: result.unknownMessage, unknown: true, payloadText: text, warnings: result.warnings, attempt, signal: abort.signal });
+      if (forward)
+        await forward({ delivery, message: result.unknownMessage, unknown: true, payloadText: text, warnings: result.warnings, attempt, signal: abort.signal });
       return;
     }
     for (const handler of handlers.get(`${delivery.provider}\u0000${result.message}`) ?? []) await handler(result.value, context);
@@ -182,7 +202,16 @@ export function createReceiver(options: ReceiverOptions) {
     workerDefaults(typeof options.worker === "object" ? options.worker : {}),
     run,
     (r) =>
-      emit({ type: "attempt", provider: r.delivery.provider, message: r.delivery.message, id: r.delivery.id, attempt: r.attempt, outcome: r.outcome, ms: r.ms, ...(r.error ? { error: r.error } : {}) }),
+      emit({
+        type: "attempt",
+        provider: r.delivery.provider,
+        message: r.delivery.message,
+        id: r.delivery.id,
+        attempt: r.attempt,
+        outcome: r.outcome,
+        ms: r.ms,
+        ...(r.error ? { error: r.error } : {}),
+      }),
     now,
   );
   const workerEnabled = options.worker !== false;
@@ -199,12 +228,27 @@ export function createReceiver(options: ReceiverOptions) {
     return ready;
   };
 
-  const answer = (status: number, body: Record<string, unknown>, headers?: Record<string, string>): Answer => (headers ? { status, body, headers } : { status, body });
+  const answer = (status: number, body: Record<string, unknown>, headers?: Record<string, string>): Answer =>
+    headers ? { status, body, headers } : { status, body };
 
   function finish(admitted: { started: number }, provider: string | null, message: string | null, outcome: RequestOutcome, result: Answer): Answer {
     const id = typeof result.body.id === "string" ? result.body.id : undefined;
-    const reason = typeof result.body.reason === "string" ? result.body.reason : typeof result.body.message === "string" && result.status >= 400 ? result.body.message : undefined;
-    emit({ type: "request", provider, message, outcome, status: result.status, ms: now() - admitted.started, ...(id ? { id } : {}), ...(reason ? { reason } : {}) });
+    const reason =
+      typeof result.body.reason === "string"
+        ? result.body.reason
+        : typeof result.body.message === "string" && result.status >= 400
+          ? result.body.message
+          : undefined;
+    emit({
+      type: "request",
+      provider,
+      message,
+      outcome,
+      status: result.status,
+      ms: now() - admitted.started,
+      ...(id ? { id } : {}),
+      ...(reason ? { reason } : {}),
+    });
     return result;
   }
 
@@ -223,10 +267,14 @@ export function createReceiver(options: ReceiverOptions) {
       answer: finish({ started }, provider, null, outcome, answer(status, body, h)),
       started,
     });
-    if (method !== "POST") return refuse(405, "method_not_allowed", { error: "method_not_allowed", message: `${method} is not accepted: webhooks are POSTed` }, { allow: "POST" });
+    if (method !== "POST")
+      return refuse(405, "method_not_allowed", { error: "method_not_allowed", message: `${method} is not accepted: webhooks are POSTed` }, { allow: "POST" });
     const contentType = headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
     if (contentType !== "application/json") {
-      return refuse(415, "unsupported_media_type", { error: "unsupported_media_type", message: `expected Content-Type application/json, received ${contentType ?? "none"}` });
+      return refuse(415, "unsupported_media_type", {
+        error: "unsupported_media_type",
+        message: `expected Content-Type application/json, received ${contentType ?? "none"}`,
+      });
     }
     if (Number(headers["content-length"]) > maxBodyBytes) return refuse(413, "payload_too_large", tooLarge(maxBodyBytes).body, { connection: "close" });
     const checked = await auth[provider]!.checkHeaders(headers, now());
@@ -297,7 +345,14 @@ export function createReceiver(options: ReceiverOptions) {
       try {
         const result = validators[provider].validate(decoded.value);
         message = result.message ?? validators[provider].messageOf(decoded.value);
-        const base = { provider, deliveryKey: await keyOf(provider, message, decoded.value, decoded.text, body), message: message ?? null, warnings: result.warnings, headers: kept, body };
+        const base = {
+          provider,
+          deliveryKey: await keyOf(provider, message, decoded.value, decoded.text, body),
+          message: message ?? null,
+          warnings: result.warnings,
+          headers: kept,
+          body,
+        };
         delivery = !result.ok
           ? { ...base, status: "quarantined", reason: invalidReason(provider, result.errors) }
           : result.message === undefined && !takesUnknown(provider)
@@ -307,7 +362,16 @@ export function createReceiver(options: ReceiverOptions) {
       } catch (error) {
         // Whatever goes wrong reading it, the delivery is kept, with the reason, for a person to look at.
         const key = await digestKey(body);
-        delivery = { provider, deliveryKey: key, message: message ?? null, status: "quarantined", reason: `could not be processed: ${errorText(error)}`, warnings: [], headers: kept, body };
+        delivery = {
+          provider,
+          deliveryKey: key,
+          message: message ?? null,
+          status: "quarantined",
+          reason: `could not be processed: ${errorText(error)}`,
+          warnings: [],
+          headers: kept,
+          body,
+        };
       }
       // With room in this process's worker, the delivery is stored already claimed by it and handed over
       // in memory: one write per delivery instead of an insert and then a claim.
@@ -327,13 +391,31 @@ export function createReceiver(options: ReceiverOptions) {
       if (delivery.status === "queued") {
         if (owned) worker.handOver(claimedDelivery(delivery, stored.id, stored.receivedAt), prepared);
         else worker.notify();
-        return finish(admitted, provider, delivery.message, "accepted", answer(200, { status: "accepted", id: stored.id, message: delivery.message, warnings: delivery.warnings.length }));
+        return finish(
+          admitted,
+          provider,
+          delivery.message,
+          "accepted",
+          answer(200, { status: "accepted", id: stored.id, message: delivery.message, warnings: delivery.warnings.length }),
+        );
       }
-      return finish(admitted, provider, delivery.message, "quarantined", answer(200, { status: "quarantined", id: stored.id, message: delivery.message, reason: delivery.reason }));
+      return finish(
+        admitted,
+        provider,
+        delivery.message,
+        "quarantined",
+        answer(200, { status: "quarantined", id: stored.id, message: delivery.message, reason: delivery.reason }),
+      );
     } catch (error) {
       // The store is away: nothing was acknowledged, so the provider's retry will bring it again.
       emit({ type: "error", where: "store", message: errorText(error) });
-      return finish(admitted, provider, null, "unavailable", answer(503, { error: "unavailable", message: "the inbox is not reachable; retry later" }, { "retry-after": "5" }));
+      return finish(
+        admitted,
+        provider,
+        null,
+        "unavailable",
+        answer(503, { error: "unavailable", message: "the inbox is not reachable; retry later" }, { "retry-after": "5" }),
+      );
     }
   }
 
@@ -469,7 +551,22 @@ export type Receiver = ReturnType<typeof createReceiver>;
 
 /** The delivery as the store now holds it: claimed by this process's worker, attempt 1. */
 function claimedDelivery(d: NewDelivery, id: string, receivedAt: string): Delivery {
-  return { id, provider: d.provider, deliveryKey: d.deliveryKey, message: d.message, status: "processing", reason: null, warnings: d.warnings, headers: d.headers, body: d.body, receivedAt, dueAt: null, attempts: 1, lastError: null, handledAt: null };
+  return {
+    id,
+    provider: d.provider,
+    deliveryKey: d.deliveryKey,
+    message: d.message,
+    status: "processing",
+    reason: null,
+    warnings: d.warnings,
+    headers: d.headers,
+    body: d.body,
+    receivedAt,
+    dueAt: null,
+    attempts: 1,
+    lastError: null,
+    handledAt: null,
+  };
 }
 
 export function notFound(path: string, providers: readonly string[]): Answer {

@@ -70,7 +70,9 @@ export class ReceiverConfigError extends Error {
     readonly problems: ConfigProblem[],
     where = "receiver configuration",
   ) {
-    super(`${where}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${problems.map((p) => `  ${p.path || "(root)"}: ${p.message}`).join("\n")}`);
+    super(
+      `${where}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${problems.map((p) => `  ${p.path || "(root)"}: ${p.message}`).join("\n")}`,
+    );
     this.name = "ReceiverConfigError";
   }
 }
@@ -79,7 +81,7 @@ type ShapeCheck = typeof checkConfigShape;
 
 /** What a value is, without its content: a secret must not reach a log through a config error. */
 function kind(value: unknown): string {
-  if (value === undefined) return "nothing (undefined: an unset environment variable? name it with {\"env\": \"NAME\"})";
+  if (value === undefined) return 'nothing (undefined: an unset environment variable? name it with {"env": "NAME"})';
   if (value === null) return "null";
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (typeof value === "string") return value === "" ? "an empty string" : `a string of ${value.length} characters`;
@@ -181,7 +183,11 @@ export function configProblems(config: unknown): ConfigProblem[] {
   const store = (config as { store?: Record<string, unknown> } | null)?.store;
   if (store && typeof store === "object" && !problems.some((p) => p.path.startsWith("/store"))) {
     const kinds = ["sqlite", "postgres"].filter((k) => k in store);
-    if (kinds.length !== 1) problems.push({ path: "/store", message: `expected exactly one of "sqlite" (a file) or "postgres" (a connection string), received ${kinds.length === 0 ? "neither" : "both"}` });
+    if (kinds.length !== 1)
+      problems.push({
+        path: "/store",
+        message: `expected exactly one of "sqlite" (a file) or "postgres" (a connection string), received ${kinds.length === 0 ? "neither" : "both"}`,
+      });
     else if ("table" in store && kinds[0] === "sqlite") problems.push({ path: "/store/table", message: `"table" is for PostgreSQL only` });
   }
   return problems;

@@ -66,10 +66,7 @@ export interface NewDelivery {
 }
 
 /** What a worker records after running a delivery's handlers. */
-export type Outcome =
-  | { status: "handled" }
-  | { status: "retry"; delayMs: number; error: string }
-  | { status: "quarantined"; reason: string; error?: string };
+export type Outcome = { status: "handled" } | { status: "retry"; delayMs: number; error: string } | { status: "quarantined"; reason: string; error?: string };
 
 /**
  * One claim of a delivery: its id and the attempt it was claimed for. A delivery claimed again (its lease

@@ -59,7 +59,9 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
       await c.query(`UPDATE ${t} SET status = 'queued', due_at = clock_timestamp() WHERE status = 'received'`);
       await c.query(`UPDATE ${t} SET delivery_key = 'legacy:' || id WHERE delivery_key IS NULL`);
       // 0.1.0 kept every header, API keys and Basic credentials too: only the allow-list stays.
-      await c.query(`UPDATE ${t} SET headers = (SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) FROM jsonb_each(headers) WHERE key = ANY($1))`, [KEPT_HEADERS]);
+      await c.query(`UPDATE ${t} SET headers = (SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) FROM jsonb_each(headers) WHERE key = ANY($1))`, [
+        KEPT_HEADERS,
+      ]);
       await c.query(`CREATE INDEX IF NOT EXISTS ${name("due")} ON ${t} (due_at) WHERE status IN ('queued', 'processing')`);
       // Handled deliveries, nearly all of them, need no status index: only the few a person looks at do.
       await c.query(`CREATE INDEX IF NOT EXISTS ${name("kept")} ON ${t} (status) WHERE status IN ('quarantined', 'rejected')`);
@@ -190,7 +192,11 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
       return result.rowCount === 1;
     },
     async requarantine(id, reason, message) {
-      await pool.query(`UPDATE ${t} SET status = 'quarantined', reason = $2, message = $3 WHERE id = $1 AND status IN ('quarantined', 'handled')`, [id, reason, message]);
+      await pool.query(`UPDATE ${t} SET status = 'quarantined', reason = $2, message = $3 WHERE id = $1 AND status IN ('quarantined', 'handled')`, [
+        id,
+        reason,
+        message,
+      ]);
     },
     async get(id) {
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
@@ -200,8 +206,8 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
     async list(filter = {}) {
       const where: string[] = [];
       const values: unknown[] = [];
-      if (filter.status) values.push(filter.status), where.push(`status = $${values.length}`);
-      if (filter.provider) values.push(filter.provider), where.push(`provider = $${values.length}`);
+      if (filter.status) (values.push(filter.status), where.push(`status = $${values.length}`));
+      if (filter.provider) (values.push(filter.provider), where.push(`provider = $${values.length}`));
       if (filter.limit) values.push(filter.limit);
       const result = await pool.query<DeliveryRow>(
         `SELECT * FROM ${t} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq ${filter.limit ? `LIMIT $${values.length}` : ""}`,

@@ -234,7 +234,11 @@ export function openEngine(file: string) {
       return db.prepare(sql).run(id, ...from).changes === 1;
     },
     requarantine(id: string, reason: string, message: string | null): void {
-      db.prepare("UPDATE deliveries SET status = 'quarantined', reason = ?, message = ? WHERE id = ? AND status IN ('quarantined', 'handled')").run(reason, message, id);
+      db.prepare("UPDATE deliveries SET status = 'quarantined', reason = ?, message = ? WHERE id = ? AND status IN ('quarantined', 'handled')").run(
+        reason,
+        message,
+        id,
+      );
     },
     get(id: string): DeliveryRow | undefined {
       return s().byId.get(id) as DeliveryRow | undefined;

@@ -35,4 +35,3 @@ export function accepting(d: NewDelivery): Accepting {
   const body = Buffer.from(d.body.buffer, d.body.byteOffset, d.body.byteLength).toString("latin1");
   return [d.provider, d.deliveryKey, d.message, d.status, d.reason, warnings, JSON.stringify(d.headers), body, d.lease?.owner ?? null, d.lease?.ms ?? 0];
 }
-

@@ -17,7 +17,11 @@ const batched: Partial<Record<Request["op"], { durable: boolean }>> = { accept: 
 const port = parentPort!;
 const engine = openEngine((workerData as { file: string }).file);
 
-const failed = (id: number, error: unknown): Reply => ({ id, ok: false, error: { message: (error as Error).message, code: (error as { code?: string }).code } });
+const failed = (id: number, error: unknown): Reply => ({
+  id,
+  ok: false,
+  error: { message: (error as Error).message, code: (error as { code?: string }).code },
+});
 
 function run(request: Request): Reply {
   try {
@@ -32,11 +36,12 @@ function run(request: Request): Reply {
 /** Replies go back in one message per turn (or per finished sync), as requests come. */
 let outbox: Reply[] = [];
 const reply = (r: Reply) => {
-  if (outbox.push(r) === 1) setImmediate(() => {
-    const sent = outbox;
-    outbox = [];
-    port.postMessage(sent);
-  });
+  if (outbox.push(r) === 1)
+    setImmediate(() => {
+      const sent = outbox;
+      outbox = [];
+      port.postMessage(sent);
+    });
 };
 
 /** Answers `replies` once the log is on disk (or says the sync failed: nothing of them may count as stored). */

@@ -71,7 +71,8 @@ export function memoryStore() {
     async release(owner, leases) {
       for (const row of rows.values()) {
         const listed = !leases || leases.some((l) => l.id === row.id && l.attempt === row.attempts);
-        if (row.status === "processing" && row.owner === owner && listed) Object.assign(row, { status: "queued", owner: null, dueAt: iso(Date.now()), attempts: Math.max(row.attempts - 1, 0) });
+        if (row.status === "processing" && row.owner === owner && listed)
+          Object.assign(row, { status: "queued", owner: null, dueAt: iso(Date.now()), attempts: Math.max(row.attempts - 1, 0) });
       }
     },
     async requeue(id, from) {

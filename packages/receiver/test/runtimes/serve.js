@@ -59,7 +59,10 @@ const ready = (port) => console.log(`READY ${JSON.stringify({ port, ...info })}`
 if (globalThis.Bun) {
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: fetchHandler });
   ready(server.port);
-  process.stdin.on("data", () => undefined).on("end", () => process.exit(0)).on("close", () => process.exit(0));
+  process.stdin
+    .on("data", () => undefined)
+    .on("end", () => process.exit(0))
+    .on("close", () => process.exit(0));
 } else if (globalThis.Deno) {
   Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: ({ port }) => ready(port) }, fetchHandler);
   (async () => {

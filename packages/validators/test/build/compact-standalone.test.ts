@@ -35,7 +35,8 @@ function variants(value: unknown, limit = 400): unknown[] {
   const visit = (node: unknown, edit: (f: (n: unknown) => unknown) => unknown) => {
     if (out.length >= limit || node === null || typeof node !== "object") return;
     for (const key of Object.keys(node)) {
-      const at = (f: (n: unknown) => unknown) => edit((n) => (Array.isArray(n) ? n.map((x, i) => (String(i) === key ? f(x) : x)) : { ...(n as object), [key]: f((n as Record<string, unknown>)[key]) }));
+      const at = (f: (n: unknown) => unknown) =>
+        edit((n) => (Array.isArray(n) ? n.map((x, i) => (String(i) === key ? f(x) : x)) : { ...(n as object), [key]: f((n as Record<string, unknown>)[key]) }));
       for (const replacement of [42, "x", null, true, [], {}]) out.push(at(() => replacement));
       if (!Array.isArray(node)) {
         out.push(edit((n) => Object.fromEntries(Object.entries(n as object).filter(([k]) => k !== key))));
@@ -89,7 +90,10 @@ describe("the rewrites refuse code they do not recognise", () => {
     expect(() => withOnlyUsedSchemaValues('"use strict";const schema1 = {"enum":[1]};f(schema1.type);')).toThrow(/reads nothing/);
   });
   it("reads through strings and comments without touching them", () => {
-    const code = '"use strict";const schema1 = {"enum":["a"],"p":{"type":"string"}};/* schema1.enum */f("schema1.enum", schema1.enum, schema1.p.type, schema1.enum);';
-    expect(withOnlyUsedSchemaValues(code)).toBe('"use strict";const schema1_0 = ["a"];const schema1_1 = "string";/* schema1.enum */f("schema1.enum", schema1_0, schema1_1, schema1_0);');
+    const code =
+      '"use strict";const schema1 = {"enum":["a"],"p":{"type":"string"}};/* schema1.enum */f("schema1.enum", schema1.enum, schema1.p.type, schema1.enum);';
+    expect(withOnlyUsedSchemaValues(code)).toBe(
+      '"use strict";const schema1_0 = ["a"];const schema1_1 = "string";/* schema1.enum */f("schema1.enum", schema1_0, schema1_1, schema1_0);',
+    );
   });
 });

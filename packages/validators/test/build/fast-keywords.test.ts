@@ -79,7 +79,10 @@ describe("pattern keyword", () => {
     // Strings that match, to mutate: made from each position's first accepted character.
     const positions = parseFixedPattern(pattern);
     const bases = positions
-      ? [positions.map((p) => String.fromCharCode(p.negated ? 33 : p.ranges[p.ranges.length - 1]![1])).join(""), positions.map((p) => String.fromCharCode(p.negated ? 126 : p.ranges[0]![0])).join("")]
+      ? [
+          positions.map((p) => String.fromCharCode(p.negated ? 33 : p.ranges[p.ranges.length - 1]![1])).join(""),
+          positions.map((p) => String.fromCharCode(p.negated ? 126 : p.ranges[0]![0])).join(""),
+        ]
       : ["12.34", "-0.50", "BR", "USD", "16545693050"];
     const disagreements: string[] = [];
     for (const base of bases) {
