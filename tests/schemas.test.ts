@@ -3,7 +3,7 @@
  * name, a description on every property, additionalProperties stated on every object, and no title used
  * twice within a provider (json-schema-to-typescript would number the second one).
  */
-import { loadSchemaFiles, provenanceKinds, schemaIdBase, type JsonSchema } from "@webhook-contracts/contracts";
+import { loadSchemaFiles, schemaIdBase, type JsonSchema } from "@webhook-contracts/contracts";
 import { walkSchemas } from "@webhook-contracts/contracts/schemas";
 import { describe, expect, it } from "vitest";
 
@@ -40,11 +40,6 @@ describe.each(entries)("%s", (file, schema) => {
     expect(typeof schema.description).toBe("string");
   });
 
-  it("records where its shape comes from (x-provenance, checked by Ajv's meta-schema for the keyword)", () => {
-    const provenance = schema["x-provenance"] as { kind: string; sources: string[] };
-    expect(provenanceKinds).toContain(provenance.kind);
-    expect(provenance.sources.length).toBeGreaterThan(0);
-  });
 
   it("states additionalProperties on every object, and describes every property", () => {
     for (const { node, where } of objectSchemas(schema)) {

@@ -41,14 +41,14 @@ const sortedDirs = (dir: string) =>
     .map((d) => d.name)
     .sort();
 
-function readFixture(provider: string, message: string, kind: FixtureKind, dir: string, fileName: string): Fixture {
+function readFixture(root: string, provider: string, message: string, kind: FixtureKind, dir: string, fileName: string): Fixture {
   const file = path.join(dir, fileName);
   const name = fileName.slice(0, -".json".length);
   const text = readFileSync(file, "utf8");
   const fixture: Fixture = { provider, message, kind, name, file, text, body: JSON.parse(text) };
   if (kind === "invalid") {
     const expectedFile = path.join(dir, `${name}.expected.json`);
-    if (!existsSync(expectedFile)) throw new Error(`${path.relative(path.dirname(fixturesDir), file)}: no ${name}.expected.json beside it`);
+    if (!existsSync(expectedFile)) throw new Error(`${path.relative(path.dirname(root), file)}: no ${name}.expected.json beside it`);
     fixture.expected = JSON.parse(readFileSync(expectedFile, "utf8")) as Expectation;
   }
   return fixture;
@@ -61,7 +61,7 @@ export function messageFixtures(provider: string, message: string, kind: Fixture
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json") && !f.endsWith(".expected.json"))
     .sort()
-    .map((f) => readFixture(provider, message, kind, dir, f));
+    .map((f) => readFixture(root, provider, message, kind, dir, f));
 }
 
 /** Every fixture under fixtures/, by provider, message, kind and name. */

@@ -74,16 +74,26 @@ describe.skipIf(!executablePath)("the docs site in Chromium", () => {
     expect(await page.locator(".message-list a").count()).toBe(messageCount);
   });
 
-  it("reaches every provider and message by clicking from the home page, with fields and examples rendered", async () => {
+  it("reaches each provider, and a message of it, by clicking from the home page", async () => {
+    for (const provider of providers) {
+      await page.goto(base);
+      await page.locator(`.provider-card[data-provider="${provider.name}"] h3 a`).click();
+      await expect.poll(() => page.locator("article.provider h1").textContent()).toBe(provider.title);
+      expect(await page.locator("p.endpoint code").textContent()).toBe(`/webhooks/${provider.name}`);
+      // Every message is linked from its provider's page; one link is followed.
+      const links = await page.locator("table.messages a").evaluateAll((as) => as.map((a) => [a.textContent, (a as HTMLAnchorElement).href]));
+      expect(links.map(([name]) => name)).toEqual(provider.messages.map((m) => m.name));
+      const last = provider.messages.at(-1)!;
+      await page.locator("table.messages a", { hasText: new RegExp(`^${last.name.replace(/\./g, "\\.")}$`) }).click();
+      await expect.poll(() => page.locator(`article.message[data-message="${last.name}"]`).count(), { message: `${provider.name}/${last.name}` }).toBe(1);
+    }
+  });
+
+  it("renders every message page with its fields, an example and its provenance", async () => {
     for (const provider of providers) {
       for (const message of provider.messages) {
-        await page.goto(base);
-        await page.locator(`.provider-card[data-provider="${provider.name}"] h3 a`).click();
-        await expect.poll(() => page.locator("article.provider h1").textContent()).toBe(provider.title);
-        expect(await page.locator("p.endpoint code").textContent()).toBe(`/webhooks/${provider.name}`);
-        await page.locator("table.messages a", { hasText: new RegExp(`^${message.name.replace(/\./g, "\\.")}$`) }).click();
-        const article = page.locator(`article.message[data-message="${message.name}"]`);
-        await expect.poll(() => article.count(), { message: `${provider.name}/${message.name}` }).toBe(1);
+        await page.goto(`${base}messages/${provider.name}/${encodeURIComponent(message.name)}.html`);
+        expect(await page.locator(`article.message[data-message="${message.name}"]`).count(), `${provider.name}/${message.name}`).toBe(1);
         expect(await page.locator("table.fields tbody tr").count()).toBeGreaterThan(0);
         const example = await page.locator("details.example[open] pre").first().textContent();
         expect(JSON.parse(example!)).toBeTypeOf("object");

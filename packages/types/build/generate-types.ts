@@ -52,7 +52,7 @@ export function prepareForTypeScript(schema: JsonSchema): JsonSchema {
 }
 
 /** `T` with the properties of the object at `parent` narrowed to the given types, as a type expression. */
-function narrowedType(typeExpr: string, parent: string[], leaves: Record<string, string>): string {
+export function narrowedType(typeExpr: string, parent: string[], leaves: Record<string, string>): string {
   const [head, ...rest] = parent;
   if (head === undefined) {
     const keys = Object.keys(leaves).map((k) => JSON.stringify(k));
@@ -64,7 +64,7 @@ function narrowedType(typeExpr: string, parent: string[], leaves: Record<string,
 }
 
 /** The provider's discriminated union, added after the types json-schema-to-typescript wrote. */
-function providerUnion(provider: ProviderContract): string {
+export function providerUnion(provider: ProviderContract): string {
   const payloads = `${provider.typePrefix}Payloads`;
   const lines = [`/** Names of the ${provider.title} messages. */`, `export type ${provider.typePrefix}MessageName = keyof ${payloads};`];
   const enumDriven = provider.discriminator && provider.messages.some((m) => m.discriminatorValues.length > 1);
