@@ -23,7 +23,6 @@ describe("the lifecycle data", () => {
     }
   });
 
-
   it("lists every transition the Amplia Reg docs show, each shown by one of their examples", () => {
     const lifecycle = lifecycles["amplia-reg"]!;
     const shown = new Set(

@@ -40,7 +40,6 @@ describe.each(entries)("%s", (file, schema) => {
     expect(typeof schema.description).toBe("string");
   });
 
-
   it("states additionalProperties on every object, and describes every property", () => {
     for (const { node, where } of objectSchemas(schema)) {
       expect(node, `${where}: additionalProperties`).toHaveProperty("additionalProperties");

@@ -81,7 +81,7 @@ describe.skipIf(!executablePath)("the docs site in Chromium", () => {
       await expect.poll(() => page.locator("article.provider h1").textContent()).toBe(provider.title);
       expect(await page.locator("p.endpoint code").textContent()).toBe(`/webhooks/${provider.name}`);
       // Every message is linked from its provider's page; one link is followed.
-      const links = await page.locator("table.messages a").evaluateAll((as) => as.map((a) => [a.textContent, (a as HTMLAnchorElement).href]));
+      const links = await page.locator("table.messages a").evaluateAll((as) => as.map((a) => [a.textContent, (a as unknown as { href: string }).href]));
       expect(links.map(([name]) => name)).toEqual(provider.messages.map((m) => m.name));
       const last = provider.messages.at(-1)!;
       await page.locator("table.messages a", { hasText: new RegExp(`^${last.name.replace(/\./g, "\\.")}$`) }).click();
