@@ -6,7 +6,7 @@
  *   - `bundleEntries`: hand-written entry points as ESM, code shared between them in chunks, dependencies
  *     left as imports (the receiver, the CLI).
  */
-import { readdir, rm } from "node:fs/promises";
+import { readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -29,6 +29,25 @@ export async function bundleGenerated(packageDir: string): Promise<void> {
   };
   await build({ ...common, format: "esm", outdir: path.join(packageDir, "dist/esm") });
   await build({ ...common, format: "cjs", outdir: path.join(packageDir, "dist/cjs"), outExtension: { ".js": ".cjs" } });
+  await writeCjsDeclarations(path.join(packageDir, "dist/types"));
+}
+
+/** A declaration file's text for CommonJS: its relative imports name `.cjs` files, so they resolve to `.d.cts`. */
+export function cjsDeclaration(text: string): string {
+  return text.replace(/((?:from|import)\s*\(?\s*["'])(\.{1,2}\/[^"']+)\.js(["'])/g, "$1$2.cjs$3");
+}
+
+/**
+ * Beside each `.d.ts` under `dir`, a `.d.cts`: the types a `require` of the package resolves to. With the
+ * package's `"type": "module"`, `.d.ts` files describe ES modules, and TypeScript would tell CommonJS users
+ * that they cannot require them (arethetypeswrong: "masquerading as ESM").
+ */
+export async function writeCjsDeclarations(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { recursive: true })) {
+    if (!entry.endsWith(".d.ts")) continue;
+    const file = path.join(dir, entry);
+    await writeFile(file.replace(/\.d\.ts$/, ".d.cts"), cjsDeclaration(await readFile(file, "utf8")));
+  }
 }
 
 export interface EntriesOptions {

@@ -9,6 +9,7 @@ import * as prettier from "prettier";
 import { bundleProvider, walkSchemas } from "@webhook-contracts/contracts/schemas";
 import { type JsonSchema, type ProviderContract, loadContracts, pointerSegments, repoRoot } from "@webhook-contracts/contracts";
 import { isEntryPoint } from "@webhook-contracts/contracts/entry-point";
+import { cjsDeclaration } from "@webhook-contracts/contracts/esbuild-package";
 
 // Declarations only: the package's modules are types, so the generator writes dist/*.d.ts itself (with an
 // empty module beside each, for runtimes that resolve the import) and no compiler run is needed.
@@ -161,6 +162,9 @@ async function main(): Promise<void> {
     const base = name.replace(/\.ts$/, "");
     await writeFile(path.join(outDir, `${base}.d.ts`), source);
     await writeFile(path.join(outDir, `${base}.js`), `${banner}export {};\n`);
+    // The same types for CommonJS users (their imports name .cjs files), with an empty CommonJS module.
+    await writeFile(path.join(outDir, `${base}.d.cts`), cjsDeclaration(source));
+    await writeFile(path.join(outDir, `${base}.cjs`), `${banner}module.exports = {};\n`);
   }
 }
 
