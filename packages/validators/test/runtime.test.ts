@@ -174,9 +174,9 @@ describe("tolerant by default, strict on request", () => {
 });
 
 describe("per-provider entry points and type guards", () => {
-  it("validates through the provider's own entry point", () => {
+  it("validates through the provider's own entry point", async () => {
     expect(validateIvyWebhook(paid()).ok).toBe(true);
-    expect([...ivy.messageNames].sort()).toEqual(readdirSync(path.join(root, "fixtures/ivy")).sort());
+    expect([...ivy.messageNames]).toEqual((await loadContracts()).find((p) => p.name === "ivy")!.messages.map((m) => m.name));
     expect(ivy.messageNames).toContain("user_payout.paid");
     expect(ivy.discriminator).toBe("/type");
     expect(validateScalapayWebhook(fixture("scalapay/charged/valid/docs-example.json"))).toMatchObject({ ok: true, message: "charged" });

@@ -71,7 +71,10 @@ export class ReceiverConfigError extends Error {
     where = "receiver configuration",
   ) {
     super(
-      `${where}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${problems.map((p) => `  ${p.path || "(root)"}: ${p.message}`).join("\n")}`,
+      // One problem, one line; several, one a line under a count.
+      problems.length === 1
+        ? `${where}: ${problems[0]!.path ? `${problems[0]!.path}: ` : ""}${problems[0]!.message}`
+        : `${where}: ${problems.length} problems\n${problems.map((p) => `  ${p.path || "(root)"}: ${p.message}`).join("\n")}`,
     );
     this.name = "ReceiverConfigError";
   }
