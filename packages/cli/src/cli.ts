@@ -40,7 +40,7 @@ const commands: Command[] = [
     summary:
       "checks the deliveries of an order, given in the order they arrived: duplicates, deliveries older than one that arrived before them, unlisted or impossible status jumps, missing deliveries",
     examples: ["webhook-contracts check-sequence --provider amplia-reg first.json second.json third.json"],
-    run: async (args, io) => (await import("./commands/validate.js")).sequence(args, io),
+    run: async (args, io) => (await import("./commands/check-sequence.js")).sequence(args, io),
   },
   {
     name: "serve",
@@ -55,7 +55,7 @@ const commands: Command[] = [
     usage: ["worker --config FILE [--forward-to URL] [--port N]"],
     summary: "forwards stored deliveries, for receivers started with --no-worker (several may run)",
     examples: ["webhook-contracts worker --config webhook-contracts.json --forward-to http://127.0.0.1:9000/hooks"],
-    run: async (args, io) => (await import("./commands/serve.js")).worker(args, io),
+    run: async (args, io) => (await import("./commands/worker.js")).worker(args, io),
   },
   {
     name: "send",

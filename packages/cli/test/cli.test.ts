@@ -257,11 +257,11 @@ describe("what each command loads", () => {
     const visit = (file: string) => {
       if (seen.has(file)) return;
       seen.add(file);
-      for (const [, spec] of readFileSync(path.join(dist, file), "utf8").matchAll(
-        /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|(?:^|\n)import\s+"([^"]+)"/g,
-      )) {
-        if (spec!.startsWith("./")) visit(spec!.slice(2));
-        else specifiers.add(spec!);
+      const text = readFileSync(path.join(dist, file), "utf8");
+      for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|(?:^|\n)import\s+"([^"]+)"/g)) {
+        const spec = (match[1] ?? match[2])!;
+        if (spec.startsWith("./")) visit(spec.slice(2));
+        else specifiers.add(spec);
       }
     };
     visit(readdirSync(dist).find((f) => f.startsWith(`${entry}-`))!);

@@ -1,0 +1,28 @@
+/** What serve and worker share: the port flag, starting the gateway, and running until SIGTERM or SIGINT drains it. */
+import { ReceiverConfigError } from "@webhook-contracts/receiver";
+import { UsageError, exitCodes } from "../io.js";
+import { type Gateway, startGateway } from "./gateway.js";
+
+export function port(value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a port number (0 to 65535), not ${value}`);
+  return n;
+}
+
+export async function runUntilSignal(gateway: Gateway): Promise<number> {
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await gateway.close();
+  return exitCodes.valid;
+}
+
+export async function start(options: Parameters<typeof startGateway>[0]): Promise<Gateway> {
+  try {
+    return await startGateway(options);
+  } catch (error) {
+    if (error instanceof ReceiverConfigError) throw new UsageError(error.message.replace(/^receiver configuration: /, ""), false);
+    throw error;
+  }
+}
