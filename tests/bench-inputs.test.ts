@@ -4,10 +4,12 @@
  * correctness check; the timings themselves live in `pnpm bench`, not in the tests.
  */
 import { benchCases } from "@webhook-contracts/bench/cases";
-import { readFileSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { handWrittenAmpliaOrderStatusChanged, runtimeAjv, zodIvyOrderUpdated } from "@webhook-contracts/bench/peers";
-import { loadContracts } from "@webhook-contracts/contracts";
+import { syntheticProject } from "@webhook-contracts/bench/measure";
+import { loadContracts, repoRoot } from "@webhook-contracts/contracts";
 import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
 import { validateWebhook } from "@webhook-contracts/validators";
 import { expect, it } from "vitest";
@@ -49,4 +51,21 @@ it("the peers reject what our validators reject", () => {
   expect(ajvFor("https://webhook-contracts.example/schemas/ivy/order-updated.schema.json")(broken)).toBe(false);
   broken.payload.updatedAt = "yesterday";
   expect(zodIvyOrderUpdated.safeParse(broken).success).toBe(false);
+});
+
+it("the synthetic project of the code-generation benchmark is a contract the generators build", () => {
+  const root = syntheticProject(3);
+  try {
+    for (const generator of ["packages/types/build/generate-types.ts", "packages/validators/build/generate-validators.ts"]) {
+      const result = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), path.join(repoRoot, generator)], {
+        env: { ...process.env, WEBHOOK_CONTRACTS_ROOT: root },
+        encoding: "utf8",
+      });
+      expect(result.stderr, generator).toBe("");
+      expect(result.status, generator).toBe(0);
+    }
+    expect(readFileSync(path.join(root, "packages/types/dist/synthetic.d.ts"), "utf8")).toContain("export interface SyntheticPayloads");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -301,7 +301,9 @@ export function syntheticProject(count: number): string {
   }
   writeFileSync(
     path.join(root, "asyncapi.yaml"),
-    `asyncapi: 3.0.0\ninfo:\n  title: synthetic\n  version: 0.0.0\nchannels:\n  synthetic:\n    title: Synthetic\n    address: /webhooks/synthetic\n    x-discriminator: /type\n    x-delivery-key:\n      - /id\n    messages:\n${channelMessages.join("")}`,
+    `asyncapi: 3.0.0\ninfo:\n  title: synthetic\n  version: 0.0.0\nchannels:\n  synthetic:\n    title: Synthetic\n    address: /webhooks/synthetic\n    x-discriminator: /type\n    x-delivery-key:\n      - /id\n    messages:\n${channelMessages.join("")}` +
+      "operations:\n  receiveSynthetic:\n    action: receive\n    channel:\n      $ref: '#/channels/synthetic'\n    security:\n      - $ref: '#/components/securitySchemes/syntheticSignature'\n" +
+      "components:\n  securitySchemes:\n    syntheticSignature:\n      type: httpApiKey\n      name: X-Signature\n      in: header\n      x-webhook-auth:\n        secrets: secrets\n        signature:\n          algorithm: hmac-sha256\n          encoding: hex\n          signed: '{body}'\n",
   );
   return root;
 }
