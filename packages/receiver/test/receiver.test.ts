@@ -513,7 +513,14 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
 
     it("stop() lets the deliveries in hand finish, then gives back the leases of any still running", async () => {
       const { receiver, postIvy, store } = await start();
-      receiver.on("ivy", "order_updated", (event) => sleep(event.id === "evt_quick" ? 50 : 5000));
+      // The quick one waits for the slow one to start, so that both are in hand however slow the machine.
+      let slowStarted!: () => void;
+      const started = new Promise<void>((resolve) => (slowStarted = resolve));
+      receiver.on("ivy", "order_updated", async (event) => {
+        if (event.id !== "evt_quick") return (slowStarted(), sleep(5000));
+        await started;
+        return sleep(50);
+      });
       const quick = await postIvy(ivyBody("evt_quick"));
       const slow = await postIvy(ivyBody("evt_stuck"));
       await until(() => receiver.worker.inFlight === 2);
