@@ -183,6 +183,14 @@ it("was added through schemas/, fixtures/ and asyncapi.yaml alone", () => {
   expect(changed.filter((f) => !/^(schemas\/acme\/|fixtures\/acme\/|asyncapi\.yaml$)/.test(f))).toEqual([]);
 });
 
+it("is, to the CLI's diff against the commit before it, a provider added: accepts more, compatible types", () => {
+  const diff = runCli(["diff", "--json"]);
+  expect(diff.status, diff.stdout).toBe(0);
+  expect(JSON.parse(diff.stdout)).toEqual([
+    { provider: "acme", message: null, pointer: "", change: "provider added", acceptance: "accepts-more", types: "compatible" },
+  ]);
+});
+
 it("validates its fixtures with the CLI: the valid ones pass as their message, the invalid ones fail at their pointer", () => {
   expect(runCli(["validate", "--provider", "acme", path.join(copy, "fixtures/acme/invoice.paid/valid/paid.json")])).toEqual({
     status: 0,

@@ -65,6 +65,14 @@ const commands: Command[] = [
     run: async (args, io) => (await import("./commands/send.js")).send(args, io),
   },
   {
+    name: "diff",
+    usage: ["diff [--base REF] [--head REF] [--json]"],
+    summary:
+      "lists every change of the contracts between two git revisions (base: HEAD; head: the working tree) by provider, message and JSON Pointer, with whether it rejects more payloads and whether it breaks the types; run in a checkout of the contracts repository",
+    examples: ["webhook-contracts diff", "webhook-contracts diff --base v1.2.0 --head main --json"],
+    run: async (args, io) => (await import("./commands/diff.js")).diff(args, io),
+  },
+  {
     name: "inbox",
     usage: ["inbox list --config FILE [--status S] [--provider P] [--limit N] [--json]", "inbox replay --config FILE ID [--force] | --all-quarantined"],
     summary: "lists the stored deliveries, or queues them again (a quarantined one, once its cause is fixed)",

@@ -278,3 +278,17 @@ describe("what each command loads", () => {
     expect(loads("serve").some((m) => m.startsWith("@webhook-contracts/receiver"))).toBe(true);
   });
 });
+
+describe("diff", () => {
+  it("says in one line, exit 2, that it needs a checkout of a contracts repository", async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), "not a repository "));
+    const result = spawnSync(process.execPath, [fileURLToPath(new URL("../bin/webhook-contracts.js", import.meta.url)), "diff"], {
+      cwd: outside,
+      encoding: "utf8",
+    });
+    expect([result.status, result.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^webhook-contracts: diff runs in a checkout of a contracts repository \(no contracts\/src\/diff-command\.ts in .* or above\)\n$/),
+    ]);
+  });
+});

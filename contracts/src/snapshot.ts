@@ -1,0 +1,30 @@
+/**
+ * The contracts of one checkout as plain data (what `diff` compares): each provider's messages with their
+ * schemas resolved, its lifecycle's transitions, its authentication and delivery key. Run as a script, it
+ * prints the snapshot of the project WEBHOOK_CONTRACTS_ROOT names (a revision checked out elsewhere).
+ */
+import type { ProviderSnapshot } from "./diff.ts";
+import { isEntryPoint } from "./entry-point.ts";
+import { dereferenceSchema, loadContracts } from "./model.ts";
+
+const transition = (t: { from: string | null; to: string }) => `${t.from} -> ${t.to}`;
+
+export async function snapshotContracts(): Promise<ProviderSnapshot[]> {
+  const out: ProviderSnapshot[] = [];
+  for (const p of await loadContracts()) {
+    const messages: ProviderSnapshot["messages"] = {};
+    // JSON round trip: shared subschemas become copies, which is what a comparison wants.
+    for (const m of p.messages) messages[m.name] = JSON.parse(JSON.stringify(await dereferenceSchema(m.schemaId)));
+    out.push({
+      name: p.name,
+      messages,
+      transitions: (p.lifecycle?.transitions ?? []).map(transition),
+      impossible: (p.lifecycle?.impossible ?? []).map(transition),
+      auth: p.auth,
+      deliveryKey: p.deliveryKey,
+    });
+  }
+  return out;
+}
+
+if (isEntryPoint(import.meta.url)) process.stdout.write(JSON.stringify(await snapshotContracts()));
