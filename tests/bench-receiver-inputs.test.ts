@@ -3,12 +3,14 @@
  * fixture (its own id), validly signed, that the receiver stores and hands to its handler, rather than
  * answering `duplicate` without a write. A fast correctness check; the timings live in `pnpm bench`.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { BENCH_IVY_SECRET, IVY_FIXTURE, IVY_PATH, IvyDeliveries } from "@webhook-contracts/bench/receiver-load";
 import { createReceiver, signedHeaders } from "@webhook-contracts/receiver";
 import { sqliteStore } from "@webhook-contracts/receiver/sqlite";
+import { repoRoot } from "@webhook-contracts/contracts";
 import { validateWebhook } from "@webhook-contracts/validators";
 import { afterAll, expect, it } from "vitest";
 
@@ -64,4 +66,13 @@ it("the receiver stores each one as a new delivery and runs the handler once per
   expect(handled).toHaveLength(8);
   expect((await store.stats()).byStatus).toMatchObject({ handled: 8, queued: 0, processing: 0 });
   await store.close();
+});
+
+it("the replay gate's benchmark fills an inbox and judges every delivery in it", () => {
+  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "bench/src/inbox-check-case.ts"), "300"], {
+    cwd: path.join(repoRoot, "bench"),
+    encoding: "utf8",
+  });
+  expect(result.stderr).toBe("");
+  expect(JSON.parse(result.stdout)).toMatchObject({ count: 300, perSecond: expect.any(Number) });
 });

@@ -10,6 +10,7 @@
  *     `tsx bench/src/profile-summary.ts <file>`).
  * PostgreSQL is measured beside SQLite when WEBHOOK_CONTRACTS_TEST_POSTGRES names a server.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -52,6 +53,29 @@ function print(all: Check[], where: string): void {
   process.exitCode = missed ? 1 : 0;
 }
 
+/** The replay gate, in a process of its own: stored deliveries judged per second (the best of three runs). */
+function inboxCheckSpeed(count: number): { count: number; perSecond: number } {
+  let best = 0;
+  for (let run = 0; run < 3; run++) {
+    const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./inbox-check-case.ts", import.meta.url)), String(count)], {
+      encoding: "utf8",
+    });
+    if (r.status !== 0) throw new Error(`inbox-check-case: ${r.stderr}`);
+    best = Math.max(best, (JSON.parse(r.stdout) as { perSecond: number }).perSecond);
+  }
+  return { count, perSecond: best };
+}
+
+function gateCheck(gate: { count: number; perSecond: number }): Check {
+  return {
+    area: "replay gate",
+    measure: `inbox check on SQLite: stored deliveries judged per second (${gate.count.toLocaleString("en")} Ivy deliveries)`,
+    value: `${Math.round(gate.perSecond).toLocaleString("en")}/s`,
+    target: "≥ 20,000/s",
+    pass: gate.perSecond >= 20_000,
+  };
+}
+
 if (only === "receiver") {
   log("receiver throughput…");
   const receiver = receiverThroughput(receiverOptions);
@@ -83,7 +107,10 @@ const codegen = { ...buildTimes(), synthetic: syntheticCodegen(quick ? [30, 60, 
 log("receiver throughput (autocannon; bare node:http, SQLite, PostgreSQL)…");
 const receiver = receiverThroughput(receiverOptions);
 
-const all = [...checks(throughputs, cold, sizes, codegen), ...receiverChecks(receiver)];
+log("replay gate (inbox check on SQLite)…");
+const gate = inboxCheckSpeed(quick ? 5_000 : 20_000);
+
+const all = [...checks(throughputs, cold, sizes, codegen), ...receiverChecks(receiver), gateCheck(gate)];
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(path.join(resultsDir, "results.md"), markdown(throughputs, all, cold, sizes, codegen, meta(), receiver));
 writeFileSync(path.join(resultsDir, "results.svg"), svgChart(throughputs));

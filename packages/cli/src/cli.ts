@@ -74,10 +74,16 @@ const commands: Command[] = [
   },
   {
     name: "inbox",
-    usage: ["inbox list --config FILE [--status S] [--provider P] [--limit N] [--json]", "inbox replay --config FILE ID [--force] | --all-quarantined"],
-    summary: "lists the stored deliveries, or queues them again (a quarantined one, once its cause is fixed)",
+    usage: [
+      "inbox list --config FILE [--status S] [--provider P] [--limit N] [--json]",
+      "inbox check --config FILE [--since 30d] [--json]",
+      "inbox replay --config FILE ID [--force] | --all-quarantined",
+    ],
+    summary:
+      "lists the stored deliveries; checks them against today's validators (which accepted ones would now be rejected: exit 1; which quarantined ones would now pass); or queues them again (a quarantined one, once its cause is fixed)",
     examples: [
       "webhook-contracts inbox list --config webhook-contracts.json --status quarantined",
+      "webhook-contracts inbox check --config webhook-contracts.json --since 30d",
       "webhook-contracts inbox replay --config webhook-contracts.json --all-quarantined",
     ],
     run: async (args, io) => (await import("./commands/inbox.js")).inbox(args, io),

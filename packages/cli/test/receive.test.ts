@@ -93,6 +93,25 @@ describe.each(stores)("the gateway with the $name store", (kind) => {
     await target.close();
   });
 
+  it.skipIf(!kind.available)("inbox check runs what the inbox holds through today's validators", async () => {
+    const config = writeConfig(kind);
+    const { url } = await start(["serve", "--port", "0", "--config", config]);
+    await postIvy(url, ivy("evt_check_ok"));
+    await postIvy(url, ivy("evt_check_invalid", { date: "not a date" }));
+    const checked = run(["inbox", "check", "--config", config, "--since", "1h", "--json"]);
+    expect(checked.status, checked.stderr).toBe(0);
+    expect(JSON.parse(checked.stdout)).toEqual({ checked: 2, nowRejected: [], readyToReplay: [], unchanged: 2 });
+    const text = run(["inbox", "check", "--config", config]);
+    expect([text.status, text.stdout, text.stderr]).toEqual([0, "", "2 deliveries checked: 0 now rejected, 0 ready to replay, 2 unchanged\n"]);
+    const future = run(["inbox", "check", "--config", config, "--since", "2999-01-01", "--json"]);
+    expect(JSON.parse(future.stdout)).toMatchObject({ checked: 0 });
+    const bad = run(["inbox", "check", "--config", config, "--since", "last week"]);
+    expect([bad.status, bad.stderr]).toEqual([
+      2,
+      "webhook-contracts: --since must be a duration such as 30d, 12h or 90m, or a date, not last week (see webhook-contracts inbox --help)\n",
+    ]);
+  });
+
   it.skipIf(!kind.available)("serve --no-worker stores; a separate worker process forwards what it stored", async () => {
     const target = await forwardTarget();
     const config = writeConfig(kind);

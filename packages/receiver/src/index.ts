@@ -36,8 +36,18 @@ export {
   type WorkerSettings,
   configProblems,
 } from "./core/settings.js";
-export { type Delivery, type DeliveryStatus, type InboxStore, type NewDelivery, type Outcome, type StoreStats, deliveryStatuses } from "./core/store.js";
+export {
+  type Delivery,
+  type DeliveryStatus,
+  type InboxStore,
+  type ListFilter,
+  type NewDelivery,
+  type Outcome,
+  type StoreStats,
+  deliveryStatuses,
+} from "./core/store.js";
 export { backoffMs } from "./core/worker.js";
+export { type InboxCheckOptions, type InboxCheckResult, type InboxVerdict, checkInbox } from "./core/inbox-check.js";
 
 import { signedHeaders as sign } from "./core/auth.js";
 import { createCrypto as crypto } from "./core/crypto.js";

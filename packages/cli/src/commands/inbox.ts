@@ -1,6 +1,6 @@
 /** inbox list / replay: what the inbox holds, and queueing deliveries again once their cause is fixed. */
 import { parseArgs } from "node:util";
-import { type Delivery, createReceiver, deliveryStatuses } from "@webhook-contracts/receiver";
+import { type Delivery, type InboxCheckResult, checkInbox, createReceiver, deliveryStatuses } from "@webhook-contracts/receiver";
 import { receiverSettings, storeFromConfig } from "@webhook-contracts/receiver/config";
 import { type CliIO, UsageError, exitCodes } from "../io.js";
 import { openConfig } from "./config.js";
@@ -29,10 +29,13 @@ export async function inbox(args: string[], io: CliIO): Promise<number> {
       limit: { type: "string" },
       json: { type: "boolean", default: false },
       "all-quarantined": { type: "boolean", default: false },
+      since: { type: "string" },
       force: { type: "boolean", default: false },
     },
   });
-  if (action !== "list" && action !== "replay") throw new UsageError(`inbox needs "list" or "replay", not ${action ?? "nothing"}`);
+  if (action !== "list" && action !== "replay" && action !== "check")
+    throw new UsageError(`inbox needs "list", "check" or "replay", not ${action ?? "nothing"}`);
+  const since = values.since === undefined ? undefined : sinceTime(values.since);
   if (values.status && !(deliveryStatuses as readonly string[]).includes(values.status))
     throw new UsageError(`--status must be one of ${deliveryStatuses.join(", ")}`);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
@@ -43,6 +46,7 @@ export async function inbox(args: string[], io: CliIO): Promise<number> {
   const store = await storeFromConfig(config);
   try {
     await store.init();
+    if (action === "check") return await check(store, since, values.json, io);
     if (action === "list") {
       const filter = {
         ...(values.status ? { status: values.status as Delivery["status"] } : {}),
@@ -74,4 +78,37 @@ export async function inbox(args: string[], io: CliIO): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+/** `--since 30d` (days, h hours, m minutes) or a date: the ISO time from which deliveries are read. */
+export function sinceTime(value: string, now = Date.now()): string {
+  const relative = /^(\d+)([dhm])$/.exec(value);
+  if (relative) return new Date(now - Number(relative[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[relative[2] as "d" | "h" | "m"]).toISOString();
+  const time = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time))
+    throw new UsageError(`--since must be a duration such as 30d, 12h or 90m, or a date, not ${value}`);
+  return new Date(time).toISOString();
+}
+
+/** inbox check: every stored delivery against today's validators (the replay gate). Exit 1 when one accepted before would now be rejected. */
+async function check(store: Parameters<typeof checkInbox>[0], since: string | undefined, json: boolean, io: CliIO): Promise<number> {
+  const nowRejected: InboxCheckResult[] = [];
+  const readyToReplay: InboxCheckResult[] = [];
+  let checked = 0;
+  for await (const result of checkInbox(store, since ? { since } : {})) {
+    checked++;
+    if (result.verdict === "now-rejected") {
+      nowRejected.push(result);
+      if (!json)
+        for (const e of result.errors ?? [])
+          io.stdout.write(`${result.id} ${result.provider} ${result.storedAs ?? "-"} now rejected: ${e.path || "(root)"} ${e.message}\n`);
+    } else if (result.verdict === "ready-to-replay") {
+      readyToReplay.push(result);
+      if (!json) io.stdout.write(`${result.id} ${result.provider} ready to replay as ${result.message}\n`);
+    }
+  }
+  const unchanged = checked - nowRejected.length - readyToReplay.length;
+  if (json) io.stdout.write(`${JSON.stringify({ checked, nowRejected, readyToReplay, unchanged }, null, 2)}\n`);
+  else io.stderr.write(`${checked} deliveries checked: ${nowRejected.length} now rejected, ${readyToReplay.length} ready to replay, ${unchanged} unchanged\n`);
+  return nowRejected.length > 0 ? exitCodes.invalid : exitCodes.valid;
 }

@@ -72,6 +72,16 @@ export type Outcome = { status: "handled" } | { status: "retry"; delayMs: number
  * One claim of a delivery: its id and the attempt it was claimed for. A delivery claimed again (its lease
  * ran out) is a new lease, so the late outcome of an older attempt can never be recorded over a newer one.
  */
+export interface ListFilter {
+  status?: DeliveryStatus;
+  provider?: string;
+  limit?: number;
+  /** Only deliveries stored after this one (its id): the next page. */
+  after?: string;
+  /** Only deliveries received at or after this time (ISO 8601). */
+  since?: string;
+}
+
 export interface Lease {
   id: string;
   attempt: number;
@@ -122,7 +132,8 @@ export interface InboxStore {
   /** Sets the reason (and message) of a quarantined delivery that is still invalid when replayed. */
   requarantine(id: string, reason: string, message: string | null): Promise<void>;
   get(id: string): Promise<Delivery | undefined>;
-  list(filter?: { status?: DeliveryStatus; provider?: string; limit?: number }): Promise<Delivery[]>;
+  /** In the order they were stored; `after` (a delivery's id) and `limit` page through them, `since` (ISO) skips older ones. */
+  list(filter?: ListFilter): Promise<Delivery[]>;
   stats(): Promise<StoreStats>;
   /** Resolves when the store answers (readiness). */
   ping(): Promise<void>;

@@ -208,6 +208,8 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
       const values: unknown[] = [];
       if (filter.status) (values.push(filter.status), where.push(`status = $${values.length}`));
       if (filter.provider) (values.push(filter.provider), where.push(`provider = $${values.length}`));
+      if (filter.after) (values.push(filter.after), where.push(`seq > (SELECT seq FROM ${t} WHERE id = $${values.length})`));
+      if (filter.since) (values.push(filter.since), where.push(`received_at >= $${values.length}`));
       if (filter.limit) values.push(filter.limit);
       const result = await pool.query<DeliveryRow>(
         `SELECT * FROM ${t} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq ${filter.limit ? `LIMIT $${values.length}` : ""}`,

@@ -6,7 +6,7 @@
 import { closeSync, fdatasync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import { KEPT_HEADERS } from "../core/auth.js";
-import type { DeliveryRow, DeliveryStatus, Lease, Outcome } from "../core/store.js";
+import type { DeliveryRow, DeliveryStatus, Lease, ListFilter, Outcome } from "../core/store.js";
 import type { Accepting } from "./sqlite-protocol.js";
 
 /**
@@ -61,12 +61,6 @@ export interface AcceptResult {
   id: string;
   status: DeliveryStatus;
   receivedAt: string;
-}
-
-export interface ListFilter {
-  status?: DeliveryStatus;
-  provider?: string;
-  limit?: number;
 }
 
 export type SqliteEngine = ReturnType<typeof openEngine>;
@@ -247,6 +241,8 @@ export function openEngine(file: string) {
       const where: string[] = [];
       if (filter.status) where.push(`${indexed[filter.status] ?? ""}status = @status`);
       if (filter.provider) where.push("provider = @provider");
+      if (filter.after) where.push("d.rowid > (SELECT rowid FROM deliveries WHERE id = @after)");
+      if (filter.since) where.push("received_at >= @since");
       const sql = `${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY d.rowid ${filter.limit ? "LIMIT @limit" : ""}`;
       return db.prepare(sql).all(filter) as DeliveryRow[];
     },
