@@ -191,6 +191,34 @@ it("is, to the CLI's diff against the commit before it, a provider added: accept
   ]);
 });
 
+it("asks for a release: without a changeset the release check fails, naming each package; with one it passes", () => {
+  const check = () => {
+    try {
+      return { status: 0, stdout: run(path.join(copy, "node_modules/.bin/tsx"), ["contracts/src/release-check.ts", "--base", "HEAD"]) };
+    } catch (error) {
+      return { status: (error as { status: number }).status, stdout: (error as { stdout: string }).stdout };
+    }
+  };
+  const without = check();
+  expect(without.status).toBe(1);
+  expect(
+    without.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(" needs ")[0]),
+  ).toEqual(["@webhook-contracts/types", "@webhook-contracts/validators", "@webhook-contracts/fixtures"]);
+  expect(without.stdout).toContain("needs a minor changeset (acme /: provider added, accepts-more, types compatible)");
+  write(
+    ".changeset/acme.md",
+    '---\n"@webhook-contracts/types": minor\n"@webhook-contracts/validators": minor\n"@webhook-contracts/fixtures": minor\n---\n\nAcme, a fifth provider.\n',
+  );
+  try {
+    expect(check()).toEqual({ status: 0, stdout: "" });
+  } finally {
+    rmSync(path.join(copy, ".changeset/acme.md"));
+  }
+});
+
 it("validates its fixtures with the CLI: the valid ones pass as their message, the invalid ones fail at their pointer", () => {
   expect(runCli(["validate", "--provider", "acme", path.join(copy, "fixtures/acme/invoice.paid/valid/paid.json")])).toEqual({
     status: 0,
