@@ -73,6 +73,14 @@ const commands: Command[] = [
     run: async (args, io) => (await import("./commands/diff.js")).diff(args, io),
   },
   {
+    name: "drift",
+    usage: ["drift --config FILE [--since 30d] [--json]"],
+    summary:
+      "what the stored deliveries say the contracts miss: every tolerant-mode warning and quarantine reason by provider, message and JSON Pointer, counted, first and last seen, with redacted samples and what the values look like",
+    examples: ["webhook-contracts drift --config webhook-contracts.json --since 30d"],
+    run: async (args, io) => (await import("./commands/drift.js")).drift(args, io),
+  },
+  {
     name: "inbox",
     usage: [
       "inbox list --config FILE [--status S] [--provider P] [--limit N] [--json]",

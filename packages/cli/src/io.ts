@@ -45,3 +45,13 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   }
   return best === undefined ? "" : ` (did you mean "${best}"?)`;
 }
+
+/** `--since 30d` (days, h hours, m minutes) or a date: the ISO time from which deliveries are read. */
+export function sinceTime(value: string, now = Date.now()): string {
+  const relative = /^(\d+)([dhm])$/.exec(value);
+  if (relative) return new Date(now - Number(relative[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[relative[2] as "d" | "h" | "m"]).toISOString();
+  const time = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time))
+    throw new UsageError(`--since must be a duration such as 30d, 12h or 90m, or a date, not ${value}`);
+  return new Date(time).toISOString();
+}

@@ -112,6 +112,29 @@ describe.each(stores)("the gateway with the $name store", (kind) => {
     ]);
   });
 
+  it.skipIf(!kind.available)("drift reports what the stored deliveries carry that the contracts do not know", async () => {
+    const config = writeConfig(kind);
+    const { url } = await start(["serve", "--port", "0", "--config", config]);
+    await postIvy(url, ivy("evt_drift_1", { channel: "app" }));
+    await postIvy(url, ivy("evt_drift_2", { channel: "web" }));
+    const json = run(["drift", "--config", config, "--json"]);
+    expect(json.status, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({
+        provider: "ivy",
+        message: "order_updated",
+        pointer: "/channel",
+        keyword: "additionalProperties",
+        count: 2,
+        samples: ["app", "web"],
+      }),
+    ]);
+    const table = run(["drift", "--config", config, "--since", "1h"]);
+    expect(table.stdout).toMatch(
+      /^\| provider \| message \| pointer .*\n.*\n\| ivy \| order_updated \| `\/channel` \| additionalProperties \| warning \| 2 \|/,
+    );
+  });
+
   it.skipIf(!kind.available)("serve --no-worker stores; a separate worker process forwards what it stored", async () => {
     const target = await forwardTarget();
     const config = writeConfig(kind);

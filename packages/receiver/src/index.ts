@@ -47,6 +47,7 @@ export {
   deliveryStatuses,
 } from "./core/store.js";
 export { backoffMs } from "./core/worker.js";
+export { type DriftEntry, type DriftOptions, driftReport } from "./core/drift.js";
 export { type InboxCheckOptions, type InboxCheckResult, type InboxVerdict, checkInbox } from "./core/inbox-check.js";
 
 import { signedHeaders as sign } from "./core/auth.js";

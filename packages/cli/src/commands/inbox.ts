@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { type Delivery, type InboxCheckResult, checkInbox, createReceiver, deliveryStatuses } from "@webhook-contracts/receiver";
 import { receiverSettings, storeFromConfig } from "@webhook-contracts/receiver/config";
-import { type CliIO, UsageError, exitCodes } from "../io.js";
+import { type CliIO, UsageError, exitCodes, sinceTime } from "../io.js";
 import { openConfig } from "./config.js";
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -78,16 +78,6 @@ export async function inbox(args: string[], io: CliIO): Promise<number> {
   } finally {
     await store.close();
   }
-}
-
-/** `--since 30d` (days, h hours, m minutes) or a date: the ISO time from which deliveries are read. */
-export function sinceTime(value: string, now = Date.now()): string {
-  const relative = /^(\d+)([dhm])$/.exec(value);
-  if (relative) return new Date(now - Number(relative[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[relative[2] as "d" | "h" | "m"]).toISOString();
-  const time = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time))
-    throw new UsageError(`--since must be a duration such as 30d, 12h or 90m, or a date, not ${value}`);
-  return new Date(time).toISOString();
 }
 
 /** inbox check: every stored delivery against today's validators (the replay gate). Exit 1 when one accepted before would now be rejected. */

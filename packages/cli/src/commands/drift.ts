@@ -1,0 +1,39 @@
+/** drift: what the stored deliveries say the contracts miss (warnings and quarantine reasons, counted and described). */
+import { parseArgs } from "node:util";
+import { type DriftEntry, driftReport } from "@webhook-contracts/receiver";
+import { storeFromConfig } from "@webhook-contracts/receiver/config";
+import { type CliIO, exitCodes, sinceTime } from "../io.js";
+import { openConfig } from "./config.js";
+
+const cell = (v: unknown) => JSON.stringify(v).replace(/\|/g, "\\|");
+
+export function driftMarkdown(entries: readonly DriftEntry[]): string {
+  if (entries.length === 0) return "No drift: every stored delivery is valid, with no warning, by today's contracts.\n";
+  const rows = entries.map((e) => {
+    const shape = [
+      e.shape.types.join("/"),
+      e.shape.formats.length ? `format ${e.shape.formats.join("/")}` : "",
+      e.shape.length ? `length ${e.shape.length.min}-${e.shape.length.max}` : "",
+      e.shape.values ? `values ${cell(e.shape.values)}` : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
+    return `| ${e.provider} | ${e.message ?? "-"}${e.unknownMessage ? " (unknown)" : ""} | \`${e.pointer || "/"}\` | ${e.keyword} | ${e.severity} | ${e.count} | ${e.firstSeen} | ${e.lastSeen} | ${e.samples.map(cell).join(", ")} | ${shape} |`;
+  });
+  return `${["| provider | message | pointer | keyword | severity | count | first seen | last seen | samples | shape |", "|---|---|---|---|---|---:|---|---|---|---|", ...rows].join("\n")}\n`;
+}
+
+export async function drift(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: "string" }, since: { type: "string" }, json: { type: "boolean", default: false } } });
+  const since = values.since === undefined ? undefined : sinceTime(values.since);
+  const config = await openConfig(values.config);
+  const store = await storeFromConfig(config);
+  try {
+    await store.init();
+    const entries = await driftReport(store, since ? { since } : {});
+    io.stdout.write(values.json ? `${JSON.stringify(entries, null, 2)}\n` : driftMarkdown(entries));
+    return exitCodes.valid;
+  } finally {
+    await store.close();
+  }
+}
