@@ -19,7 +19,7 @@ export { asyncApiFile, fixturesDir, repoRoot, schemasDir } from "./paths.ts";
 export type JsonSchema = { [keyword: string]: unknown };
 
 /** The kinds of `x-provenance`: where a schema's shape comes from. */
-export const provenanceKinds = ["docs", "sdk", "inferred", "unpublished"] as const;
+export const provenanceKinds = ["docs", "sdk", "inferred", "unpublished", "observed"] as const;
 
 /** Every schema's `$id` is this base plus its path under schemas/: a name, never fetched. */
 export const schemaIdBase = "https://webhook-contracts.example/schemas/";

@@ -74,10 +74,10 @@ const commands: Command[] = [
   },
   {
     name: "drift",
-    usage: ["drift --config FILE [--since 30d] [--json]"],
+    usage: ["drift --config FILE [--since 30d] [--json | --propose]"],
     summary:
       "what the stored deliveries say the contracts miss: every tolerant-mode warning and quarantine reason by provider, message and JSON Pointer, counted, first and last seen, with redacted samples and what the values look like",
-    examples: ["webhook-contracts drift --config webhook-contracts.json --since 30d"],
+    examples: ["webhook-contracts drift --config webhook-contracts.json --since 30d", "webhook-contracts drift --config webhook-contracts.json --propose"],
     run: async (args, io) => (await import("./commands/drift.js")).drift(args, io),
   },
   {

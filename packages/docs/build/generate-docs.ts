@@ -70,6 +70,7 @@ function provenanceBlock(p: Provenance): string {
     sdk: "from the provider's SDK",
     inferred: "inferred (not stated by the provider)",
     unpublished: "not published by the provider",
+    observed: "seen in the traffic we received (not documented by the provider)",
   };
   return `<aside class="provenance kind-${esc(p.kind)}"><h2>Provenance</h2><p><span class="badge">${esc(p.kind)}</span> ${esc(kinds[p.kind] ?? p.kind)}</p><ul>${p.sources.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>${p.note ? `<p>${esc(p.note)}</p>` : ""}</aside>`;
 }

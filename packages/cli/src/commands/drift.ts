@@ -1,8 +1,12 @@
 /** drift: what the stored deliveries say the contracts miss (warnings and quarantine reasons, counted and described). */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { type DriftEntry, driftReport } from "@webhook-contracts/receiver";
 import { storeFromConfig } from "@webhook-contracts/receiver/config";
 import { type CliIO, exitCodes, sinceTime } from "../io.js";
+import { runInRepository } from "../repository.js";
 import { openConfig } from "./config.js";
 
 const cell = (v: unknown) => JSON.stringify(v).replace(/\|/g, "\\|");
@@ -24,15 +28,33 @@ export function driftMarkdown(entries: readonly DriftEntry[]): string {
 }
 
 export async function drift(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: "string" }, since: { type: "string" }, json: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: "string" }, since: { type: "string" }, json: { type: "boolean", default: false }, propose: { type: "boolean", default: false } },
+  });
   const since = values.since === undefined ? undefined : sinceTime(values.since);
   const config = await openConfig(values.config);
   const store = await storeFromConfig(config);
   try {
     await store.init();
     const entries = await driftReport(store, since ? { since } : {});
-    io.stdout.write(values.json ? `${JSON.stringify(entries, null, 2)}\n` : driftMarkdown(entries));
-    return exitCodes.valid;
+    if (!values.propose) {
+      io.stdout.write(values.json ? `${JSON.stringify(entries, null, 2)}\n` : driftMarkdown(entries));
+      return exitCodes.valid;
+    }
+    // The proposer edits the checkout's schemas and fixtures: each shape with the body of one delivery that showed it.
+    const shapes = [];
+    for (const e of entries) {
+      const example = await store.get(e.exampleId);
+      shapes.push({ ...e, ...(example ? { example: JSON.parse(new TextDecoder().decode(example.body)) as unknown } : {}) });
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), "webhook-contracts-drift-"));
+    try {
+      writeFileSync(path.join(dir, "shapes.json"), JSON.stringify(shapes));
+      return await runInRepository("drift --propose", "contracts/src/propose.ts", [path.join(dir, "shapes.json")], io);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   } finally {
     await store.close();
   }

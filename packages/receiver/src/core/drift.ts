@@ -26,6 +26,8 @@ export interface DriftEntry {
   lastSeen: string;
   /** Up to three values seen, redacted where the field may hold personal data. */
   samples: unknown[];
+  /** The id of the first delivery that showed it (for `drift --propose`, which writes a fixture from it). */
+  exampleId: string;
   shape: {
     /** JSON types seen: string, number, integer, boolean, null, object, array, and "missing". */
     types: string[];
@@ -88,6 +90,7 @@ export async function driftReport(store: InboxStore, options: DriftOptions = {})
     severity: DriftEntry["severity"],
     body: unknown,
     at: string,
+    id: string,
   ) => {
     const pointer = arrayless(issue.path);
     const key = [provider, message, pointer, issue.keyword, severity].join("\u0000");
@@ -104,6 +107,7 @@ export async function driftReport(store: InboxStore, options: DriftOptions = {})
         firstSeen: at,
         lastSeen: at,
         samples: [],
+        exampleId: id,
         shape: { types: [], formats: [] },
       };
       entries.set(key, e);
@@ -141,10 +145,10 @@ export async function driftReport(store: InboxStore, options: DriftOptions = {})
       if (result.ok) {
         const unknown = result.message === undefined;
         const message = unknown ? result.unknownMessage : result.message;
-        for (const w of result.warnings) add(d.provider, message, unknown, w, "warning", decoded.value, d.receivedAt);
+        for (const w of result.warnings) add(d.provider, message, unknown, w, "warning", decoded.value, d.receivedAt, d.id);
       } else {
-        for (const e of result.errors) add(d.provider, e.messageName ?? d.message, false, e, "error", decoded.value, d.receivedAt);
-        for (const w of result.warnings) add(d.provider, w.messageName ?? d.message, false, w, "warning", decoded.value, d.receivedAt);
+        for (const e of result.errors) add(d.provider, e.messageName ?? d.message, false, e, "error", decoded.value, d.receivedAt, d.id);
+        for (const w of result.warnings) add(d.provider, w.messageName ?? d.message, false, w, "warning", decoded.value, d.receivedAt, d.id);
       }
     }
     if (!full) break;
