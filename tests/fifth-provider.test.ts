@@ -4,37 +4,18 @@
  * those three places alone; then, as a user would: the build, the CLI's `validate` on its fixtures, a
  * signed delivery sent with the CLI's `send` and received by `serve` into its inbox, and its docs pages.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import type { ChildProcess } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "@webhook-contracts/contracts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parseDocument } from "yaml";
+import { type RepositoryCopy, copyRepository } from "./support/copy.js";
 
-const copy = mkdtempSync(path.join(tmpdir(), "webhook-contracts fifth provider "));
-const cli = path.join(copy, "packages/cli/bin/webhook-contracts.js");
-const run = (command: string, args: string[], options: { cwd?: string } = {}) =>
-  execFileSync(command, args, {
-    cwd: options.cwd ?? copy,
-    encoding: "utf8",
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", CI: "true", ACME_SECRET: "whsec-acme" },
-    stdio: "pipe",
-    maxBuffer: 1 << 26,
-  });
-const runCli = (args: string[]) => {
-  try {
-    return { status: 0, stdout: run(process.execPath, [cli, ...args]) };
-  } catch (error) {
-    const e = error as { status: number; stdout: string; stderr: string };
-    return { status: e.status, stdout: e.stdout + e.stderr };
-  }
-};
-const write = (file: string, value: unknown) => {
-  mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
-  writeFileSync(path.join(copy, file), typeof value === "string" ? value : `${JSON.stringify(value, null, 2)}\n`);
-};
+let repo: RepositoryCopy;
+let copy = "";
+const run = (command: string, args: string[]) => repo.run(command, args);
+const runCli = (args: string[]) => repo.cli(args);
+const write = (file: string, value: unknown) => repo.write(file, value);
 
 const provenance = { kind: "docs", sources: ["synthetic: tests/fifth-provider.test.ts (Acme's webhook page, imagined)"] };
 const envelope = (type: string, title: string, data: object) => ({
@@ -146,32 +127,18 @@ function addProvider(): void {
   writeFileSync(path.join(copy, "asyncapi.yaml"), doc.toString({ lineWidth: 0 }));
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 let server: ChildProcess | undefined;
 
 beforeAll(() => {
-  // The repository as a fresh clone has it (tracked and new files, no build output), installed from pnpm's store.
-  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: repoRoot, encoding: "utf8" }).split("\0").filter(Boolean);
-  for (const file of files) if (existsSync(path.join(repoRoot, file))) cpSync(path.join(repoRoot, file), path.join(copy, file), { recursive: false });
-  run("git", ["init", "-q"]);
-  run("git", ["add", "-A"]);
-  run("git", ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "copy"]);
-  run("pnpm", ["install", "--offline", "--frozen-lockfile"]);
+  repo = copyRepository("fifth provider", { ACME_SECRET: "whsec-acme" });
+  copy = repo.dir;
   addProvider();
   run("pnpm", ["build"]);
 }, 300_000);
 
 afterAll(() => {
   server?.kill("SIGKILL");
-  rmSync(copy, { recursive: true, force: true });
+  repo.remove();
 });
 
 it("was added through schemas/, fixtures/ and asyncapi.yaml alone", () => {
@@ -237,7 +204,6 @@ it("validates its fixtures with the CLI: the valid ones pass as their message, t
 });
 
 it("receives a delivery the CLI signed as declared, refuses one signed with another secret, and keeps the first in its inbox", async () => {
-  const port = await freePort();
   const config = path.join(copy, "receiver.json");
   writeFileSync(
     config,
@@ -248,22 +214,9 @@ it("receives a delivery the CLI signed as declared, refuses one signed with anot
       log: { level: "silent" },
     }),
   );
-  server = spawn(process.execPath, [cli, "serve", "--config", config, "--port", String(port), "--no-worker"], {
-    cwd: copy,
-    env: { ...process.env, ACME_SECRET: "whsec-acme" },
-    stdio: "pipe",
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (
-    let i = 0;
-    i < 100 &&
-    !(await fetch(`${base}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    ));
-    i++
-  )
-    await new Promise((r) => setTimeout(r, 100));
+  const served = await repo.serve(config);
+  server = served.child;
+  const base = served.base;
   const sent = runCli(["send", "--provider", "acme", "--fixture", "invoice.paid", "--to", base, "--secret", "whsec-acme"]);
   expect(sent.stdout).toMatch(/202|200/);
   expect(sent.status).toBe(0);

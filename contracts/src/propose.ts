@@ -6,7 +6,8 @@
  *   - an unlisted value of an open list (`x-known-values`) joins the list;
  *   - a redacted fixture per new shape, `fixtures/<p>/<m>/valid/observed-<field>.json`: one delivery's
  *     body, with every value of a field that may hold personal data replaced by a deterministic fake of
- *     the same form (letters by letters, digits by digits, the rest kept).
+ *     the same form (letters by letters, digits by digits, the rest kept; a date by another valid date;
+ *     a field that says which kind of thing it is, such as `type` or `country`, kept).
  * A message we have no schema for is listed, not proposed: its shape needs a person to name it.
  *   tsx contracts/src/propose.ts <proposal.json>   (what `webhook-contracts drift --propose` writes)
  */
@@ -51,12 +52,25 @@ export function fake(value: string): string {
     .join("");
 }
 
+/** Under a personal field, what says which kind of thing it is (not whose): kept, so the fixture stays valid. */
+const KIND = /^(type|kind|status|currency|country|countryCode|code|scheme|format|locale|language|method|mode)$/i;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(.*)$/;
+
 /** `body` with every value under a personal field replaced by its fake (numbers by numbers of as many digits). */
 export function redact(body: unknown, personal = false): unknown {
   if (Array.isArray(body)) return body.map((v) => redact(v, personal));
-  if (body !== null && typeof body === "object") return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, redact(v, personal || PERSONAL.test(k))]));
+  if (body !== null && typeof body === "object")
+    return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, KIND.test(k) ? v : redact(v, personal || PERSONAL.test(k))]));
   if (!personal) return body;
-  if (typeof body === "string") return fake(body);
+  if (typeof body === "string") {
+    // A date stays a valid date (a birth date is personal): the same year, another month and day.
+    const date = ISO_DATE.exec(body);
+    if (date) {
+      const n = Number.parseInt(fake(`${date[2]}${date[3]}`), 10);
+      return `${date[1]}-${String((n % 12) + 1).padStart(2, "0")}-${String((Math.floor(n / 12) % 28) + 1).padStart(2, "0")}${date[4]}`;
+    }
+    return fake(body);
+  }
   if (typeof body === "number" && Number.isInteger(body)) return Number(fake(String(Math.abs(body)))) * Math.sign(body || 1);
   return body;
 }
@@ -141,6 +155,12 @@ export async function propose(shapes: readonly ObservedShape[]): Promise<Proposa
       const properties = (parent.node.properties ??= {}) as Record<string, JsonSchema>;
       properties[field] = fieldSchema(s);
       if (!out.edited.includes(parent.file)) out.edited.push(parent.file);
+    } else if (s.keyword === "x-known-values" && provider.lifecycle?.status === s.pointer && provider.lifecycle.messages.includes(message.name)) {
+      // A status is a step of the lifecycle too: where it comes from and goes to is for a person to say.
+      out.notProposed.push(
+        `${s.provider} ${s.message} ${s.pointer}: status ${JSON.stringify(s.shape.values ?? [])} (${s.count} deliveries): add it to the schema and to schemas/${s.provider}/lifecycle.json with its transitions`,
+      );
+      continue;
     } else if (s.keyword === "x-known-values" && s.shape.values?.length) {
       const at = locate(message.schemaFile, segments);
       const known = at.node["x-known-values"] as unknown[];

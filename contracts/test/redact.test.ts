@@ -43,5 +43,12 @@ describe("redact", () => {
     });
     expect(r.accountNumber).toMatch(/^\d{7}-\d$/);
     expect(redact(body)).toEqual(r);
+    // What says which kind of thing it is stays; a date stays a valid date of the same year.
+    const address = redact({ payerFinancialAddress: { type: "iban", country: "DE", iban: "DE89370400440532013000" }, birthDate: "1986-02-28" }) as Record<
+      string,
+      Record<string, string>
+    >;
+    expect(address.payerFinancialAddress).toMatchObject({ type: "iban", country: "DE", iban: expect.stringMatching(/^[A-Z]{2}\d{20}$/) });
+    expect(address.birthDate).toMatch(/^1986-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])$/);
   });
 });
