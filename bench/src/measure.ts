@@ -332,3 +332,16 @@ export function syntheticCodegen(sizes: number[], runs = 3): Codegen["synthetic"
     for (const root of roots) rmSync(root, { recursive: true, force: true });
   }
 }
+
+/** The replay gate, in a process of its own: stored deliveries judged per second (the best of three runs). */
+export function inboxCheckSpeed(count: number): { count: number; perSecond: number } {
+  let best = 0;
+  for (let run = 0; run < 3; run++) {
+    const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./inbox-check-case.ts", import.meta.url)), String(count)], {
+      encoding: "utf8",
+    });
+    if (r.status !== 0) throw new Error(`inbox-check-case: ${r.stderr}`);
+    best = Math.max(best, (JSON.parse(r.stdout) as { perSecond: number }).perSecond);
+  }
+  return { count, perSecond: best };
+}

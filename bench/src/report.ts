@@ -292,3 +292,14 @@ export function receiverMarkdown(b: ReceiverBench): string[] {
   }
   return lines;
 }
+
+/** The replay gate's check: stored deliveries judged per second, against 20,000. */
+export function gateCheck(gate: { count: number; perSecond: number }): Check {
+  return {
+    area: "replay gate",
+    measure: `inbox check on SQLite: stored deliveries judged per second (${gate.count.toLocaleString("en")} Ivy deliveries)`,
+    value: `${Math.round(gate.perSecond).toLocaleString("en")}/s`,
+    target: "≥ 20,000/s",
+    pass: gate.perSecond >= 20_000,
+  };
+}

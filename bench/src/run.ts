@@ -10,15 +10,14 @@
  *     `tsx bench/src/profile-summary.ts <file>`).
  * PostgreSQL is measured beside SQLite when WEBHOOK_CONTRACTS_TEST_POSTGRES names a server.
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchCases } from "./cases.ts";
-import { buildTimes, bundleSizes, coldStart, receiverThroughput, syntheticCodegen, throughput } from "./measure.ts";
+import { buildTimes, bundleSizes, coldStart, inboxCheckSpeed, receiverThroughput, syntheticCodegen, throughput } from "./measure.ts";
 import type { ReceiverCaseOptions } from "./receiver-case.ts";
-import { type Check, checks, markdown, receiverChecks, receiverMarkdown, svgChart } from "./report.ts";
+import { type Check, checks, gateCheck, markdown, receiverChecks, receiverMarkdown, svgChart } from "./report.ts";
 
 const args = process.argv.slice(2).filter((a) => a !== "--");
 /** The value of `--name value` or `--name=value`. */
@@ -51,29 +50,6 @@ function print(all: Check[], where: string): void {
   const missed = targets.filter((c) => !c.pass).length;
   console.log(`\n${targets.length - missed} of ${targets.length} targets met; ${where}`);
   process.exitCode = missed ? 1 : 0;
-}
-
-/** The replay gate, in a process of its own: stored deliveries judged per second (the best of three runs). */
-function inboxCheckSpeed(count: number): { count: number; perSecond: number } {
-  let best = 0;
-  for (let run = 0; run < 3; run++) {
-    const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./inbox-check-case.ts", import.meta.url)), String(count)], {
-      encoding: "utf8",
-    });
-    if (r.status !== 0) throw new Error(`inbox-check-case: ${r.stderr}`);
-    best = Math.max(best, (JSON.parse(r.stdout) as { perSecond: number }).perSecond);
-  }
-  return { count, perSecond: best };
-}
-
-function gateCheck(gate: { count: number; perSecond: number }): Check {
-  return {
-    area: "replay gate",
-    measure: `inbox check on SQLite: stored deliveries judged per second (${gate.count.toLocaleString("en")} Ivy deliveries)`,
-    value: `${Math.round(gate.perSecond).toLocaleString("en")}/s`,
-    target: "≥ 20,000/s",
-    pass: gate.perSecond >= 20_000,
-  };
 }
 
 if (only === "receiver") {

@@ -89,9 +89,10 @@ const wholeRules: Record<string, TypesImpact> = {
 
 function compareNode(beforeRaw: JsonSchema, afterRaw: JsonSchema, pointer: string[], inferred: boolean, out: Change[]): void {
   const at = pointerOf(pointer);
-  const push = (change: string, acceptance: Acceptance, types: TypesImpact, before?: unknown, after?: unknown) =>
+  /** A change at `pointer`, or at its field `field`. */
+  const record = (where: string, change: string, acceptance: Acceptance, types: TypesImpact, before?: unknown, after?: unknown) =>
     out.push({
-      pointer: at,
+      pointer: where,
       change: inferred ? `${change} (inferred rule)` : change,
       // An inferred rule only warns: it never rejects a payload, and the types leave it out.
       acceptance: inferred ? "none" : acceptance,
@@ -99,6 +100,8 @@ function compareNode(beforeRaw: JsonSchema, afterRaw: JsonSchema, pointer: strin
       ...(before !== undefined ? { before } : {}),
       ...(after !== undefined ? { after } : {}),
     });
+  const push = (change: string, acceptance: Acceptance, types: TypesImpact, before?: unknown, after?: unknown) =>
+    record(at, change, acceptance, types, before, after);
   const b = normalise(beforeRaw);
   const a = normalise(afterRaw);
 
@@ -178,16 +181,7 @@ function compareNode(beforeRaw: JsonSchema, afterRaw: JsonSchema, pointer: strin
   const aRequired = new Set((a.node.required as string[] | undefined) ?? []);
   const bClosed = b.node.additionalProperties === false;
   const aClosed = a.node.additionalProperties === false;
-  const field = (name: string, change: string, acceptance: Acceptance, types: TypesImpact, before?: unknown, after?: unknown) => {
-    out.push({
-      pointer: pointerOf([...pointer, name]),
-      change: inferred ? `${change} (inferred rule)` : change,
-      acceptance: inferred ? "none" : acceptance,
-      types: inferred ? "none" : types,
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    });
-  };
+  const field = (name: string, change: string, acceptance: Acceptance, types: TypesImpact) => record(pointerOf([...pointer, name]), change, acceptance, types);
   for (const name of new Set([...Object.keys(bProps), ...Object.keys(aProps)])) {
     const before = bProps[name];
     const after = aProps[name];

@@ -4,14 +4,12 @@
  *   - an unknown field becomes an optional field of the object that holds it, typed as its values were
  *     (JSON types, a format every value matched), in the schema file that defines that object;
  *   - an unlisted value of an open list (`x-known-values`) joins the list;
- *   - a redacted fixture per new shape, `fixtures/<p>/<m>/valid/observed-<field>.json`: one delivery's
- *     body, with every value of a field that may hold personal data replaced by a deterministic fake of
- *     the same form (letters by letters, digits by digits, the rest kept; a date by another valid date;
- *     a field that says which kind of thing it is, such as `type` or `country`, kept).
+ *   - a fixture per new shape, `fixtures/<p>/<m>/valid/observed-<field>.json`: one delivery's body, as
+ *     `drift --propose` hands it over, redacted (the receiver's redactPersonal: every value of a field that
+ *     may hold personal data replaced by a deterministic fake of the same form).
  * A message we have no schema for is listed, not proposed: its shape needs a person to name it.
  *   tsx contracts/src/propose.ts <proposal.json>   (what `webhook-contracts drift --propose` writes)
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isEntryPoint } from "./entry-point.ts";
@@ -19,7 +17,7 @@ import { type JsonSchema, loadContracts } from "./model.ts";
 import { pointerSegments } from "./pointer.ts";
 import { fixturesDir, repoRoot } from "./paths.ts";
 
-/** A drift entry (see the receiver's driftReport) with the body of one delivery that showed it. */
+/** A drift entry (see the receiver's driftReport) with the redacted body of one delivery that showed it. */
 export interface ObservedShape {
   provider: string;
   message: string | null;
@@ -34,50 +32,9 @@ export interface ObservedShape {
   example?: unknown;
 }
 
-const PERSONAL = /name|mail|phone|document|doc_?number|cpf|cnpj|iban|account|card|address|birth|tax|passport|ssn|street|city|zip|postal/i;
-
-/** A fake of `value` with the same form, the same every time for the same value. */
-export function fake(value: string): string {
-  const digest = createHash("sha256").update(value).digest();
-  let i = 0;
-  const next = () => digest[i++ % digest.length]!;
-  return [...value]
-    .map((c) => {
-      if (/[0-9]/.test(c)) return String(next() % 10);
-      if (/[a-z]/.test(c)) return String.fromCharCode(97 + (next() % 26));
-      if (/[A-Z]/.test(c)) return String.fromCharCode(65 + (next() % 26));
-      if (/\p{L}/u.test(c)) return "x";
-      return c;
-    })
-    .join("");
-}
-
-/** Under a personal field, what says which kind of thing it is (not whose): kept, so the fixture stays valid. */
-const KIND = /^(type|kind|status|currency|country|countryCode|code|scheme|format|locale|language|method|mode)$/i;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(.*)$/;
-
-/** `body` with every value under a personal field replaced by its fake (numbers by numbers of as many digits). */
-export function redact(body: unknown, personal = false): unknown {
-  if (Array.isArray(body)) return body.map((v) => redact(v, personal));
-  if (body !== null && typeof body === "object")
-    return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, KIND.test(k) ? v : redact(v, personal || PERSONAL.test(k))]));
-  if (!personal) return body;
-  if (typeof body === "string") {
-    // A date stays a valid date (a birth date is personal): the same year, another month and day.
-    const date = ISO_DATE.exec(body);
-    if (date) {
-      const n = Number.parseInt(fake(`${date[2]}${date[3]}`), 10);
-      return `${date[1]}-${String((n % 12) + 1).padStart(2, "0")}-${String((Math.floor(n / 12) % 28) + 1).padStart(2, "0")}${date[4]}`;
-    }
-    return fake(body);
-  }
-  if (typeof body === "number" && Number.isInteger(body)) return Number(fake(String(Math.abs(body)))) * Math.sign(body || 1);
-  return body;
-}
-
 interface Located {
+  /** The schema file that defines the node (edited in place in `files`). */
   file: string;
-  json: JsonSchema;
   node: JsonSchema;
 }
 
@@ -92,15 +49,13 @@ function readSchema(file: string): JsonSchema {
 /** The schema node at `segments` of a payload, and the file that defines it (following $refs between files). */
 function locate(schemaFile: string, segments: string[]): Located {
   let file = schemaFile;
-  let json = readSchema(file);
-  let node: JsonSchema = json;
+  let node = readSchema(file);
   const follow = () => {
     for (let guard = 0; guard < 20; guard++) {
       if (typeof node.$ref === "string") {
         if (node.$ref.startsWith("#")) throw new Error(`${file}: a local $ref (${node.$ref}) is not followed by the proposer`);
         file = path.posix.normalize(path.posix.join(path.posix.dirname(file), node.$ref));
-        json = readSchema(file);
-        node = json;
+        node = readSchema(file);
       } else if (Array.isArray(node.anyOf)) {
         const shape = (node.anyOf as JsonSchema[]).find((a) => a.type !== "null");
         if (!shape) return;
@@ -115,7 +70,7 @@ function locate(schemaFile: string, segments: string[]): Located {
     node = next;
     follow();
   }
-  return { file, json, node };
+  return { file, node };
 }
 
 const evidence = (s: ObservedShape) => `observed in ${s.count} deliveries from ${s.firstSeen} to ${s.lastSeen} (webhook-contracts drift)`;
@@ -175,7 +130,7 @@ export async function propose(shapes: readonly ObservedShape[]): Promise<Proposa
       const name = `observed-${(segments.at(-1) ?? "payload").replace(/[^A-Za-z0-9_-]+/g, "-")}.json`;
       const file = path.join(fixturesDir, s.provider, message.name, "valid", name);
       mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, `${JSON.stringify(redact(s.example), null, 2)}\n`);
+      writeFileSync(file, `${JSON.stringify(s.example, null, 2)}\n`);
       out.fixtures.push(path.relative(repoRoot, file));
     }
   }

@@ -2,7 +2,6 @@
  * The docs site in a real browser: Debian's chromium driven by playwright-core (CHROMIUM_PATH overrides
  * where it is). Locally without chromium these tests are skipped; in CI (CI=true) a missing browser fails.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
@@ -12,18 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadContracts } from "@webhook-contracts/contracts";
 // @ts-expect-error plain JavaScript, no types
 import { startServer } from "../bin/serve.js";
+import { CHROMIUM_ARGS, findChromium } from "../../../tests/support/chromium.js";
 
 const docsDir = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const screenshotDir = path.join(docsDir, "test-results");
-
-function findChromium(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const executablePath = findChromium();
 if (!executablePath && process.env.CI) throw new Error("CI=true but no chromium: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH");
@@ -42,15 +33,7 @@ describe.skipIf(!executablePath)("the docs site in Chromium", () => {
     ({ server, url: base } = await startServer({ port: 0 }));
     browser = await chromium.launch({
       executablePath: executablePath!,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
+      args: CHROMIUM_ARGS,
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("console", (m) => {

@@ -26,6 +26,7 @@ import { createNodeMiddleware } from "../src/adapters/node.js";
 import { fastifyWebhooks } from "../src/adapters/fastify.js";
 import { ivyBody, providers, until } from "./support.js";
 import { storeKinds } from "./stores.js";
+import { CHROMIUM_ARGS, findChromium } from "../../../tests/support/chromium.js";
 
 const packageDir = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const repoRoot = path.resolve(packageDir, "../..");
@@ -547,15 +548,7 @@ describe("the core bundled for the browser", () => {
     );
     const browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
+      args: CHROMIUM_ARGS,
     });
     cleanups.push(() => browser.close());
     const page = await browser.newPage();
@@ -626,15 +619,6 @@ interface BrowserResult {
   tampered: { status: number; body: Record<string, unknown> };
   seen: { id: string; message: string }[];
   statuses: string[];
-}
-
-function findChromium(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The little of playwright-core used here (its types are not the receiver's dependency). */

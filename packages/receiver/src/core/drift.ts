@@ -7,9 +7,11 @@
  * look like: their JSON types, the formats they match, the range of their lengths and, when few, their
  * distinct values. Read a page at a time, so an inbox of any size is read in bounded memory.
  */
-import { type ValidationIssue, isProviderName, validators } from "@webhook-contracts/validators";
-import { DEFAULT_MAX_DEPTH, decodeBody, valueAt } from "./body.js";
+import type { ValidationIssue } from "@webhook-contracts/validators";
+import { valueAt } from "./body.js";
+import { described } from "./personal.js";
 import type { InboxStore } from "./store.js";
+import { type ReadOptions, revalidate, storedDeliveries } from "./stored.js";
 
 export interface DriftEntry {
   provider: string;
@@ -39,14 +41,10 @@ export interface DriftEntry {
   };
 }
 
-export interface DriftOptions {
-  since?: string;
-  pageSize?: number;
+export interface DriftOptions extends ReadOptions {
   maxDepth?: number;
 }
 
-/** Field names whose values may identify a person or an account: never shown, only described. */
-const PERSONAL = /name|mail|phone|document|doc_?number|cpf|cnpj|iban|account|card|address|birth|tax|passport|ssn|street|city|zip|postal/i;
 const MAX_DISTINCT = 10;
 
 const FORMATS: [string, RegExp][] = [
@@ -61,26 +59,12 @@ const FORMATS: [string, RegExp][] = [
 const jsonType = (v: unknown) => (v === undefined ? "missing" : v === null ? "null" : Array.isArray(v) ? "array" : Number.isInteger(v) ? "integer" : typeof v);
 const arrayless = (pointer: string) => pointer.replace(/\/\d+(?=\/|$)/g, "/-");
 
-/** A value to show: a personal field's value is replaced by what it looks like. */
-function redacted(pointer: string, value: unknown): unknown {
-  const field =
-    pointer
-      .split("/")
-      .filter((s) => s !== "-")
-      .at(-1) ?? "";
-  if (!PERSONAL.test(field) || value === null || typeof value === "boolean") return value;
-  if (typeof value === "string") return `<redacted string of ${[...value].length}>`;
-  return `<redacted ${jsonType(value)}>`;
-}
-
 interface Accumulator extends DriftEntry {
   formatsLeft?: Set<string>;
   distinct?: Map<string, unknown>;
 }
 
 export async function driftReport(store: InboxStore, options: DriftOptions = {}): Promise<DriftEntry[]> {
-  const limit = options.pageSize ?? 500;
-  const since = options.since ? { since: options.since } : {};
   const entries = new Map<string, Accumulator>();
   const add = (
     provider: string,
@@ -124,7 +108,13 @@ export async function driftReport(store: InboxStore, options: DriftOptions = {})
       const matching = FORMATS.filter(([, re]) => re.test(value)).map(([name]) => name);
       e.formatsLeft = e.formatsLeft ? new Set([...e.formatsLeft].filter((f) => matching.includes(f))) : new Set(matching);
     } else if (type !== "missing" && type !== "null") e.formatsLeft = new Set();
-    const shown = redacted(pointer, value);
+    const shown = described(
+      pointer
+        .split("/")
+        .filter((segment) => segment !== "-")
+        .at(-1) ?? "",
+      value,
+    );
     if (e.samples.length < 3 && type !== "missing" && !e.samples.some((s) => JSON.stringify(s) === JSON.stringify(shown))) e.samples.push(shown);
     if (type !== "object" && type !== "array" && type !== "missing" && shown === value) {
       e.distinct ??= new Map();
@@ -132,26 +122,18 @@ export async function driftReport(store: InboxStore, options: DriftOptions = {})
     }
   };
 
-  let next = store.list({ limit, ...since });
-  for (;;) {
-    const page = await next;
-    const full = page.length === limit;
-    if (full) next = store.list({ limit, after: page[page.length - 1]!.id, ...since });
-    for (const d of page) {
-      if (d.status === "rejected" || !isProviderName(d.provider)) continue;
-      const decoded = decodeBody(d.body, options.maxDepth ?? DEFAULT_MAX_DEPTH);
-      if (!decoded.ok) continue;
-      const result = validators[d.provider].validate(decoded.value);
-      if (result.ok) {
-        const unknown = result.message === undefined;
-        const message = unknown ? result.unknownMessage : result.message;
-        for (const w of result.warnings) add(d.provider, message, unknown, w, "warning", decoded.value, d.receivedAt, d.id);
-      } else {
-        for (const e of result.errors) add(d.provider, e.messageName ?? d.message, false, e, "error", decoded.value, d.receivedAt, d.id);
-        for (const w of result.warnings) add(d.provider, w.messageName ?? d.message, false, w, "warning", decoded.value, d.receivedAt, d.id);
-      }
+  for await (const d of storedDeliveries(store, options)) {
+    const checked = revalidate(d, options.maxDepth);
+    if (!checked) continue;
+    const { value, result } = checked;
+    if (result.ok) {
+      const unknown = result.message === undefined;
+      const message = unknown ? result.unknownMessage : result.message;
+      for (const w of result.warnings) add(d.provider, message, unknown, w, "warning", value, d.receivedAt, d.id);
+    } else {
+      for (const e of result.errors) add(d.provider, e.messageName ?? d.message, false, e, "error", value, d.receivedAt, d.id);
+      for (const w of result.warnings) add(d.provider, w.messageName ?? d.message, false, w, "warning", value, d.receivedAt, d.id);
     }
-    if (!full) break;
   }
   return [...entries.values()]
     .map(({ formatsLeft, distinct, ...e }) => ({

@@ -8,9 +8,9 @@
  *   - `unchanged`: everything else (a payload quarantined because its handlers kept failing, a body that
  *     is not JSON, a delivery whose answer is the same).
  */
-import { type ValidationIssue, isProviderName, validators } from "@webhook-contracts/validators";
-import { DEFAULT_MAX_DEPTH, decodeBody } from "./body.js";
+import type { ValidationIssue } from "@webhook-contracts/validators";
 import type { Delivery, InboxStore } from "./store.js";
+import { type ReadOptions, revalidate, storedDeliveries } from "./stored.js";
 
 export type InboxVerdict = "now-rejected" | "ready-to-replay" | "unchanged";
 
@@ -28,23 +28,18 @@ export interface InboxCheckResult {
   errors?: readonly ValidationIssue[];
 }
 
-export interface InboxCheckOptions {
-  /** Only deliveries received at or after this time (ISO 8601). */
-  since?: string;
-  /** Deliveries read at once (default 500). */
-  pageSize?: number;
+export interface InboxCheckOptions extends ReadOptions {
   maxDepth?: number;
 }
 
 const accepted = new Set<Delivery["status"]>(["queued", "processing", "handled"]);
 
 /** One delivery, judged by today's validators (tolerant mode, as the receiver judges at the door). */
-export function judge(delivery: Delivery, maxDepth = DEFAULT_MAX_DEPTH): InboxCheckResult {
+export function judge(delivery: Delivery, maxDepth?: number): InboxCheckResult {
   const base = { id: delivery.id, provider: delivery.provider, storedAs: delivery.message, status: delivery.status, receivedAt: delivery.receivedAt };
-  if (delivery.status === "rejected" || !isProviderName(delivery.provider)) return { ...base, verdict: "unchanged" };
-  const decoded = decodeBody(delivery.body, maxDepth);
-  if (!decoded.ok) return { ...base, verdict: "unchanged" };
-  const result = validators[delivery.provider].validate(decoded.value);
+  const checked = revalidate(delivery, maxDepth);
+  if (!checked) return { ...base, verdict: "unchanged" };
+  const { result } = checked;
   if (!result.ok) return { ...base, verdict: accepted.has(delivery.status) ? "now-rejected" : "unchanged", errors: result.errors };
   const message = result.message;
   // Quarantined at the door (no attempt made) for its payload, and now a message we know.
@@ -54,16 +49,5 @@ export function judge(delivery: Delivery, maxDepth = DEFAULT_MAX_DEPTH): InboxCh
 
 /** Every stored delivery (since `since`), judged, in the order they were stored. */
 export async function* checkInbox(store: InboxStore, options: InboxCheckOptions = {}): AsyncGenerator<InboxCheckResult> {
-  const limit = options.pageSize ?? 500;
-  const since = options.since ? { since: options.since } : {};
-  // The next page is read while this one is judged: the store (SQLite on a thread of its own, PostgreSQL
-  // over the network) and the validators work side by side.
-  let next = store.list({ limit, ...since });
-  for (;;) {
-    const page = await next;
-    const full = page.length === limit;
-    if (full) next = store.list({ limit, after: page[page.length - 1]!.id, ...since });
-    for (const delivery of page) yield judge(delivery, options.maxDepth);
-    if (!full) return;
-  }
+  for await (const delivery of storedDeliveries(store, options)) yield judge(delivery, options.maxDepth);
 }

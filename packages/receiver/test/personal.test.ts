@@ -1,6 +1,6 @@
 /** Redacted fixtures: personal fields replaced by deterministic fakes of the same form, the rest kept. */
 import { describe, expect, it } from "vitest";
-import { fake, redact } from "../src/propose.ts";
+import { fake, redactPersonal as redact } from "../src/core/personal.js";
 
 describe("fake", () => {
   it.each([["ana.lima@example.com"], ["+55 11 98765-4321"], ["123.456.789-09"], ["DE89 3704 0044 0532 0130 00"], ["Zoë Müller"]])(

@@ -1,0 +1,45 @@
+/**
+ * Reading the inbox back: the stored deliveries a page at a time, and a stored payload validated again by
+ * today's validators. What the replay gate (inbox-check.ts) and the drift report (drift.ts) share.
+ */
+import { type ProviderName, isProviderName, validators } from "@webhook-contracts/validators";
+import { DEFAULT_MAX_DEPTH, decodeBody } from "./body.js";
+import type { Delivery, InboxStore } from "./store.js";
+
+export interface ReadOptions {
+  /** Only deliveries received at or after this time (ISO 8601). */
+  since?: string;
+  /** Deliveries read at once (default 500). */
+  pageSize?: number;
+}
+
+/**
+ * Every stored delivery (since `since`) in the order they were stored, in bounded memory. The next page is
+ * read while this one is used: the store (SQLite on a thread of its own, PostgreSQL over the network) and
+ * the caller work side by side.
+ */
+export async function* storedDeliveries(store: InboxStore, options: ReadOptions = {}): AsyncGenerator<Delivery> {
+  const limit = options.pageSize ?? 500;
+  const since = options.since ? { since: options.since } : {};
+  let next = store.list({ limit, ...since });
+  for (;;) {
+    const page = await next;
+    const full = page.length === limit;
+    if (full) next = store.list({ limit, after: page[page.length - 1]!.id, ...since });
+    yield* page;
+    if (!full) return;
+  }
+}
+
+/**
+ * A stored delivery's payload and what today's validators say of it (tolerant mode, as at the door);
+ * undefined for a body that is not JSON (a rejected delivery) or a provider with no validators.
+ */
+type Revalidated = ReturnType<(typeof validators)[ProviderName]["validate"]>;
+
+export function revalidate(delivery: Delivery, maxDepth = DEFAULT_MAX_DEPTH): { value: unknown; result: Revalidated } | undefined {
+  if (delivery.status === "rejected" || !isProviderName(delivery.provider)) return undefined;
+  const decoded = decodeBody(delivery.body, maxDepth);
+  if (!decoded.ok) return undefined;
+  return { value: decoded.value, result: validators[delivery.provider].validate(decoded.value) as Revalidated };
+}
