@@ -5,7 +5,9 @@
  *     their comments change (descriptions, titles);
  *   - validators: major when they may reject a payload they accepted, or when their types break (they
  *     re-export them), minor when they accept more or their types grow, patch otherwise;
- *   - fixtures: as the types, whose payload types they carry (at least a patch for any change).
+ *   - fixtures: as the types, whose payload types they carry (at least a patch for any change);
+ *   - schemas: as the strict reading says (major when it may reject what it accepted, minor when it accepts
+ *     more, a patch for any other change: every change changes its files).
  * Run as a script: `tsx contracts/src/release-check.ts [--base REF]` compares the working tree with its
  * merge base with REF (default main) and exits 1, naming what is missing, when a changeset is.
  */
@@ -32,6 +34,7 @@ export function requiredBumps(changes: readonly ContractChange[]): Record<string
     "@webhook-contracts/types": typesBump,
     "@webhook-contracts/validators": validatorsBump,
     "@webhook-contracts/fixtures": max("patch", typesBump),
+    "@webhook-contracts/schemas": acceptance === "rejects-more" ? "major" : acceptance === "accepts-more" ? "minor" : "patch",
   };
 }
 

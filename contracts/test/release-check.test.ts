@@ -15,25 +15,38 @@ const change = (c: Partial<ContractChange>): ContractChange => ({
 const T = "@webhook-contracts/types";
 const V = "@webhook-contracts/validators";
 const F = "@webhook-contracts/fixtures";
+const S = "@webhook-contracts/schemas";
 
 describe("requiredBumps", () => {
   it.each<[string, ContractChange[], Record<string, string>]>([
     ["nothing changed", [], {}],
-    ["a field removed", [change({ change: "field removed", acceptance: "rejects-more", types: "breaking" })], { [T]: "major", [V]: "major", [F]: "major" }],
-    ["a format added", [change({ change: "format added", acceptance: "rejects-more", types: "none" })], { [T]: "none", [V]: "major", [F]: "patch" }],
+    [
+      "a field removed",
+      [change({ change: "field removed", acceptance: "rejects-more", types: "breaking" })],
+      { [T]: "major", [V]: "major", [F]: "major", [S]: "major" },
+    ],
+    [
+      "a format added",
+      [change({ change: "format added", acceptance: "rejects-more", types: "none" })],
+      { [T]: "none", [V]: "major", [F]: "patch", [S]: "major" },
+    ],
     [
       "an optional field added",
       [change({ change: "optional field added", acceptance: "accepts-more", types: "compatible" })],
-      { [T]: "minor", [V]: "minor", [F]: "minor" },
+      { [T]: "minor", [V]: "minor", [F]: "minor", [S]: "minor" },
     ],
     [
       "a value added to a closed list",
       [change({ change: "value added", acceptance: "accepts-more", types: "breaking" })],
-      { [T]: "major", [V]: "major", [F]: "major" },
+      { [T]: "major", [V]: "major", [F]: "major", [S]: "minor" },
     ],
-    ["a pattern removed", [change({ change: "pattern removed", acceptance: "accepts-more", types: "none" })], { [T]: "none", [V]: "minor", [F]: "patch" }],
-    ["a description changed", [change({ change: "description changed" })], { [T]: "patch", [V]: "patch", [F]: "patch" }],
-    ["an inferred rule added", [change({ change: "minLength added (inferred rule)" })], { [T]: "none", [V]: "patch", [F]: "patch" }],
+    [
+      "a pattern removed",
+      [change({ change: "pattern removed", acceptance: "accepts-more", types: "none" })],
+      { [T]: "none", [V]: "minor", [F]: "patch", [S]: "minor" },
+    ],
+    ["a description changed", [change({ change: "description changed" })], { [T]: "patch", [V]: "patch", [F]: "patch", [S]: "patch" }],
+    ["an inferred rule added", [change({ change: "minLength added (inferred rule)" })], { [T]: "none", [V]: "patch", [F]: "patch", [S]: "patch" }],
   ])("%s", (_label, changes, expected) => {
     expect(requiredBumps(changes)).toEqual(expected);
   });
@@ -42,13 +55,14 @@ describe("requiredBumps", () => {
 describe("releaseProblems", () => {
   const breaking = [change({ change: "field removed", acceptance: "rejects-more", types: "breaking" })];
   it.each<[string, DeclaredRelease[], number]>([
-    ["no changeset", [], 3],
+    ["no changeset", [], 4],
     [
       "minor where major is needed",
       [
         { name: T, type: "minor" },
         { name: V, type: "major" },
         { name: F, type: "major" },
+        { name: S, type: "major" },
       ],
       1,
     ],
@@ -58,6 +72,7 @@ describe("releaseProblems", () => {
         { name: T, type: "major" },
         { name: V, type: "major" },
         { name: F, type: "major" },
+        { name: S, type: "major" },
       ],
       0,
     ],
@@ -68,6 +83,7 @@ describe("releaseProblems", () => {
         { name: T, type: "major" },
         { name: V, type: "major" },
         { name: F, type: "major" },
+        { name: S, type: "major" },
       ],
       0,
     ],
@@ -81,6 +97,7 @@ describe("releaseProblems", () => {
         { name: T, type: "minor" },
         { name: V, type: "major" },
         { name: F, type: "major" },
+        { name: S, type: "major" },
       ]),
     ).toEqual(["@webhook-contracts/types needs a major changeset (p m /a: field removed, rejects-more, types breaking); the changesets give minor"]);
   });
