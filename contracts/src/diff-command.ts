@@ -54,9 +54,10 @@ export function changesBetween(base: string, head: string | undefined): Contract
 
 const cell = (v: unknown) => (v === undefined ? "" : `\`${JSON.stringify(v).replace(/\|/g, "\\|").slice(0, 80)}\``);
 
-export function markdownReport(changes: readonly ContractChange[], base: string, head: string): string {
+/** The report under a heading of its own (`# Contract changes, base → head` by default; a CHANGELOG's is deeper). */
+export function markdownReport(changes: readonly ContractChange[], base: string, head: string, heading = `# Contract changes, ${base} → ${head}`): string {
   const { acceptance, types } = strongest(changes);
-  const lines = [`# Contract changes, ${base} → ${head}`, "", `${changes.length} change(s); acceptance: **${acceptance}**, types: **${types}**.`, ""];
+  const lines = [heading, "", `${changes.length} change(s); acceptance: **${acceptance}**, types: **${types}**.`, ""];
   if (changes.length) {
     lines.push("| provider | message | pointer | change | acceptance | types | before | after |", "|---|---|---|---|---|---|---|---|");
     for (const c of changes) {

@@ -1,0 +1,84 @@
+/**
+ * `pnpm release:version`: what a release does before it publishes. `changeset version` applies the pending
+ * changesets (versions, release notes); then
+ *   - asyncapi.yaml's `info.version` becomes @webhook-contracts/schemas' new version (the package that ships
+ *     the contract as it is), and the docs site shows it;
+ *   - the new entry of every package the release bumps gets the contract changes since the last release,
+ *     as `diff` reports them. The last release is the commit that last set `info.version`.
+ * Exit 1 (and nothing changed) when no changeset is pending.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+import { changesBetween, markdownReport } from "./diff-command.ts";
+import { isEntryPoint } from "./entry-point.ts";
+import { asyncApiFile, repoRoot } from "./paths.ts";
+
+const git = (args: string[]) => execFileSync("git", args, { cwd: repoRoot, encoding: "utf8" }).trim();
+const packagesDir = path.join(repoRoot, "packages");
+const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8")) as { name: string; version: string; private?: boolean };
+
+/** The published packages' versions, by name. */
+function versions(): Map<string, { version: string; dir: string }> {
+  const out = new Map<string, { version: string; dir: string }>();
+  for (const dir of readdirSync(packagesDir)) {
+    const pkg = readJson(path.join(packagesDir, dir, "package.json"));
+    if (!pkg.private) out.set(pkg.name, { version: pkg.version, dir: path.join(packagesDir, dir) });
+  }
+  return out;
+}
+
+/** The commit that last changed `info.version` (the last release), or the first commit. */
+export function lastRelease(): string {
+  return (
+    git(["log", "-1", "--format=%H", "-G^  version: ", "--", path.relative(repoRoot, asyncApiFile)]) ||
+    git(["rev-list", "--max-parents=0", "HEAD"]).split("\n")[0]!
+  );
+}
+
+/** `changelog` with `section` at the end of the entry `## version` (before the next `## `). */
+export function withSection(changelog: string, version: string, section: string): string {
+  const lines = changelog.split("\n");
+  const start = lines.findIndex((l) => l.trim() === `## ${version}`);
+  if (start < 0) throw new Error(`no "## ${version}" entry in the CHANGELOG`);
+  let end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+  if (end < 0) end = lines.length;
+  let last = end;
+  while (last > start + 1 && lines[last - 1]!.trim() === "") last--;
+  return [...lines.slice(0, last), "", section.trimEnd(), "", ...lines.slice(end)].join("\n");
+}
+
+/** asyncapi.yaml's text with `info.version` set, everything else as it was. */
+export function withInfoVersion(text: string, version: string): string {
+  const out = text.replace(/^(info:\n(?:[ \t]+.*\n|\n)*?  version: ).*$/m, `$1${version}`);
+  if ((parse(out) as { info: { version: string } }).info.version !== version) throw new Error("could not set info.version in asyncapi.yaml");
+  return out;
+}
+
+export function main(): number {
+  const base = lastRelease();
+  const before = versions();
+  const changes = changesBetween(base, undefined);
+  const changeset = path.join(repoRoot, "node_modules/.bin/changeset");
+  const pending = readdirSync(path.join(repoRoot, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md");
+  if (pending.length === 0) {
+    process.stderr.write("no pending changeset: nothing to release (pnpm changeset)\n");
+    return 1;
+  }
+  execFileSync(changeset, ["version"], { cwd: repoRoot, stdio: "inherit" });
+  const after = versions();
+  const report = markdownReport(changes, base, "this release", `### Contract changes since ${base.slice(0, 12)}`);
+  for (const [name, { version, dir }] of after) {
+    if (before.get(name)?.version === version) continue;
+    const file = path.join(dir, "CHANGELOG.md");
+    writeFileSync(file, withSection(readFileSync(file, "utf8"), version, report));
+    process.stderr.write(`${name} ${before.get(name)?.version ?? "new"} -> ${version}: CHANGELOG carries ${changes.length} contract change(s)\n`);
+  }
+  const contract = after.get("@webhook-contracts/schemas")!.version;
+  writeFileSync(asyncApiFile, withInfoVersion(readFileSync(asyncApiFile, "utf8"), contract));
+  process.stderr.write(`asyncapi.yaml info.version: ${contract}\n`);
+  return 0;
+}
+
+if (isEntryPoint(import.meta.url)) process.exitCode = main();
