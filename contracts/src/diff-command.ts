@@ -39,14 +39,19 @@ function checkout(ref: string): string {
   return dir;
 }
 
-export function changesBetween(base: string, head: string | undefined): ContractChange[] {
+/** The changes from `base` (null: from nothing, as for a first release) to `head` (undefined: the working tree). */
+export function changesBetween(base: string | null, head: string | undefined): ContractChange[] {
   const dirs: string[] = [];
   try {
-    const baseDir = checkout(base);
-    dirs.push(baseDir);
+    let before: ProviderSnapshot[] = [];
+    if (base !== null) {
+      const baseDir = checkout(base);
+      dirs.push(baseDir);
+      before = snapshotOf(baseDir);
+    }
     let headDir = repoRoot;
     if (head) dirs.push((headDir = checkout(head)));
-    return diffContracts(snapshotOf(baseDir), snapshotOf(headDir));
+    return diffContracts(before, snapshotOf(headDir));
   } finally {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,8 @@
  *   - asyncapi.yaml's `info.version` becomes @webhook-contracts/schemas' new version (the package that ships
  *     the contract as it is), and the docs site shows it;
  *   - the new entry of every package the release bumps gets the contract changes since the last release,
- *     as `diff` reports them. The last release is the commit that last set `info.version`.
+ *     as `diff` reports them (the last release: the tag of @webhook-contracts/schemas' current version).
+ * Then commit, and `pnpm changeset publish` publishes the bumped packages and tags them.
  * Exit 1 (and nothing changed) when no changeset is pending.
  */
 import { execFileSync } from "node:child_process";
@@ -29,12 +30,17 @@ function versions(): Map<string, { version: string; dir: string }> {
   return out;
 }
 
-/** The commit that last changed `info.version` (the last release), or the first commit. */
-export function lastRelease(): string {
-  return (
-    git(["log", "-1", "--format=%H", "-G^  version: ", "--", path.relative(repoRoot, asyncApiFile)]) ||
-    git(["rev-list", "--max-parents=0", "HEAD"]).split("\n")[0]!
-  );
+/**
+ * The last release of the contract: the tag `changeset publish` gave @webhook-contracts/schemas' current
+ * version, or null when it was never published (then every provider is new).
+ */
+export function lastRelease(version: string): string | null {
+  const tag = `refs/tags/@webhook-contracts/schemas@${version}`;
+  try {
+    return git(["rev-parse", "-q", "--verify", `${tag}^{commit}`]);
+  } catch {
+    return null;
+  }
 }
 
 /** `changelog` with `section` at the end of the entry `## version` (before the next `## `). */
@@ -57,8 +63,8 @@ export function withInfoVersion(text: string, version: string): string {
 }
 
 export function main(): number {
-  const base = lastRelease();
   const before = versions();
+  const base = lastRelease(before.get("@webhook-contracts/schemas")!.version);
   const changes = changesBetween(base, undefined);
   const changeset = path.join(repoRoot, "node_modules/.bin/changeset");
   const pending = readdirSync(path.join(repoRoot, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md");
@@ -68,16 +74,21 @@ export function main(): number {
   }
   execFileSync(changeset, ["version"], { cwd: repoRoot, stdio: "inherit" });
   const after = versions();
-  const report = markdownReport(changes, base, "this release", `### Contract changes since ${base.slice(0, 12)}`);
+  const since = base === null ? "the first release" : `since ${base.slice(0, 12)}`;
+  const report = markdownReport(changes, base ?? "nothing", "this release", `### Contract changes (${since})`);
+  const written = [asyncApiFile];
   for (const [name, { version, dir }] of after) {
     if (before.get(name)?.version === version) continue;
     const file = path.join(dir, "CHANGELOG.md");
     writeFileSync(file, withSection(readFileSync(file, "utf8"), version, report));
+    written.push(file);
     process.stderr.write(`${name} ${before.get(name)?.version ?? "new"} -> ${version}: CHANGELOG carries ${changes.length} contract change(s)\n`);
   }
   const contract = after.get("@webhook-contracts/schemas")!.version;
   writeFileSync(asyncApiFile, withInfoVersion(readFileSync(asyncApiFile, "utf8"), contract));
   process.stderr.write(`asyncapi.yaml info.version: ${contract}\n`);
+  // As the repository's formatting check wants them (the report's table aligned).
+  execFileSync(path.join(repoRoot, "node_modules/.bin/prettier"), ["--write", "--log-level=warn", ...written], { cwd: repoRoot, stdio: "inherit" });
   return 0;
 }
 
