@@ -91,12 +91,12 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * This process's environment without npm's and pnpm's settings: run under `pnpm test`, it carries
- * npm_config_* variables (pnpm's own settings) that would outrank a project's .npmrc.
+ * This process's environment without npm's and pnpm's settings (but where npm's cache is): run under
+ * `pnpm test`, it carries npm_config_* variables (pnpm's own settings) that would outrank a project's .npmrc.
  */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^(npm_|pnpm_)/i.test(key)) env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) if (!/^(npm_|pnpm_)/i.test(key) || /^npm_config_cache$/i.test(key)) env[key] = value;
   return { ...env, ...extra };
 }
 
