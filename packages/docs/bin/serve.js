@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Serves packages/docs/dist on localhost and prints the URL: `pnpm docs:serve [--port N]` (0: any free port).
-import { createReadStream } from "node:fs";
+// Serves packages/docs/dist on localhost and prints the URL: `pnpm docs:serve [--port N]` (0: any free port),
+// or `npx webhook-contracts-docs [--port N]` where @webhook-contracts/docs is installed.
+import { createReadStream, realpathSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import path from "node:path";
@@ -44,7 +45,8 @@ export function startServer({ port = 4173, host = "127.0.0.1", root = distDir } 
   });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+// Run as a script: directly, or through the bin link npm puts in node_modules/.bin (a symlink, hence realpath).
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(path.resolve(process.argv[1]))) {
   const i = process.argv.indexOf("--port");
   const port = i > 0 ? Number(process.argv[i + 1]) : Number(process.env.PORT ?? 4173);
   const { url } = await startServer({ port });
