@@ -173,11 +173,17 @@ it("asks for a release: without a changeset the release check fails, naming each
       .split("\n")
       .filter(Boolean)
       .map((l) => l.split(" needs ")[0]),
-  ).toEqual(["@webhook-contracts/types", "@webhook-contracts/validators", "@webhook-contracts/fixtures"]);
+  ).toEqual([
+    "@webhook-contracts/types",
+    "@webhook-contracts/validators",
+    "@webhook-contracts/fixtures",
+    "@webhook-contracts/schemas",
+    "@webhook-contracts/docs",
+  ]);
   expect(without.stdout).toContain("needs a minor changeset (acme /: provider added, accepts-more, types compatible)");
   write(
     ".changeset/acme.md",
-    '---\n"@webhook-contracts/types": minor\n"@webhook-contracts/validators": minor\n"@webhook-contracts/fixtures": minor\n---\n\nAcme, a fifth provider.\n',
+    '---\n"@webhook-contracts/types": minor\n"@webhook-contracts/validators": minor\n"@webhook-contracts/fixtures": minor\n"@webhook-contracts/schemas": minor\n"@webhook-contracts/docs": minor\n---\n\nAcme, a fifth provider.\n',
   );
   try {
     expect(check()).toEqual({ status: 0, stdout: "" });

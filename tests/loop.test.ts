@@ -99,7 +99,7 @@ it("diff says the change accepts more and breaks no types; the release check wan
   expect(check()).toBe(1);
   repo.write(
     ".changeset/observed.md",
-    '---\n"@webhook-contracts/types": minor\n"@webhook-contracts/validators": minor\n"@webhook-contracts/fixtures": minor\n"@webhook-contracts/schemas": minor\n---\n\nFields and statuses seen in traffic.\n',
+    '---\n"@webhook-contracts/types": minor\n"@webhook-contracts/validators": minor\n"@webhook-contracts/fixtures": minor\n"@webhook-contracts/schemas": minor\n"@webhook-contracts/docs": minor\n---\n\nFields and statuses seen in traffic.\n',
   );
   expect(check()).toBe(0);
 });

@@ -7,7 +7,8 @@
  *     re-export them), minor when they accept more or their types grow, patch otherwise;
  *   - fixtures: as the types, whose payload types they carry (at least a patch for any change);
  *   - schemas: as the strict reading says (major when it may reject what it accepted, minor when it accepts
- *     more, a patch for any other change: every change changes its files).
+ *     more, a patch for any other change: every change changes its files);
+ *   - docs: as the schemas, whose version (asyncapi.yaml's info.version) the site shows.
  * Run as a script: `tsx contracts/src/release-check.ts [--base REF]` compares the working tree with its
  * merge base with REF (default main) and exits 1, naming what is missing, when a changeset is.
  */
@@ -30,11 +31,13 @@ export function requiredBumps(changes: readonly ContractChange[]): Record<string
   const commentsOnly = changes.some((c) => /^(description|title) changed$/.test(c.change));
   const typesBump: Bump = types === "breaking" ? "major" : types === "compatible" ? "minor" : commentsOnly ? "patch" : "none";
   const validatorsBump = max(acceptance === "rejects-more" ? "major" : acceptance === "accepts-more" ? "minor" : "patch", typesBump);
+  const schemasBump: Bump = acceptance === "rejects-more" ? "major" : acceptance === "accepts-more" ? "minor" : "patch";
   return {
     "@webhook-contracts/types": typesBump,
     "@webhook-contracts/validators": validatorsBump,
     "@webhook-contracts/fixtures": max("patch", typesBump),
-    "@webhook-contracts/schemas": acceptance === "rejects-more" ? "major" : acceptance === "accepts-more" ? "minor" : "patch",
+    "@webhook-contracts/schemas": schemasBump,
+    "@webhook-contracts/docs": schemasBump,
   };
 }
 

@@ -16,6 +16,7 @@ const T = "@webhook-contracts/types";
 const V = "@webhook-contracts/validators";
 const F = "@webhook-contracts/fixtures";
 const S = "@webhook-contracts/schemas";
+const D = "@webhook-contracts/docs";
 
 describe("requiredBumps", () => {
   it.each<[string, ContractChange[], Record<string, string>]>([
@@ -23,30 +24,34 @@ describe("requiredBumps", () => {
     [
       "a field removed",
       [change({ change: "field removed", acceptance: "rejects-more", types: "breaking" })],
-      { [T]: "major", [V]: "major", [F]: "major", [S]: "major" },
+      { [T]: "major", [V]: "major", [F]: "major", [S]: "major", [D]: "major" },
     ],
     [
       "a format added",
       [change({ change: "format added", acceptance: "rejects-more", types: "none" })],
-      { [T]: "none", [V]: "major", [F]: "patch", [S]: "major" },
+      { [T]: "none", [V]: "major", [F]: "patch", [S]: "major", [D]: "major" },
     ],
     [
       "an optional field added",
       [change({ change: "optional field added", acceptance: "accepts-more", types: "compatible" })],
-      { [T]: "minor", [V]: "minor", [F]: "minor", [S]: "minor" },
+      { [T]: "minor", [V]: "minor", [F]: "minor", [S]: "minor", [D]: "minor" },
     ],
     [
       "a value added to a closed list",
       [change({ change: "value added", acceptance: "accepts-more", types: "breaking" })],
-      { [T]: "major", [V]: "major", [F]: "major", [S]: "minor" },
+      { [T]: "major", [V]: "major", [F]: "major", [S]: "minor", [D]: "minor" },
     ],
     [
       "a pattern removed",
       [change({ change: "pattern removed", acceptance: "accepts-more", types: "none" })],
-      { [T]: "none", [V]: "minor", [F]: "patch", [S]: "minor" },
+      { [T]: "none", [V]: "minor", [F]: "patch", [S]: "minor", [D]: "minor" },
     ],
-    ["a description changed", [change({ change: "description changed" })], { [T]: "patch", [V]: "patch", [F]: "patch", [S]: "patch" }],
-    ["an inferred rule added", [change({ change: "minLength added (inferred rule)" })], { [T]: "none", [V]: "patch", [F]: "patch", [S]: "patch" }],
+    ["a description changed", [change({ change: "description changed" })], { [T]: "patch", [V]: "patch", [F]: "patch", [S]: "patch", [D]: "patch" }],
+    [
+      "an inferred rule added",
+      [change({ change: "minLength added (inferred rule)" })],
+      { [T]: "none", [V]: "patch", [F]: "patch", [S]: "patch", [D]: "patch" },
+    ],
   ])("%s", (_label, changes, expected) => {
     expect(requiredBumps(changes)).toEqual(expected);
   });
@@ -55,7 +60,7 @@ describe("requiredBumps", () => {
 describe("releaseProblems", () => {
   const breaking = [change({ change: "field removed", acceptance: "rejects-more", types: "breaking" })];
   it.each<[string, DeclaredRelease[], number]>([
-    ["no changeset", [], 4],
+    ["no changeset", [], 5],
     [
       "minor where major is needed",
       [
@@ -63,6 +68,7 @@ describe("releaseProblems", () => {
         { name: V, type: "major" },
         { name: F, type: "major" },
         { name: S, type: "major" },
+        { name: D, type: "major" },
       ],
       1,
     ],
@@ -73,6 +79,7 @@ describe("releaseProblems", () => {
         { name: V, type: "major" },
         { name: F, type: "major" },
         { name: S, type: "major" },
+        { name: D, type: "major" },
       ],
       0,
     ],
@@ -84,6 +91,7 @@ describe("releaseProblems", () => {
         { name: V, type: "major" },
         { name: F, type: "major" },
         { name: S, type: "major" },
+        { name: D, type: "major" },
       ],
       0,
     ],
@@ -98,6 +106,7 @@ describe("releaseProblems", () => {
         { name: V, type: "major" },
         { name: F, type: "major" },
         { name: S, type: "major" },
+        { name: D, type: "major" },
       ]),
     ).toEqual(["@webhook-contracts/types needs a major changeset (p m /a: field removed, rejects-more, types breaking); the changesets give minor"]);
   });
