@@ -100,4 +100,4 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-export const utf8 = (text: string) => encoder.encode(text);
+export const utf8 = (text: string): Uint8Array => encoder.encode(text); // typed: the declarations must not need @types/node
