@@ -4,9 +4,9 @@
  *   - an unknown field becomes an optional field of the object that holds it, typed as its values were
  *     (JSON types, a format every value matched), in the schema file that defines that object;
  *   - an unlisted value of an open list (`x-known-values`) joins the list;
- *   - a fixture per new shape, `fixtures/<p>/<m>/valid/observed-<field>.json`: one delivery's body, as
- *     `drift --propose` hands it over, redacted (the receiver's redactPersonal: every value of a field that
- *     may hold personal data replaced by a deterministic fake of the same form).
+ *   - a fixture per new shape, `fixtures/<p>/<m>/valid/observed-<field>.json`: one delivery's body,
+ *     redacted (redact.ts: every value of a field that may hold personal data replaced by a deterministic
+ *     fake of the same format).
  * A message we have no schema for is listed, not proposed: its shape needs a person to name it.
  *   tsx contracts/src/propose.ts <proposal.json>   (what `webhook-contracts drift --propose` writes)
  */
@@ -14,10 +14,11 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isEntryPoint } from "./entry-point.ts";
 import { type JsonSchema, loadContracts } from "./model.ts";
+import { redactPersonal } from "./redact.ts";
 import { pointerSegments } from "./pointer.ts";
 import { fixturesDir, repoRoot } from "./paths.ts";
 
-/** A drift entry (see the receiver's driftReport) with the redacted body of one delivery that showed it. */
+/** A drift entry (see the receiver's driftReport) with the body of one delivery that showed it, as it came. */
 export interface ObservedShape {
   provider: string;
   message: string | null;
@@ -130,7 +131,7 @@ export async function propose(shapes: readonly ObservedShape[]): Promise<Proposa
       const name = `observed-${(segments.at(-1) ?? "payload").replace(/[^A-Za-z0-9_-]+/g, "-")}.json`;
       const file = path.join(fixturesDir, s.provider, message.name, "valid", name);
       mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, `${JSON.stringify(s.example, null, 2)}\n`);
+      writeFileSync(file, `${JSON.stringify(redactPersonal(s.example), null, 2)}\n`);
       out.fixtures.push(path.relative(repoRoot, file));
     }
   }
