@@ -42,12 +42,18 @@ export async function drift(args: string[], io: CliIO): Promise<number> {
       io.stdout.write(values.json ? `${JSON.stringify(entries, null, 2)}\n` : driftMarkdown(entries));
       return exitCodes.valid;
     }
-    // The proposer edits the checkout's schemas and fixtures: each shape with the body of one delivery that
-    // showed it, as it came (the proposer redacts what it writes), in a folder only this user can read.
+    // The proposer edits the checkout's schemas and fixtures: each shape with the body of the delivery that
+    // first showed it, and for a message we have no schema for the bodies of up to 50 (the sample its shape
+    // is inferred from), as they came (the proposer redacts what it writes), in a folder only this user can read.
+    const decoder = new TextDecoder();
     const shapes = [];
-    for (const e of entries) {
-      const example = await store.get(e.exampleId);
-      shapes.push({ ...e, ...(example ? { example: JSON.parse(new TextDecoder().decode(example.body)) as unknown } : {}) });
+    for (const { exampleIds, ...e } of entries) {
+      const examples: unknown[] = [];
+      for (const id of e.unknownMessage && e.keyword === "discriminator" ? exampleIds : [e.exampleId]) {
+        const d = await store.get(id);
+        if (d) examples.push(JSON.parse(decoder.decode(d.body)));
+      }
+      shapes.push({ ...e, examples });
     }
     const dir = mkdtempSync(path.join(tmpdir(), "webhook-contracts-drift-"));
     try {
