@@ -2,7 +2,7 @@
  * `drift --propose`: the schema edits that would make what the traffic shows valid, written into the
  * working tree for a person to review, each marked `x-provenance` kind `observed` with its evidence:
  *   - an unknown field becomes an optional field of the object that holds it, typed as its values were
- *     (JSON types, a format every value matched), in the schema file that defines that object;
+ *     (JSON types; a format every value matched, as inferred: under `x-inferred`), in the schema file that defines that object;
  *   - an unlisted value of an open list (`x-known-values`) joins the list;
  *   - a discriminator value that names no message (an event type or status the provider added) becomes a
  *     new message (newMessage below): its schema, its entries in asyncapi.yaml and a fixture;
@@ -137,19 +137,20 @@ function fieldSchema(s: ObservedShape, segments: readonly string[]): JsonSchema 
     description: `Not documented by the provider: ${evidence(s)}. Optional; its type is what the values had.`,
     "x-provenance": { kind: "observed", sources: [evidence(s)] },
     ...(unique.length ? { type: unique.length === 1 ? unique[0] : unique } : {}),
-    ...(format ? { format } : {}),
+    ...(format ? { "x-inferred": { format } } : {}),
   };
 }
 
 /**
- * The schema of the values seen at one place of a message we have no schema for: their JSON types (and a
- * format all strings have); an object's properties, each with how often it was there, none required (the
- * traffic shows what was sent, not what must be) and no other property (a new one is a warning, as
- * everywhere); an array's items from all of its items. `where` says what the values are, for the descriptions.
+ * The schema of the values seen at one place of a message we have no schema for: their JSON types (a
+ * number is a number, whole or not: a few deliveries do not show that it is always whole), and a format all
+ * strings have, as inferred (`x-inferred`: a warning when broken, as a format read off examples is); an
+ * object's properties, each with how often it was there, none required (the traffic shows what was sent,
+ * not what must be) and no other property (a new one is a warning, as everywhere); an array's items from
+ * all of its items. `where` says what the values are, for the descriptions.
  */
 export function inferSchema(values: readonly unknown[], where: string): JsonSchema {
-  const types = new Set(values.map(jsonType));
-  if (types.has("integer") && types.has("number")) types.delete("integer");
+  const types = new Set(values.map((v) => (typeof v === "number" ? "number" : jsonType(v))));
   const nullable = types.delete("null");
   const [only, ...others] = [...types];
   if (only === undefined) return { type: "null" };
@@ -174,7 +175,7 @@ export function inferSchema(values: readonly unknown[], where: string): JsonSche
   } else {
     const format = types.size === 1 && only === "string" ? formatOf(values.filter((v): v is string => typeof v === "string")) : undefined;
     const list = [...types, ...(nullable ? ["null"] : [])];
-    return { type: list.length === 1 ? list[0] : list, ...(format ? { format } : {}) };
+    return { type: list.length === 1 ? list[0] : list, ...(format ? { "x-inferred": { format } } : {}) };
   }
   return nullable ? { anyOf: [schema, { type: "null" }] } : schema;
 }
