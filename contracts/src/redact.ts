@@ -7,6 +7,7 @@
  *   - a name (a field named ...name holding only letters, spaces, apostrophes, dots and hyphens): a fake
  *     first name, last name, or both, in the same case;
  *   - an ISO 8601 date (a birth date): another valid day of the same year, anything after the date kept;
+ *   - a UUID (an account's id): another (faker.string.uuid), in the same case;
  *   - anything else (document, phone, account and card numbers, IBANs, street lines): each digit by a
  *     digit, each letter by a letter of the same case, everything else kept (faker.helpers.replaceSymbols);
  *   - an integer: one of as many digits (and the same sign).
@@ -18,6 +19,7 @@ import { isPersonalField, kindField } from "./personal.ts";
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(.*)$/s;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PERSON_NAME = /^\p{L}[\p{L}' .-]*$/u;
 const NAME_FIELD = /name/i;
 const FIRST_NAME = /first|given|fore/i;
@@ -69,6 +71,10 @@ export function fakeString(field: string, value: string): string {
     const year = date[1]!;
     const day = seeded(value).date.between({ from: `${year}-01-01T00:00:00.000Z`, to: `${year}-12-31T23:59:59.999Z` });
     return `${day.toISOString().slice(0, 10)}${date[4]}`;
+  }
+  if (UUID.test(value)) {
+    const uuid = seeded(value).string.uuid();
+    return value === value.toUpperCase() ? uuid.toUpperCase() : uuid;
   }
   if (NAME_FIELD.test(field) && PERSON_NAME.test(value)) return fakeName(field, value);
   return fakeOfForm(value);

@@ -98,12 +98,22 @@ describe("a new message for an unknown discriminator value", () => {
     shape: { types: ["string"], formats: [] },
     examples: bodies,
   };
+  /** A new Scalapay status: a message too, whose place in the lifecycle is left to a person. */
+  const cancelled: ObservedShape = {
+    ...shape,
+    provider: "scalapay",
+    message: "cancelled",
+    pointer: "/status",
+    count: 1,
+    lastSeen: shape.firstSeen,
+    examples: [{ status: "cancelled", orderToken: "21KLT3YDWT", merchantReference: "m-1", totalAmount: 40.7, cancelledBy: "merchant" }],
+  };
   const read = (file: string) => JSON.parse(readFileSync(path.join(root, file), "utf8")) as Record<string, unknown>;
 
   beforeAll(() => {
     root = mkdtempSync(path.join(tmpdir(), "webhook-contracts-propose-"));
     for (const f of ["schemas", "fixtures", "asyncapi.yaml"]) cpSync(path.join(repo, f), path.join(root, f), { recursive: true });
-    writeFileSync(path.join(root, "shapes.json"), JSON.stringify([shape]));
+    writeFileSync(path.join(root, "shapes.json"), JSON.stringify([shape, cancelled]));
     stdout = execFileSync(tsx, [path.join(repo, "contracts/src/propose.ts"), path.join(root, "shapes.json")], {
       env: { ...process.env, WEBHOOK_CONTRACTS_ROOT: root },
       encoding: "utf8",
@@ -115,9 +125,19 @@ describe("a new message for an unknown discriminator value", () => {
     expect(stdout.split("\n").filter(Boolean)).toEqual([
       "edited schemas/ivy/payout-settled.schema.json",
       "edited asyncapi.yaml",
+      "edited schemas/scalapay/cancelled.schema.json",
       "wrote fixtures/ivy/payout.settled/valid/observed-payout-settled.json",
+      "wrote fixtures/scalapay/cancelled/valid/observed-cancelled.json",
+      "not proposed: scalapay cancelled: also a status of scalapay's lifecycle: add it to schemas/scalapay/lifecycle.json with its transitions (none observed)",
       "to do: ivy payout.settled: schemas/ivy/payout-settled.schema.json is inferred from traffic; name what it is in its description, write its invalid fixtures (fixtures/ivy/payout.settled/invalid/, three at least), and run pnpm readme",
+      "to do: scalapay cancelled: schemas/scalapay/cancelled.schema.json is inferred from traffic; name what it is in its description, write its invalid fixtures (fixtures/scalapay/cancelled/invalid/, three at least), and run pnpm readme",
     ]);
+    // Titled and named as the provider's other messages are.
+    expect(read("schemas/scalapay/cancelled.schema.json")).toMatchObject({
+      title: "OrderCancelled",
+      required: ["status", "orderToken", "merchantReference", "totalAmount"],
+      properties: { status: { type: "string", const: "cancelled" }, cancelledBy: { type: "string" } },
+    });
   });
 
   it("writes its schema: the envelope all Ivy messages share, the type as const, the rest inferred and optional, observed", () => {
@@ -176,7 +196,7 @@ describe("a new message for an unknown discriminator value", () => {
     // Only lines added, comments and quoting of the rest kept.
     const removed = before.split("\n").filter((line) => !after.includes(line));
     expect(removed).toEqual([]);
-    expect(after.split("\n").length - before.split("\n").length).toBe(17);
+    expect(after.split("\n").length - before.split("\n").length).toBe(34);
   });
 
   it("writes a redacted fixture that its schema takes, and the contract model loads the result", () => {

@@ -21,6 +21,8 @@ describe("fakeString", () => {
     ["name", "Shop 12", "Xzxq 26"],
     ["birthDate", "1986-02-28", "1986-07-02"],
     ["birthDate", "1986-02-28T10:00:00Z", "1986-06-21T10:00:00Z"],
+    ["accountId", "0b8e1f52-4b8e-4b8e-8b8e-0b8e1f524b8e", "1f3719d9-ec17-4ad6-bc7a-3118fd187621"],
+    ["accountId", "0B8E1F52-4B8E-4B8E-8B8E-0B8E1F524B8E", "83323430-CD4F-4F02-9D29-A30DCF0ECACC"],
     ["email", "", ""],
   ])("%s %j -> %j", (field, value, fake) => {
     expect(fakeString(field, value)).toBe(fake);
