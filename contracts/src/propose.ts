@@ -223,6 +223,7 @@ function newMessage(provider: ProviderContract, s: ObservedShape, doc: Document,
   const name = s.message ?? "";
   const key = pointerSegments(provider.discriminator ?? "");
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return `its name ${JSON.stringify(name)} is not one a message can have`;
+  if (provider.messages.some((m) => m.name === name)) return `a message named ${JSON.stringify(name)} exists, for another value`;
   if (key.length !== 1 || provider.messages.some((m) => m.openDiscriminator))
     return `${provider.name}'s discriminator (${provider.discriminator ?? "none"}) is not a top-level field naming closed messages`;
   const bodies = (s.examples ?? []).filter(isObject);
