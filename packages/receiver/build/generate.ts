@@ -3,6 +3,8 @@
  *   - auth-schemes.ts: each provider's authentication alternatives, as data (from asyncapi.yaml's security
  *     schemes), with the TypeScript type of each provider's settings and the environment variable of its
  *     secrets; src/core/auth.ts verifies and signs from this one declaration;
+ *   - personal.ts: which fields may hold personal data (contracts/src/personal.ts, the one definition), for
+ *     the drift report, which describes their values instead of showing them;
  *   - config.schema.json: config.base.schema.json with each provider's settings filled in;
  *   - config-validator.js: that schema compiled by Ajv into standalone code, bundled with the few Ajv
  *     runtime helpers it needs, so that checking a configuration compiles nothing and loads no Ajv (the
@@ -13,6 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ProviderContract, loadContracts } from "@webhook-contracts/contracts";
 import { providerSettings, secretsVariable } from "@webhook-contracts/contracts/auth";
+import { personalField } from "@webhook-contracts/contracts/personal";
 import { Ajv } from "ajv";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import { build } from "esbuild";
@@ -81,6 +84,10 @@ async function main(): Promise<void> {
   const providers = await loadContracts();
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, "auth-schemes.ts"), authSource(providers));
+  await writeFile(
+    path.join(outDir, "personal.ts"),
+    `${banner("contracts/src/personal.ts")}/** Field names whose values may identify a person or an account. */\nexport const personalField = ${String(personalField)};\n`,
+  );
 
   const schema = JSON.parse(await readFile(path.join(packageDir, "build/config.base.schema.json"), "utf8")) as {
     $id: string;

@@ -48,7 +48,6 @@ export {
 } from "./core/store.js";
 export { backoffMs } from "./core/worker.js";
 export { type DriftEntry, type DriftOptions, driftReport } from "./core/drift.js";
-export { redactPersonal } from "./core/personal.js";
 export { type InboxCheckOptions, type InboxCheckResult, type InboxVerdict, checkInbox } from "./core/inbox-check.js";
 
 import { signedHeaders as sign } from "./core/auth.js";

@@ -40,6 +40,8 @@ describe.each(storeKinds)("driftReport on $name", (kind) => {
         samples: ["gold", "silver"],
         shape: { types: ["string"], formats: [], length: { min: 4, max: 6 }, values: ["gold", "silver"] },
       });
+      // The first deliveries that showed it, the example first (drift --propose infers a new message's shape from them).
+      expect(row("/payload/loyaltyTier")!.exampleIds).toEqual([row("/payload/loyaltyTier")!.exampleId, expect.any(String)]);
       // A field that may hold personal data: described, never shown.
       expect(row("/payload/customerEmail")).toMatchObject({
         count: 2,

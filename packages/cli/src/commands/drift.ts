@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { type DriftEntry, driftReport, redactPersonal } from "@webhook-contracts/receiver";
+import { type DriftEntry, driftReport } from "@webhook-contracts/receiver";
 import { storeFromConfig } from "@webhook-contracts/receiver/config";
 import { type CliIO, exitCodes, sinceTime } from "../io.js";
 import { runInRepository } from "../repository.js";
@@ -42,11 +42,18 @@ export async function drift(args: string[], io: CliIO): Promise<number> {
       io.stdout.write(values.json ? `${JSON.stringify(entries, null, 2)}\n` : driftMarkdown(entries));
       return exitCodes.valid;
     }
-    // The proposer edits the checkout's schemas and fixtures: each shape with the redacted body of one delivery that showed it.
+    // The proposer edits the checkout's schemas and fixtures: each shape with the body of the delivery that
+    // first showed it, and for a message we have no schema for the bodies of up to 50 (the sample its shape
+    // is inferred from), as they came (the proposer redacts what it writes), in a folder only this user can read.
+    const decoder = new TextDecoder();
     const shapes = [];
-    for (const e of entries) {
-      const example = await store.get(e.exampleId);
-      shapes.push({ ...e, ...(example ? { example: redactPersonal(JSON.parse(new TextDecoder().decode(example.body))) } : {}) });
+    for (const { exampleIds, ...e } of entries) {
+      const examples: unknown[] = [];
+      for (const id of e.unknownMessage && e.keyword === "discriminator" ? exampleIds : [e.exampleId]) {
+        const d = await store.get(id);
+        if (d) examples.push(JSON.parse(decoder.decode(d.body)));
+      }
+      shapes.push({ ...e, examples });
     }
     const dir = mkdtempSync(path.join(tmpdir(), "webhook-contracts-drift-"));
     try {

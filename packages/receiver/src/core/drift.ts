@@ -30,6 +30,11 @@ export interface DriftEntry {
   samples: unknown[];
   /** The id of the first delivery that showed it (for `drift --propose`, which writes a fixture from it). */
   exampleId: string;
+  /**
+   * The ids of the first deliveries that showed it, up to 50 (exampleId first): for a message we have no
+   * schema for, the sample `drift --propose` infers its shape from.
+   */
+  exampleIds: string[];
   shape: {
     /** JSON types seen: string, number, integer, boolean, null, object, array, and "missing". */
     types: string[];
@@ -46,6 +51,7 @@ export interface DriftOptions extends ReadOptions {
 }
 
 const MAX_DISTINCT = 10;
+const MAX_EXAMPLES = 50;
 
 const FORMATS: [string, RegExp][] = [
   ["date-time", /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/],
@@ -92,11 +98,13 @@ export async function driftReport(store: InboxStore, options: DriftOptions = {})
         lastSeen: at,
         samples: [],
         exampleId: id,
+        exampleIds: [],
         shape: { types: [], formats: [] },
       };
       entries.set(key, e);
     }
     e.count++;
+    if (e.exampleIds.length < MAX_EXAMPLES && e.exampleIds.at(-1) !== id) e.exampleIds.push(id);
     if (at < e.firstSeen) e.firstSeen = at;
     if (at > e.lastSeen) e.lastSeen = at;
     const value = valueAt(body, issue.path);
