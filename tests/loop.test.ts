@@ -9,7 +9,7 @@
  * the quarantined deliveries ready to replay, the proposed fixtures are valid in strict mode, and `drift`
  * has only what it left to a person (a new status, whose place in the lifecycle nobody observed); `inbox
  * replay --all-quarantined` queues them, and a worker hands them to the handler behind it (a forward
- * target in this test, which records what it gets).
+ * target in this test, which records what it gets). Last, `pnpm release:version` releases the change.
  */
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
@@ -215,3 +215,21 @@ it("inbox replay --all-quarantined queues them, and a worker hands them to the h
   const handled = json(["inbox", "list", "--config", config, "--status", "handled", "--json"]) as { id: string }[];
   expect(handled).toHaveLength(5);
 });
+
+it("the release: versions as the changeset says, asyncapi.yaml and the docs site show the contract's, each CHANGELOG carries the diff", () => {
+  // The copy's first commit stands for the last release, tagged as `changeset publish` tags it.
+  repo.run("git", ["tag", "@webhook-contracts/schemas@0.1.0", "HEAD"]);
+  repo.run(path.join(repo.dir, "node_modules/.bin/tsx"), ["contracts/src/release-version.ts"]);
+  const version = (dir: string) => (JSON.parse(readFileSync(path.join(repo.dir, "packages", dir, "package.json"), "utf8")) as { version: string }).version;
+  expect(["types", "validators", "fixtures", "schemas", "docs"].map(version)).toEqual(["1.0.0", "1.0.0", "1.0.0", "0.2.0", "0.2.0"]);
+  expect(readFileSync(path.join(repo.dir, "asyncapi.yaml"), "utf8")).toMatch(/^info:\n {2}title: webhook-contracts\n {2}version: 0\.2\.0\n/m);
+  for (const dir of ["types", "schemas"]) {
+    const changelog = readFileSync(path.join(repo.dir, "packages", dir, "CHANGELOG.md"), "utf8");
+    expect(changelog).toContain(`## ${version(dir)}`);
+    expect(changelog).toContain("Fields, statuses and a message seen in traffic.");
+    expect(changelog).toMatch(/### Contract changes \(since [0-9a-f]{12}\)/);
+    expect(changelog).toMatch(/\| ivy +\| payout\.settled +\| `\/` +\| message added +\| accepts-more +\| breaking +\|/);
+  }
+  repo.run(path.join(repo.dir, "node_modules/.bin/turbo"), ["run", "build", "--filter=@webhook-contracts/docs", "--output-logs=errors-only"]);
+  expect(readFileSync(path.join(repo.dir, "packages/docs/dist/index.html"), "utf8")).toMatch(/<h1>webhook-contracts <span class="muted">0\.2\.0<\/span><\/h1>/);
+}, 180_000);
