@@ -5,5 +5,6 @@ export default defineConfig({
     include: ["tests/**/*.test.ts", "contracts/test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     // Type-checking the consumer workspace and spawning the CLI take a few seconds each.
     testTimeout: 60_000,
+    globalSetup: ["tests/support/temp-root.ts"],
   },
 });
