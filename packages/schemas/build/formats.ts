@@ -28,8 +28,8 @@ export const formats: Record<string, FormatDefinition> = {
   },
   uuid: {
     standard: true,
-    description: "RFC 4122 UUID of any version, either case, optionally prefixed by urn:uuid: (in any case).",
-    pattern: "^([uU][rR][nN]:[uU][uU][iI][dD]:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+    description: "RFC 4122 UUID of any version, either case, with no urn:uuid: prefix (as the JSON Schema Test Suite has it).",
+    pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
   },
   email: {
     standard: true,

@@ -115,7 +115,17 @@ import { createProviderValidator, type ProviderValidator, type ValidateOptions, 
 ${modules.map((mod, i) => `import * as compiled${i} from "./${mod.stem}.js";`).join("\n")}
 
 export type * from "${typeModule}";
-export type { UnknownMessagePayload, ValidateOptions, ValidationIssue, ValidationMode, ValidationResult } from "../src/runtime.js";
+export type {
+  MessageValidator,
+  ProviderPayload,
+  StandardProps,
+  StandardSchemaV1,
+  UnknownMessagePayload,
+  ValidateOptions,
+  ValidationIssue,
+  ValidationMode,
+  ValidationResult,
+} from "../src/runtime.js";
 
 /** ${provider.title} webhooks (${provider.address}): the messages, and their validators compiled at build time. */
 export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ */ createProviderValidator<${P}, ${payloads}>({
@@ -154,7 +164,19 @@ import { type SequenceReport, checkDeliverySequence } from "../src/sequence.js";
 ${imports.join("\n")}
 
 export type * from "@webhook-contracts/types";
-export type { Lifecycle, UnknownMessagePayload, ValidateOptions, ValidationIssue, ValidationMode, ValidationResult, ProviderValidator } from "../src/runtime.js";
+export type {
+  Lifecycle,
+  MessageValidator,
+  ProviderPayload,
+  StandardProps,
+  StandardSchemaV1,
+  UnknownMessagePayload,
+  ValidateOptions,
+  ValidationIssue,
+  ValidationMode,
+  ValidationResult,
+  ProviderValidator,
+} from "../src/runtime.js";
 export type { SequenceFinding, SequenceFindingKind, SequenceReport } from "../src/sequence.js";
 export { ${providers.map((p) => camelCase(p.name)).join(", ")} };
 

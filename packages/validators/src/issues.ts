@@ -54,18 +54,22 @@ export function escapePointerSegment(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+/** A JSON Pointer's segments, unescaped ("" has none). */
+export function pointerSegments(pointer: string): string[] {
+  return pointer === ""
+    ? []
+    : pointer
+        .slice(1)
+        .split("/")
+        .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
 /**
  * A function that reads the value at `pointer`, with the pointer parsed once: the runtime reads the
  * discriminator of every payload, so the read must not allocate.
  */
 export function pointerReader(pointer: string): (data: unknown) => unknown {
-  const segments =
-    pointer === ""
-      ? []
-      : pointer
-          .slice(1)
-          .split("/")
-          .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const segments = pointerSegments(pointer);
   return (data) => {
     let node = data;
     for (let i = 0; i < segments.length; i++) {

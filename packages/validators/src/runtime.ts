@@ -4,8 +4,10 @@
  * Nothing here compiles a schema; importing it does no work.
  */
 import { type RawError, type ValidationIssue, collapseAlternatives, describe, pointerReader, preview, tolerableKeywords } from "./issues.js";
+import { type StandardProps, standardProps } from "./standard-schema.js";
 
 export type { ValidationIssue } from "./issues.js";
+export type { StandardProps, StandardSchemaV1 } from "./standard-schema.js";
 
 /**
  * - `tolerant` (default, for production): what the evidence does not settle is a warning: an unknown
@@ -117,7 +119,35 @@ export interface ProviderDefinition<P extends string, Payloads> {
   lifecycle?: Lifecycle;
 }
 
+/**
+ * What a provider validator's Standard Schema output is: a payload of one of its messages, or, in tolerant
+ * mode, a payload of a message we do not know (`Record<string, unknown>`, as `UnknownMessagePayload` types it).
+ */
+export type ProviderPayload<Payloads> = Payloads[MessageNames<Payloads>] | UnknownMessagePayload<string>["value"];
+
+/**
+ * One message's validator: the payload is checked as this message whatever its discriminator says. A
+ * Standard Schema whose output is the message's payload type.
+ */
+export interface MessageValidator<P extends string, M extends string, T> {
+  readonly provider: P;
+  readonly name: M;
+  /** As the provider's `validateMessage(name, body, options)`. */
+  validate(body: unknown, options?: ValidateOptions): ValidPayload<P, M, T> | InvalidPayload<P, M>;
+  /** As the provider's `is(name, body)`: its discriminator must name this message too. */
+  is(body: unknown): body is T;
+  /** Standard Schema v1: `{ value }`, or `{ issues }` with paths as keys; `libraryOptions: { mode: "strict" }`. */
+  readonly "~standard": StandardProps<T>;
+}
+
 export interface ProviderValidator<P extends string, Payloads> {
+  /**
+   * Standard Schema v1: the payload checked as `validate(body)` does (tolerant unless
+   * `libraryOptions: { mode: "strict" }`): `{ value }`, or `{ issues }` with paths as arrays of keys.
+   */
+  readonly "~standard": StandardProps<ProviderPayload<Payloads>>;
+  /** Each message's validator (a Standard Schema too), by message name. */
+  readonly messages: { readonly [M in MessageNames<Payloads>]: MessageValidator<P, M, Payloads[M]> };
   readonly provider: P;
   readonly title: string;
   readonly discriminator: string | undefined;
@@ -346,7 +376,31 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
     return validateMessage(message!, body, options) as ValidationResult<P, Payloads>;
   }
 
+  const is = <M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M] => {
+    // Its discriminator must name the message too: a status Amplia Reg added validates as its one message
+    // but is none of the known-status variants the type guard narrows to.
+    try {
+      if (readDiscriminator !== undefined && messageOf(body) !== message) return false;
+    } catch {
+      return false;
+    }
+    return validateMessage(message, body).ok;
+  };
+  // Small objects only: nothing is checked or compiled until a payload comes.
+  const messages = {} as { [M in MessageNames<Payloads>]: MessageValidator<P, M, Payloads[M]> };
+  for (const name of messageNames) {
+    messages[name] = {
+      provider,
+      name,
+      validate: (body, options) => validateMessage(name, body, options),
+      is: (body): body is Payloads[typeof name] => is(name, body),
+      "~standard": standardProps((value, options) => validateMessage(name, value, options)),
+    } as (typeof messages)[typeof name];
+  }
+
   return {
+    "~standard": standardProps(validate),
+    messages,
     provider,
     title,
     discriminator,
@@ -373,16 +427,7 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
     },
     validate,
     validateMessage,
-    // Its discriminator must name the message too: a status Amplia Reg added validates as its one message
-    // but is none of the known-status variants the type guard narrows to.
-    is: <M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M] => {
-      try {
-        if (readDiscriminator !== undefined && messageOf(body) !== message) return false;
-      } catch {
-        return false;
-      }
-      return validateMessage(message, body).ok;
-    },
+    is,
   };
 }
 
