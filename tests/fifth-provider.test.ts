@@ -131,6 +131,7 @@ let server: ChildProcess | undefined;
 
 beforeAll(() => {
   repo = copyRepository("fifth provider", { ACME_SECRET: "whsec-acme" });
+  repo.release();
   copy = repo.dir;
   addProvider();
   run("pnpm", ["build"]);

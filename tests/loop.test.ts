@@ -41,6 +41,7 @@ const settled = (id: string, name: string, amount: number) => ({
 
 beforeAll(async () => {
   repo = copyRepository("loop");
+  repo.release();
   repo.run("pnpm", ["build"]);
   config = path.join(repo.dir, "receiver.json");
   repo.write("receiver.json", {

@@ -4,7 +4,7 @@
  * where a test can change the contracts as a person would, build, and run the CLI.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -26,6 +26,11 @@ export interface RepositoryCopy {
   serve(config: string): Promise<Served>;
   /** Writes a file of the copy (JSON unless a string). */
   write(file: string, value: unknown): void;
+  /**
+   * Commits the removal of the pending changesets, as main is right after a release: the changes a test
+   * makes then need changesets of their own, whatever this repository has pending.
+   */
+  release(): void;
   remove(): void;
 }
 
@@ -79,6 +84,13 @@ export function copyRepository(label: string, env: Record<string, string> = {}):
     write(file, value) {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       writeFileSync(path.join(dir, file), typeof value === "string" ? value : `${JSON.stringify(value, null, 2)}\n`);
+    },
+    release() {
+      const pending = readdirSync(path.join(dir, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md");
+      if (pending.length === 0) return;
+      for (const f of pending) rmSync(path.join(dir, ".changeset", f));
+      run("git", ["add", "-A", ".changeset"]);
+      run("git", ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "released"]);
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
