@@ -10,7 +10,7 @@
  */
 import type { ValidationIssue } from "@webhook-contracts/validators";
 import type { Delivery, InboxStore } from "./store.js";
-import { type ReadOptions, revalidate, storedDeliveries } from "./stored.js";
+import { type ReadOptions, revalidate, storedPages } from "./stored.js";
 
 export type InboxVerdict = "now-rejected" | "ready-to-replay" | "unchanged";
 
@@ -49,5 +49,6 @@ export function judge(delivery: Delivery, maxDepth?: number): InboxCheckResult {
 
 /** Every stored delivery (since `since`), judged, in the order they were stored. */
 export async function* checkInbox(store: InboxStore, options: InboxCheckOptions = {}): AsyncGenerator<InboxCheckResult> {
-  for await (const delivery of storedDeliveries(store, options)) yield judge(delivery, options.maxDepth);
+  // A page at a time: one await per page, not one per delivery of an inner generator.
+  for await (const page of storedPages(store, options)) for (const delivery of page) yield judge(delivery, options.maxDepth);
 }

@@ -9,26 +9,36 @@ import type { Delivery, InboxStore } from "./store.js";
 export interface ReadOptions {
   /** Only deliveries received at or after this time (ISO 8601). */
   since?: string;
-  /** Deliveries read at once (default 500). */
+  /** Deliveries read at once (default 1000). */
   pageSize?: number;
 }
 
 /**
- * Every stored delivery (since `since`) in the order they were stored, in bounded memory. The next page is
- * read while this one is used: the store (SQLite on a thread of its own, PostgreSQL over the network) and
- * the caller work side by side.
+ * Every stored delivery (since `since`) in the order they were stored, a page at a time, in bounded
+ * memory. The next page is read while this one is used: the store (SQLite on a thread of its own,
+ * PostgreSQL over the network) and the caller work side by side.
  */
-export async function* storedDeliveries(store: InboxStore, options: ReadOptions = {}): AsyncGenerator<Delivery> {
-  const limit = options.pageSize ?? 500;
+export async function* storedPages(store: InboxStore, options: ReadOptions = {}): AsyncGenerator<Delivery[]> {
+  const limit = options.pageSize ?? 1000;
   const since = options.since ? { since: options.since } : {};
   let next = store.list({ limit, ...since });
   for (;;) {
     const page = await next;
     const full = page.length === limit;
-    if (full) next = store.list({ limit, after: page[page.length - 1]!.id, ...since });
-    yield* page;
+    if (full) {
+      next = store.list({ limit, after: page[page.length - 1]!.id, ...since });
+      // A store may send requests on the event loop's next turn (SQLite batches them so), and a caller
+      // going through the page with promises alone would not give it one: one turn now lets the read start.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    yield page;
     if (!full) return;
   }
+}
+
+/** Every stored delivery (since `since`), one by one (see storedPages). */
+export async function* storedDeliveries(store: InboxStore, options: ReadOptions = {}): AsyncGenerator<Delivery> {
+  for await (const page of storedPages(store, options)) yield* page;
 }
 
 /**

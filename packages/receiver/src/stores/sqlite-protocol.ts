@@ -2,7 +2,7 @@
  * What crosses between the SQLite store (sqlite.ts, on the event loop's thread) and its thread
  * (sqlite-thread.ts): requests, replies, and deliveries in a flat form. No driver is loaded here.
  */
-import type { NewDelivery } from "../core/store.js";
+import type { DeliveryRow, NewDelivery } from "../core/store.js";
 
 /** A call of the engine's method `op` (sqlite-thread.ts checks that `op` is one; see SqliteEngine). */
 export interface Request<Op extends string = string> {
@@ -35,3 +35,40 @@ export function accepting(d: NewDelivery): Accepting {
   const body = Buffer.from(d.body.buffer, d.body.byteOffset, d.body.byteLength).toString("latin1");
   return [d.provider, d.deliveryKey, d.message, d.status, d.reason, warnings, JSON.stringify(d.headers), body, d.lease?.owner ?? null, d.lease?.ms ?? 0];
 }
+
+/**
+ * Deliveries read back (list, claim, get), as they cross from the thread: every body in one buffer, which
+ * is transferred, not copied. A structured clone of a Buffer per row cost both threads about 20 µs a
+ * delivery, more than reading it; the replay gate reads tens of thousands at a time.
+ */
+export interface PackedRows {
+  rows: (Omit<DeliveryRow, "body"> & { body: [offset: number, length: number] })[];
+  bodies: ArrayBuffer;
+}
+
+export function packRows(rows: readonly DeliveryRow[]): PackedRows {
+  let total = 0;
+  for (const r of rows) total += r.body.length;
+  const bodies = new ArrayBuffer(total);
+  const into = new Uint8Array(bodies);
+  let at = 0;
+  const packed = rows.map((r) => {
+    const bytes = typeof r.body === "string" ? Buffer.from(r.body, "latin1") : r.body;
+    into.set(bytes, at);
+    at += bytes.length;
+    return { ...r, body: [at - bytes.length, bytes.length] as [number, number] };
+  });
+  return { rows: packed, bodies };
+}
+
+export function unpackRows({ rows, bodies }: PackedRows): DeliveryRow[] {
+  return rows.map((r) => ({ ...r, body: new Uint8Array(bodies, r.body[0], r.body[1]) }));
+}
+
+/** What a batch of replies hands over rather than copies: the bodies of the rows in it. */
+export const transferred = (replies: readonly Reply[]): ArrayBuffer[] =>
+  replies.flatMap((r) =>
+    r.ok && r.value !== null && typeof r.value === "object" && (r.value as Partial<PackedRows>).bodies instanceof ArrayBuffer
+      ? [(r.value as PackedRows).bodies]
+      : [],
+  );

@@ -7,7 +7,8 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { type EngineOp, openEngine } from "./sqlite-engine.js";
-import type { Reply, Request as AnyRequest } from "./sqlite-protocol.js";
+import type { DeliveryRow } from "../core/store.js";
+import { type Reply, type Request as AnyRequest, packRows, transferred } from "./sqlite-protocol.js";
 
 type Request = AnyRequest<EngineOp>;
 
@@ -27,6 +28,8 @@ function run(request: Request): Reply {
   try {
     const method = engine[request.op] as (...args: unknown[]) => unknown;
     const value = request.op === "claim" ? engine.transaction(() => method(...request.args)) : method(...request.args);
+    if (request.op === "claim" || request.op === "list") return { id: request.id, ok: true, value: packRows(value as DeliveryRow[]) };
+    if (request.op === "get") return { id: request.id, ok: true, value: packRows(value ? [value as DeliveryRow] : []) };
     return { id: request.id, ok: true, value };
   } catch (error) {
     return failed(request.id, error);
@@ -40,7 +43,7 @@ const reply = (r: Reply) => {
     setImmediate(() => {
       const sent = outbox;
       outbox = [];
-      port.postMessage(sent);
+      port.postMessage(sent, transferred(sent));
     });
 };
 

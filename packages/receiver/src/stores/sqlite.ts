@@ -14,8 +14,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { type DeliveryRow, type InboxStore, deliveryFromRow } from "../core/store.js";
-import { type Reply, type Request as AnyRequest, accepting } from "./sqlite-protocol.js";
+import { type InboxStore, deliveryFromRow } from "../core/store.js";
+import { type PackedRows, type Reply, type Request as AnyRequest, accepting, unpackRows } from "./sqlite-protocol.js";
 import type { EngineOp } from "./sqlite-engine.js";
 
 type Request = AnyRequest<EngineOp>;
@@ -94,16 +94,16 @@ export function sqliteStore(file: string): InboxStore {
     leasesOnAccept: true,
     init: () => call("init", []),
     accept: async (delivery) => (await call<Awaited<ReturnType<InboxStore["accept"]>>[]>("accept", [[accepting(delivery)]]))[0]!,
-    claim: async (owner, limit, leaseMs) => (await call<DeliveryRow[]>("claim", [owner, limit, leaseMs])).map(deliveryFromRow),
+    claim: async (owner, limit, leaseMs) => unpackRows(await call<PackedRows>("claim", [owner, limit, leaseMs])).map(deliveryFromRow),
     finish: (owner, items) => call("finish", [owner, items]),
     release: (owner, leases) => call("release", [owner, leases]),
     requeue: (id, from) => call("requeue", [id, from]),
     requarantine: (id, reason, message) => call("requarantine", [id, reason, message]),
     get: async (id) => {
-      const row = await call<DeliveryRow | undefined>("get", [id]);
+      const [row] = unpackRows(await call<PackedRows>("get", [id]));
       return row && deliveryFromRow(row);
     },
-    list: async (filter) => (await call<DeliveryRow[]>("list", [filter])).map(deliveryFromRow),
+    list: async (filter) => unpackRows(await call<PackedRows>("list", [filter])).map(deliveryFromRow),
     stats: async () => ({ byStatus: await call("stats", []) }),
     ping: () => call("ping", []),
     async close() {
