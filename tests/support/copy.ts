@@ -46,6 +46,10 @@ export function copyRepository(label: string, env: Record<string, string> = {}):
     });
   const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: repoRoot, encoding: "utf8" }).split("\0").filter(Boolean);
   for (const file of files) if (existsSync(path.join(repoRoot, file))) cpSync(path.join(repoRoot, file), path.join(dir, file), { recursive: false });
+  // This checkout's turbo cache comes along: what the copy does not change is not built again (the same
+  // inputs, the same outputs), and what it changes is.
+  const cache = path.join(repoRoot, ".turbo/cache");
+  if (existsSync(cache)) cpSync(cache, path.join(dir, ".turbo/cache"), { recursive: true });
   run("git", ["init", "-q", "-b", "main"]);
   run("git", ["add", "-A"]);
   run("git", ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "copy"]);
