@@ -9,7 +9,7 @@ import type { Delivery, InboxStore } from "./store.js";
 export interface ReadOptions {
   /** Only deliveries received at or after this time (ISO 8601). */
   since?: string;
-  /** Deliveries read at once (default 1000). */
+  /** Deliveries read at once (default 250). */
   pageSize?: number;
 }
 
@@ -19,7 +19,9 @@ export interface ReadOptions {
  * PostgreSQL over the network) and the caller work side by side.
  */
 export async function* storedPages(store: InboxStore, options: ReadOptions = {}): AsyncGenerator<Delivery[]> {
-  const limit = options.pageSize ?? 1000;
+  // Small pages: a page's bodies and parsed payloads then die young, in V8's young generation. Measured on
+  // 20,000 Ivy deliveries of 3.5 KB: 250 a page judged 24-30k a second, 1000 a page 18-20k.
+  const limit = options.pageSize ?? 250;
   const since = options.since ? { since: options.since } : {};
   let next = store.list({ limit, ...since });
   for (;;) {
