@@ -63,6 +63,19 @@ export function readerSource(pointer: string): string {
   return `(data: unknown): unknown => { ${body}return ${node}; }`;
 }
 
+/** The runtime's types every entry point re-exports (the index adds the lifecycle's and the provider validator's). */
+const runtimeTypes = [
+  "MessageValidator",
+  "ProviderPayload",
+  "StandardProps",
+  "StandardSchemaV1",
+  "UnknownMessagePayload",
+  "ValidateOptions",
+  "ValidationIssue",
+  "ValidationMode",
+  "ValidationResult",
+];
+
 function entrySource(provider: ProviderContract, hasSharedShape: boolean): string {
   const modules = standaloneModules(provider);
   const P = JSON.stringify(provider.name);
@@ -115,17 +128,7 @@ import { createProviderValidator, type ProviderValidator, type ValidateOptions, 
 ${modules.map((mod, i) => `import * as compiled${i} from "./${mod.stem}.js";`).join("\n")}
 
 export type * from "${typeModule}";
-export type {
-  MessageValidator,
-  ProviderPayload,
-  StandardProps,
-  StandardSchemaV1,
-  UnknownMessagePayload,
-  ValidateOptions,
-  ValidationIssue,
-  ValidationMode,
-  ValidationResult,
-} from "../src/runtime.js";
+export type { ${runtimeTypes.join(", ")} } from "../src/runtime.js";
 
 /** ${provider.title} webhooks (${provider.address}): the messages, and their validators compiled at build time. */
 export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ */ createProviderValidator<${P}, ${payloads}>({
@@ -164,19 +167,7 @@ import { type SequenceReport, checkDeliverySequence } from "../src/sequence.js";
 ${imports.join("\n")}
 
 export type * from "@webhook-contracts/types";
-export type {
-  Lifecycle,
-  MessageValidator,
-  ProviderPayload,
-  StandardProps,
-  StandardSchemaV1,
-  UnknownMessagePayload,
-  ValidateOptions,
-  ValidationIssue,
-  ValidationMode,
-  ValidationResult,
-  ProviderValidator,
-} from "../src/runtime.js";
+export type { ${[...runtimeTypes, "Lifecycle", "ProviderValidator"].join(", ")} } from "../src/runtime.js";
 export type { SequenceFinding, SequenceFindingKind, SequenceReport } from "../src/sequence.js";
 export { ${providers.map((p) => camelCase(p.name)).join(", ")} };
 
