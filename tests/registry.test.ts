@@ -184,26 +184,11 @@ describe.concurrent("installed with npm into a plain project", () => {
   });
 
   it("runs the CLI: npx webhook-contracts validate", async ({ expect }) => {
-    const valid = await inProject("npx", [
-      "--no",
-      "--",
-      "webhook-contracts",
-      "validate",
-      "--provider",
-      "scalapay",
-      fixture("scalapay/created/valid/docs-example.json"),
-    ]);
+    const validate = (file: string) => inProject("npx", ["--no", "--", "webhook-contracts", "validate", "--provider", "scalapay", fixture(file)]);
+    const valid = await validate("scalapay/created/valid/docs-example.json");
     expect(valid.stdout + valid.stderr).toBe("valid: scalapay created\n");
     expect(valid.status).toBe(0);
-    const invalid = await inProject("npx", [
-      "--no",
-      "--",
-      "webhook-contracts",
-      "validate",
-      "--provider",
-      "scalapay",
-      fixture("scalapay/created/invalid/total-amount-as-string.json"),
-    ]);
+    const invalid = await validate("scalapay/created/invalid/total-amount-as-string.json");
     expect(invalid.stdout + invalid.stderr).toBe('scalapay created /totalAmount: expected type number, received "40.70" [type]\n');
     expect(invalid.status).toBe(1);
     const version = await inProject("npx", ["--no", "--", "webhook-contracts", "--version"]);

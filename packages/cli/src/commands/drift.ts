@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import type { ObservedShape } from "@webhook-contracts/contracts/propose";
 import { type DriftEntry, driftReport } from "@webhook-contracts/receiver";
 import { storeFromConfig } from "@webhook-contracts/receiver/config";
 import { type CliIO, exitCodes, sinceTime } from "../io.js";
@@ -45,8 +46,10 @@ export async function drift(args: string[], io: CliIO): Promise<number> {
     // The proposer edits the checkout's schemas and fixtures: each shape with the body of the delivery that
     // first showed it, and for a message we have no schema for the bodies of up to 50 (the sample its shape
     // is inferred from), as they came (the proposer redacts what it writes), in a folder only this user can read.
+    // Typed as the proposer reads them: the receiver's drift entry and the proposer's input cannot share one
+    // declaration (the contracts build the receiver), so the compiler checks that they agree here.
     const decoder = new TextDecoder();
-    const shapes = [];
+    const shapes: ObservedShape[] = [];
     for (const { exampleIds, ...e } of entries) {
       const examples: unknown[] = [];
       for (const id of e.unknownMessage && e.keyword === "discriminator" ? exampleIds : [e.exampleId]) {
