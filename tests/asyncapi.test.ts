@@ -62,6 +62,39 @@ describe("asyncapi.yaml", () => {
     for (const names of headerNames("scalapay")) expect(names).toEqual(["x-scalapay-hmac-v1", "x-scalapay-timestamp"]);
   });
 
+  it("requires, in each message's headers, the headers the receiver refuses a request without", () => {
+    // With one way to authenticate, its headers are required; with alternatives, no one header is.
+    const authHeaders = (scheme: (typeof contracts)[number]["auth"][number]) =>
+      scheme.kind === "basic"
+        ? ["Authorization"]
+        : scheme.kind === "apiKey"
+          ? [scheme.header]
+          : [scheme.header, ...(scheme.signature.timestamp ? [scheme.signature.timestamp.header] : [])];
+    for (const provider of contracts) {
+      const expected = provider.auth.length === 1 ? authHeaders(provider.auth[0]!).sort() : [];
+      for (const message of document!.channels().get(provider.name)!.messages().all()) {
+        const required = ((message.headers()?.json() as { required?: string[] } | undefined)?.required ?? []).slice().sort();
+        expect(required, `${provider.name}/${message.id()}`).toEqual(expected);
+      }
+    }
+  });
+
+  it("has a whole sentence as every summary (none cut off inside parentheses)", () => {
+    for (const channel of document!.channels().all()) {
+      for (const text of [
+        channel.json<{ summary?: string }>().summary,
+        ...channel
+          .messages()
+          .all()
+          .map((m) => m.summary()),
+      ]) {
+        if (text === undefined) continue;
+        expect(text, channel.id()).toMatch(/[.!?)]$/);
+        expect(text.split("(").length, text).toBe(text.split(")").length);
+      }
+    }
+  });
+
   describe("every example is valid, strictly, as its message", () => {
     const cases = contracts.flatMap((provider) => provider.messages.map((m) => [`${provider.name}/${m.name}`, provider.name, m.name] as const));
     it.each(cases)("%s", (_label, providerName, messageName) => {

@@ -20,9 +20,19 @@ const types = {
 /** Starts the server; resolves with it and its URL once it listens. */
 export function startServer({ port = 4173, host = "127.0.0.1", root = distDir } = {}) {
   const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    let file = path.join(root, decodeURIComponent(url.pathname));
-    if (!file.startsWith(path.resolve(root))) {
+    let url;
+    let pathname;
+    try {
+      url = new URL(req.url ?? "/", "http://localhost");
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      // A path that is not valid percent-encoding (`/%E0%A4%A`) names no file: the client's error.
+      res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("bad request: malformed URL");
+      return;
+    }
+    let file = path.join(root, pathname);
+    const inside = path.relative(path.resolve(root), file);
+    if (pathname.includes("\0") || inside.startsWith("..") || path.isAbsolute(inside)) {
       res.writeHead(403).end("forbidden");
       return;
     }
@@ -34,7 +44,9 @@ export function startServer({ port = 4173, host = "127.0.0.1", root = distDir } 
       return;
     }
     res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" });
-    createReadStream(file).pipe(res);
+    createReadStream(file)
+      .on("error", () => res.destroy())
+      .pipe(res);
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
