@@ -4,12 +4,13 @@
  * and fixtures/ are taken from git into a folder of their own and read by the current contract model.
  * Exit 0; 2 for a usage or git error.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseArgs, promisify } from "node:util";
 import { type ContractChange, type ProviderSnapshot, diffContracts, strongest } from "./diff.ts";
 import { isEntryPoint } from "./entry-point.ts";
 import { repoRoot } from "./paths.ts";
@@ -17,26 +18,46 @@ import { repoRoot } from "./paths.ts";
 const snapshotScript = fileURLToPath(new URL("./snapshot.ts", import.meta.url));
 const tsx = path.join(path.dirname(fileURLToPath(import.meta.url)), "../node_modules/.bin/tsx");
 
+const execFileAsync = promisify(execFile);
+/** What a revision's contracts are read from: the contract sources, as `git archive` takes them. */
+const sources = ["asyncapi.yaml", "schemas", "fixtures"];
+const snapshotOptions = (root: string) => ({ env: { ...process.env, WEBHOOK_CONTRACTS_ROOT: root }, maxBuffer: 1 << 28 });
+
 function snapshotOf(root: string): ProviderSnapshot[] {
-  const text = execFileSync(tsx, [snapshotScript], {
-    env: { ...process.env, WEBHOOK_CONTRACTS_ROOT: root },
-    encoding: "utf8",
-    maxBuffer: 1 << 28,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const text = execFileSync(tsx, [snapshotScript], { ...snapshotOptions(root), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   return JSON.parse(text) as ProviderSnapshot[];
 }
 
 /** The contract sources at `ref`, in a temporary folder. */
 function checkout(ref: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), "webhook-contracts-diff-"));
-  const archive = execFileSync("git", ["archive", "--format=tar", ref, "asyncapi.yaml", "schemas", "fixtures"], {
+  const archive = execFileSync("git", ["archive", "--format=tar", ref, ...sources], {
     cwd: repoRoot,
     maxBuffer: 1 << 28,
     stdio: ["ignore", "pipe", "pipe"],
   });
   execFileSync("tar", ["-x", "-C", dir], { input: archive });
   return dir;
+}
+
+/**
+ * The contracts at `ref` of the git checkout at `root` (undefined: its working tree), as `diff` compares
+ * them; `diffContracts(await snapshotAt(a), await snapshotAt(b))` is `changesBetween(a, b)`. Asynchronous,
+ * so that a caller comparing many revisions (the docs site's changelog) reads them side by side, each once.
+ */
+export async function snapshotAt(ref: string | undefined, root: string = repoRoot): Promise<ProviderSnapshot[]> {
+  const read = async (dir: string) =>
+    JSON.parse((await execFileAsync(tsx, [snapshotScript], { ...snapshotOptions(dir), encoding: "utf8" })).stdout) as ProviderSnapshot[];
+  if (ref === undefined) return read(root);
+  const dir = await mkdtemp(path.join(tmpdir(), "webhook-contracts-diff-"));
+  try {
+    const archive = path.join(dir, "sources.tar");
+    await execFileAsync("git", ["archive", "--format=tar", `--output=${archive}`, ref, ...sources], { cwd: root });
+    await execFileAsync("tar", ["-x", "-f", archive, "-C", dir]);
+    return await read(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** The changes from `base` (null: from nothing, as for a first release) to `head` (undefined: the working tree). */
