@@ -2,9 +2,10 @@
  * Builds the in-page payload checker: one classic-script bundle per provider (dist/assets/checker/<provider>.js),
  * which the page loads only when someone starts using the checker, so a page's first load stays small and
  * works from file://. Each bundle is src/checker-entry.ts with that provider's validator, as
- * @webhook-contracts/validators ships it, and the receiver's public signer; The UI comes next.
+ * @webhook-contracts/validators ships it, and the receiver's public signer; src/checker.js (the UI) is
+ * copied beside them as dist/assets/checker.js.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -18,6 +19,8 @@ const srcDir = path.join(docsDir, "src");
 
 /** Where a page finds a provider's bundle, relative to the site's root. */
 export const checkerBundlePath = (provider: string) => `assets/checker/${provider}.js`;
+/** The UI script every page with a checker loads, relative to the site's root. */
+export const checkerScriptPath = "assets/checker.js";
 
 /**
  * The file `@webhook-contracts/receiver` resolves to (the "." of its exports map: its public entry). The
@@ -68,7 +71,10 @@ export async function bundleChecker(provider: string): Promise<Uint8Array> {
   return output.contents;
 }
 
-/** Writes each provider's bundle to `<outDir>/assets/checker/<provider>.js`; returns each bundle's size in bytes. */
+/**
+ * Writes each provider's bundle to `<outDir>/assets/checker/<provider>.js` and the UI to
+ * `<outDir>/assets/checker.js`; returns each bundle's size in bytes.
+ */
 export async function buildCheckers(outDir: string, providers: string[]): Promise<Record<string, number>> {
   const dir = path.join(outDir, "assets/checker");
   await mkdir(dir, { recursive: true });
@@ -78,5 +84,6 @@ export async function buildCheckers(outDir: string, providers: string[]): Promis
     await writeFile(path.join(outDir, checkerBundlePath(provider)), bytes);
     sizes[provider] = bytes.byteLength;
   }
+  await copyFile(path.join(srcDir, "checker.js"), path.join(outDir, checkerScriptPath));
   return sizes;
 }

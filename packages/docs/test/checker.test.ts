@@ -64,7 +64,7 @@ const checker = (provider: string) => checkers.get(provider)!;
 const check = (provider: string, text: string, mode: Mode, message?: string): CheckResult => plain(checker(provider).validate(text, mode, message));
 
 describe("the checker's bundles", () => {
-  it("are one minified classic script per provider", () => {
+  it("are one minified classic script per provider, and the UI script beside them", () => {
     expect(Object.keys(sizes).sort()).toEqual([...names].sort());
     for (const provider of names) {
       const text = readFileSync(path.join(outDir, "assets/checker", `${provider}.js`), "utf8");
@@ -76,6 +76,7 @@ describe("the checker's bundles", () => {
       const validator = readFileSync(path.join(docsDir, "../validators/dist/esm", `${provider}.js`));
       expect(sizes[provider]).toBeLessThan(validator.byteLength + 24_000);
     }
+    expect(readFileSync(path.join(outDir, "assets/checker.js"), "utf8")).toBe(readFileSync(path.join(docsDir, "src/checker.js"), "utf8"));
   });
 });
 
