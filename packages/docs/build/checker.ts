@@ -6,7 +6,7 @@
  * copied beside them as dist/assets/checker.js.
  */
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,17 +24,22 @@ export const checkerScriptPath = "assets/checker.js";
 
 /**
  * The file `@webhook-contracts/receiver` resolves to (the "." of its exports map: its public entry). The
- * docs package does not declare the receiver as a dependency yet, so until it does the workspace's copy is
- * read through the same exports map; never its src/.
+ * docs package does not declare the receiver as a dependency yet (nor does turbo know to build it first):
+ * until it does, the workspace's copy is read through the same exports map; never its src/.
  */
 export function receiverEntry(): string {
+  let entry: string;
   try {
-    return createRequire(path.join(docsDir, "package.json")).resolve("@webhook-contracts/receiver");
+    entry = createRequire(path.join(docsDir, "package.json")).resolve("@webhook-contracts/receiver");
   } catch {
     const dir = path.join(repoRoot, "packages/receiver");
     const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { exports: { ".": { default: string } } };
-    return path.join(dir, manifest.exports["."].default);
+    entry = path.join(dir, manifest.exports["."].default);
   }
+  if (!existsSync(entry)) {
+    throw new Error(`${path.relative(repoRoot, entry)} does not exist: build the receiver first (pnpm --filter @webhook-contracts/receiver build)`);
+  }
+  return entry;
 }
 
 /** The generated entry of one provider's bundle: its validator and the receiver's exports, handed to the engine. */
