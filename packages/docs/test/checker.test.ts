@@ -14,6 +14,7 @@ import { loadContracts } from "@webhook-contracts/contracts";
 import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
 import { type ProviderName, validators } from "@webhook-contracts/validators";
 import { buildCheckers, receiverEntry } from "../build/checker.ts";
+import { checkerSection } from "../build/checker-markup.ts";
 import { type Checker, type CheckResult, fieldOf } from "../src/checker-entry.ts";
 
 const docsDir = fileURLToPath(new URL("..", import.meta.url));
@@ -229,5 +230,30 @@ describe("what a check reports", () => {
     // A property named like an index is a property; escaped segments stay escaped in the pattern only.
     expect(fieldOf("/codes/0/a~1b", { codes: { "0": { "a/b": 1 } } })).toEqual({ field: "/codes/0/a~1b", anchor: "field-codes.0.a/b" });
     expect(fieldOf("", {})).toEqual({ field: "", anchor: "" });
+  });
+});
+
+describe("the checker's section", () => {
+  it("has ids that start with checker and appear once, and the inputs its provider's authentication needs", () => {
+    for (const contract of providers) {
+      for (const message of [undefined, contract.messages[0]!.name]) {
+        const html = checkerSection({ provider: contract.name, ...(message ? { message } : {}), root: "../../", scheme: contract.auth });
+        const ids = [...html.matchAll(/\sid="([^"]*)"/g)].map((m) => m[1]!);
+        expect(new Set(ids).size, contract.name).toBe(ids.length);
+        expect(ids.filter((id) => !id.startsWith("checker"))).toEqual([]);
+        // Every label names a control that exists, and every control but the button has a label.
+        const labelled = [...html.matchAll(/<label for="([^"]*)"/g)].map((m) => m[1]!);
+        expect(labelled.filter((id) => !ids.includes(id))).toEqual([]);
+        const controls = [...html.matchAll(/<(?:input|textarea)[^>]*\sid="([^"]*)"/g)].map((m) => m[1]!);
+        expect(controls.filter((id) => !labelled.includes(id))).toEqual([]);
+        expect(html).toContain(`data-bundle="../../assets/checker/${contract.name}.js"`);
+        expect(html).toMatch(/id="checker-results"[^>]*aria-live="polite"/);
+        expect(html.includes(`data-message="${message}"`)).toBe(message !== undefined);
+        const first = contract.auth[0]!;
+        expect(html.includes('type="password" id="checker-secret"')).toBe(first.kind === "signature");
+        expect(html.includes('id="checker-timestamp"')).toBe(first.kind === "signature" && first.signature.timestamp !== undefined);
+        if (first.kind === "apiKey") expect(html).toContain(`<code>${first.header}</code> header`);
+      }
+    }
   });
 });
