@@ -157,7 +157,7 @@
 
     function showSummary(verdict, text) {
       summaryEl.hidden = false;
-      summaryEl.className = "checker-summary checker-" + verdict;
+      summaryEl.className = "checker-summary checker-summary-" + verdict;
       summaryEl.dataset.verdict = verdict;
       summaryEl.textContent = text;
     }
@@ -210,9 +210,9 @@
     }
 
     function issueItem(issue, message, samePage) {
-      const li = element("li", "checker-issue checker-" + issue.severity);
+      const li = element("li", "checker-issue checker-issue-" + issue.severity);
       li.dataset.issuePointer = issue.pointer;
-      li.appendChild(element("span", "checker-severity", issue.severity));
+      li.appendChild(element("span", "checker-issue-severity", issue.severity));
       li.appendChild(document.createTextNode(" "));
       let href = "";
       if (samePage) {
@@ -225,18 +225,18 @@
         href = root + "messages/" + provider + "/" + encodeURIComponent(message) + ".html" + (issue.anchor ? "#" + issue.anchor : "");
       }
       const where = element("code", "", issue.pointer === "" ? "(the whole payload)" : issue.pointer);
-      const pointer = element(href ? "a" : "span", "checker-pointer");
+      const pointer = element(href ? "a" : "span", "checker-issue-pointer");
       if (href) pointer.setAttribute("href", href);
       pointer.appendChild(where);
       li.appendChild(pointer);
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(element("span", "checker-message", issue.message));
+      li.appendChild(element("span", "checker-issue-message", issue.message));
       for (const [key, value] of [
         ["expected", issue.expected],
         ["received", issue.received],
       ]) {
-        const part = element("span", "checker-" + key);
-        part.appendChild(element("span", "checker-label", key));
+        const part = element("span", "checker-issue-" + key);
+        part.appendChild(element("span", "checker-issue-label", key));
         part.appendChild(document.createTextNode(" "));
         part.appendChild(element("code", "", value));
         li.appendChild(document.createTextNode(" "));

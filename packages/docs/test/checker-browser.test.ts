@@ -78,7 +78,7 @@ ${checkerSection({ provider: "ivy", message: "order_updated", root: "../../", sc
   });
 
   const summary = () => page.locator("#checker-summary");
-  const issuePointers = () => page.locator("#checker-issues .checker-pointer").allTextContents();
+  const issuePointers = () => page.locator("#checker-issues .checker-issue-pointer").allTextContents();
   const flagged = () => page.locator(".checker-flagged").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-pointer")));
 
   it("loads the provider's bundle only when the checker is first used", async () => {
@@ -95,10 +95,12 @@ ${checkerSection({ provider: "ivy", message: "order_updated", root: "../../", sc
     await page.locator("#checker-run").click();
     await expect.poll(() => summary().getAttribute("data-verdict")).toBe("invalid");
     expect(await issuePointers()).toContain("/payload/createdAt");
-    const issue = page.locator("#checker-issues li.checker-error", { has: page.locator(".checker-pointer", { hasText: /^\/payload\/createdAt$/ }) });
-    expect(await issue.locator("a.checker-pointer").getAttribute("href")).toBe("#field-payload.createdAt");
-    expect(await issue.locator(".checker-expected code").textContent()).not.toBe("");
-    expect(await issue.locator(".checker-received code").textContent()).toBe("null");
+    const issue = page.locator("#checker-issues li.checker-issue-error", {
+      has: page.locator(".checker-issue-pointer", { hasText: /^\/payload\/createdAt$/ }),
+    });
+    expect(await issue.locator("a.checker-issue-pointer").getAttribute("href")).toBe("#field-payload.createdAt");
+    expect(await issue.locator(".checker-issue-expected code").textContent()).not.toBe("");
+    expect(await issue.locator(".checker-issue-received code").textContent()).toBe("null");
     expect(await flagged()).toEqual(["/payload/createdAt"]);
     expect(await summary().textContent()).toContain("Checked as order_updated.");
   });
@@ -114,7 +116,7 @@ ${checkerSection({ provider: "ivy", message: "order_updated", root: "../../", sc
     // Tolerant mode: the same problem is a warning, and the payload passes.
     await page.locator("#checker-mode-tolerant").check();
     await expect.poll(() => summary().getAttribute("data-verdict")).toBe("valid");
-    expect(await page.locator("#checker-issues li.checker-warning .checker-pointer").allTextContents()).toContain(
+    expect(await page.locator("#checker-issues li.checker-issue-warning .checker-issue-pointer").allTextContents()).toContain(
       "/payload/statusHistoryList/1/previousStatus",
     );
   });
