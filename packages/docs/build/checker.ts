@@ -6,7 +6,7 @@
  * copied beside them as dist/assets/checker.js.
  */
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,14 +28,7 @@ export const checkerScriptPath = "assets/checker.js";
  * until it does, the workspace's copy is read through the same exports map; never its src/.
  */
 export function receiverEntry(): string {
-  let entry: string;
-  try {
-    entry = createRequire(path.join(docsDir, "package.json")).resolve("@webhook-contracts/receiver");
-  } catch {
-    const dir = path.join(repoRoot, "packages/receiver");
-    const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { exports: { ".": { default: string } } };
-    entry = path.join(dir, manifest.exports["."].default);
-  }
+  const entry = createRequire(path.join(docsDir, "package.json")).resolve("@webhook-contracts/receiver");
   if (!existsSync(entry)) {
     throw new Error(`${path.relative(repoRoot, entry)} does not exist: build the receiver first (pnpm --filter @webhook-contracts/receiver build)`);
   }

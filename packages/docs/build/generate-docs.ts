@@ -1,13 +1,16 @@
 /**
- * Builds @webhook-contracts/docs into packages/docs/dist: a static site, fully offline, from asyncapi.yaml
- * (through @asyncapi/parser; any error diagnostic fails the build), the schemas, the lifecycles and the
- * fixtures. Pages: home (providers, messages, search), one per provider (endpoint, authentication,
- * lifecycle), one per message (fields, examples, provenance, lifecycle), and the full AsyncAPI view.
+ * Builds @webhook-contracts/docs into packages/docs/dist: a static site, fully offline (it works opened
+ * from file:// too), from asyncapi.yaml (through @asyncapi/parser; any error diagnostic fails the build),
+ * the schemas, the lifecycles and the fixtures. Pages: home, one per provider (endpoint, authentication,
+ * messages, lifecycle, payload checker), one per message (fields beside its examples, provenance,
+ * evidence, lifecycle, payload checker), a changelog per provider, and the full AsyncAPI view. Every page
+ * has the navigation tree and the search; the search's code and index load when it is first used.
  */
 import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Parser, fromFile } from "@asyncapi/parser";
 import type { AsyncAPIDocumentInterface } from "@asyncapi/parser";
+import { build as esbuild, transform } from "esbuild";
 import { parse as parseYaml } from "yaml";
 import {
   type AuthScheme,
@@ -21,11 +24,16 @@ import {
 } from "@webhook-contracts/contracts";
 import { lifecycleSvg } from "./diagram.ts";
 import { type FieldRow, fieldRows } from "./fields.ts";
+import { type FieldMarks, fieldId, fieldList } from "./field-list.ts";
 import { type EvidenceCount, countEvidence } from "@webhook-contracts/contracts/evidence";
-import { esc, page, prose } from "./html.ts";
+import { type NavProvider, esc, inline, page, plain, prose, text } from "./html.ts";
 import { providerSettings, secretsVariable } from "@webhook-contracts/contracts/auth";
 import { isEntryPoint } from "@webhook-contracts/contracts/entry-point";
 import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
+import { type SearchEntry, searchIndexScript } from "./search-index.ts";
+import { type History, changelogHtml, contractHistory, fieldAnchorId, fieldMarks, providerChangelog } from "./changelog.ts";
+import { buildCheckers, checkerScriptPath } from "./checker.ts";
+import { checkerSection } from "./checker-markup.ts";
 
 const docsDir = path.join(repoRoot, "packages/docs");
 const outDir = path.join(docsDir, "dist");
@@ -35,15 +43,6 @@ interface Provenance {
   kind: string;
   sources: string[];
   note?: string;
-}
-
-export interface SearchEntry {
-  kind: "message" | "field";
-  provider: string;
-  message: string;
-  title: string;
-  text: string;
-  url: string;
 }
 
 /** Parses asyncapi.yaml as the spec's own parser does; an error diagnostic stops the build. */
@@ -58,11 +57,7 @@ export async function parseAsyncApi(): Promise<AsyncAPIDocumentInterface> {
 
 const messageUrl = (p: string, m: string) => `messages/${p}/${encodeURIComponent(m)}.html`;
 const providerUrl = (p: string) => `providers/${p}.html`;
-const fieldId = (row: FieldRow) => `field-${row.path}`;
-
-async function validFixtures(provider: string, message: string): Promise<{ name: string; body: unknown }[]> {
-  return messageFixtures(provider, message, "valid").map(({ name, body }) => ({ name, body }));
-}
+const changelogUrl = (p: string) => `changes/${p}.html`;
 
 function provenanceBlock(p: Provenance): string {
   const kinds: Record<string, string> = {
@@ -72,41 +67,12 @@ function provenanceBlock(p: Provenance): string {
     unpublished: "not published by the provider",
     observed: "seen in the traffic we received (not documented by the provider)",
   };
-  return `<aside class="provenance kind-${esc(p.kind)}"><h2>Provenance</h2><p><span class="badge">${esc(p.kind)}</span> ${esc(kinds[p.kind] ?? p.kind)}</p><ul>${p.sources.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>${p.note ? `<p>${esc(p.note)}</p>` : ""}</aside>`;
-}
-
-function valuesCell(row: FieldRow): string {
-  if (!row.values) return "";
-  const list = row.values.list.map((v) => `<code>${esc(JSON.stringify(v))}</code>`);
-  const shown =
-    list.length > 14
-      ? `${list.slice(0, 12).join(" ")} <details><summary>${list.length - 12} more</summary>${list.slice(12).join(" ")}</details>`
-      : list.join(" ");
-  return row.values.kind === "open" ? `<span class="open">known (open list):</span> ${shown}` : shown;
-}
-
-function evidenceCell(row: FieldRow): string {
-  if (row.inferred.length === 0) return `<td class="evidence documented">documented</td>`;
-  return `<td class="evidence inferred"><span class="badge">inferred</span> ${row.inferred.map(esc).join("; ")}</td>`;
+  return `<aside class="provenance kind-${esc(p.kind)}" id="provenance" aria-labelledby="provenance-title"><h2 id="provenance-title">Provenance</h2><p><span class="badge">${esc(p.kind)}</span> ${esc(kinds[p.kind] ?? p.kind)}</p><ul>${p.sources.map((s) => `<li>${inline(s)}</li>`).join("")}</ul>${p.note ? `<p>${inline(p.note)}</p>` : ""}</aside>`;
 }
 
 /** The message's constraints by evidence, and what each kind does in tolerant mode. */
 function evidenceSummary(count: EvidenceCount): string {
-  return `<section class="evidence-summary"><h2>Evidence</h2><p><strong class="documented-count">${count.documented}</strong> documented constraints and transitions (a documented constraint broken is an error in either mode), <strong class="inferred-count">${count.inferred}</strong> inferred ones (warnings in tolerant mode, errors in strict mode; so is a transition the lifecycle does not list), <strong class="open-count">${count.open}</strong> open lists (an unlisted value is a warning in tolerant mode). Unknown properties are warnings in tolerant mode and are not counted.</p></section>`;
-}
-
-function fieldTable(rows: FieldRow[]): string {
-  const body = rows
-    .map(
-      (r) => `<tr id="${esc(fieldId(r))}" data-pointer="${esc(r.pointer)}">
-<td class="name" style="--depth:${r.depth}"><a href="#${esc(fieldId(r))}" title="${esc(r.path)}"><code>${esc(r.path.slice(r.path.lastIndexOf(".") + 1))}</code></a></td>
-<td>${esc(r.type)}</td><td>${r.required ? "yes" : "no"}</td><td>${r.nullable ? "yes" : "no"}</td>
-<td>${valuesCell(r)}</td><td>${r.format ? `<code>${esc(r.format)}</code>` : ""}</td>${evidenceCell(r)}<td>${esc(r.description)}</td></tr>`,
-    )
-    .join("\n");
-  return `<div class="table-wrap"><table class="fields"><thead><tr><th>Field</th><th>Type</th><th>Required</th><th>Nullable</th><th>Allowed values</th><th>Format</th><th>Evidence</th><th>Description</th></tr></thead><tbody>
-${body}
-</tbody></table></div>`;
+  return `<section class="evidence-summary" id="evidence"><h2>Evidence</h2><p><strong class="documented-count">${count.documented}</strong> documented constraints and transitions (a documented constraint broken is an error in either mode), <strong class="inferred-count">${count.inferred}</strong> inferred ones (warnings in tolerant mode, errors in strict mode; so is a transition the lifecycle does not list), <strong class="open-count">${count.open}</strong> open lists (an unlisted value is a warning in tolerant mode). Unknown properties are warnings in tolerant mode and are not counted. Each field below says whether its rules are documented or inferred.</p></section>`;
 }
 
 interface ProviderView {
@@ -125,132 +91,199 @@ function providerView(doc: AsyncAPIDocumentInterface, contract: ProviderContract
   return { contract, description: channel.description() ?? "", summary, method };
 }
 
+/** Each header a request must carry, with what it holds: one list per authentication alternative. */
+function authHeaders(p: ProviderContract, scheme: AuthScheme): [string, string][] {
+  const settings = providerSettings(p);
+  const secret = `one of the configured <code>${esc(settings.secrets)}</code>`;
+  if (scheme.kind === "basic") return [["Authorization", `<code>Basic</code> and base64 of ${secret} (<code>user:password</code>)`]];
+  if (scheme.kind === "apiKey")
+    return [
+      [
+        scheme.header,
+        `One of the configured <code>${esc(settings.secrets)}</code>, as is${scheme.configurableHeader ? " (the header's name is a setting, <code>header</code>)" : ""}`,
+      ],
+    ];
+  const { signature: sig } = scheme;
+  const ts = sig.timestamp;
+  return [
+    [
+      scheme.header,
+      `${sig.prefix ? `<code>${esc(sig.prefix)}</code> then the ` : "The "}${sig.encoding} HMAC-SHA256 of <code>${esc(sig.signed)}</code>, keyed with ${secret}; <code>{body}</code> is the raw request body${ts ? `, <code>{timestamp}</code> the value of <code>${esc(ts.header)}</code>` : ""}`,
+    ],
+    ...(ts
+      ? ([
+          [ts.header, `When it was signed, epoch ${ts.unit} (10 or 13 digits are read); more than ${ts.toleranceSeconds} s from now is refused as a replay`],
+        ] as [string, string][])
+      : []),
+  ];
+}
+
 /** What a request must carry, from the provider's declared authentication (the same data the receiver verifies with). */
 function authSection(view: ProviderView): string {
   const p = view.contract;
   const settings = providerSettings(p);
-  const secret = `one of the configured <code>${esc(settings.secrets)}</code>`;
-  const rows = (scheme: AuthScheme): [string, string][] => {
-    if (scheme.kind === "basic") return [["Authorization", `<code>Basic</code> and base64 of ${secret} (<code>user:password</code>)`]];
-    if (scheme.kind === "apiKey")
-      return [
-        [
-          scheme.header,
-          `One of the configured <code>${esc(settings.secrets)}</code>, as is${scheme.configurableHeader ? " (the header's name is a setting, <code>header</code>)" : ""}`,
-        ],
-      ];
-    const { signature: sig } = scheme;
-    const ts = sig.timestamp;
-    return [
-      [
-        scheme.header,
-        `${sig.prefix ? `<code>${esc(sig.prefix)}</code> then the ` : "The "}${sig.encoding} HMAC-SHA256 of <code>${esc(sig.signed)}</code>, keyed with ${secret}; <code>{body}</code> is the raw request body${ts ? `, <code>{timestamp}</code> the value of <code>${esc(ts.header)}</code>` : ""}`,
-      ],
-      ...(ts
-        ? ([
-            [ts.header, `When it was signed, epoch ${ts.unit} (10 or 13 digits are read); more than ${ts.toleranceSeconds} s from now is refused as a replay`],
-          ] as [string, string][])
-        : []),
-    ];
-  };
   const alternatives = p.auth.map(
     (scheme, i) =>
-      `<div class="auth-scheme" id="auth-${esc(scheme.id)}"><h3>${p.auth.length > 1 ? (i === 0 ? "Either" : "Or") : "Every request"}: <code>${esc(scheme.id)}</code></h3>${prose(scheme.description)}<table class="headers"><thead><tr><th>Header</th><th>Required</th><th>What it holds</th></tr></thead><tbody>${rows(
+      `<div class="auth-scheme" id="auth-${esc(scheme.id)}"><h3>${p.auth.length > 1 ? (i === 0 ? "Either" : "Or") : "Every request"}: <code>${esc(scheme.id)}</code></h3>${prose(scheme.description)}<table class="headers stack"><thead><tr><th scope="col">Header</th><th scope="col">Required</th><th scope="col">What it holds</th></tr></thead><tbody>${authHeaders(
+        p,
         scheme,
       )
-        .map(([name, what]) => `<tr><td><code>${esc(name)}</code></td><td>yes</td><td>${what}</td></tr>`)
+        .map(
+          ([name, what]) =>
+            `<tr><td data-label="Header"><code>${esc(name)}</code></td><td data-label="Required">${p.auth.length > 1 ? "with this alternative" : "yes"}</td><td data-label="What it holds">${what}</td></tr>`,
+        )
         .join("")}</tbody></table></div>`,
   );
   const config = `<p>Receiver settings: <code>providers["${esc(p.name)}"].${esc(settings.secrets)}</code> (or the environment variable <code>${esc(secretsVariable(p.name, settings.secrets))}</code>, comma-separated)${settings.header ? `, <code>header</code> (default <code>${esc(settings.header)}</code>)` : ""}${settings.toleranceSeconds ? `, <code>toleranceSeconds</code> (default ${settings.toleranceSeconds})` : ""}. <code>webhook-contracts send --provider ${esc(p.name)} --secret ...</code> signs as ${p.auth.length > 1 ? "the first alternative" : "above"}.</p>`;
-  return `<section class="auth"><h2>Authentication</h2>${p.auth.length > 1 ? "<p>A request carries one of these alternatives; the first whose header it has is checked.</p>" : ""}${alternatives.join("")}${config}</section>`;
+  return `<section class="auth" id="authentication"><h2>Authentication</h2>${p.auth.length > 1 ? "<p>A request carries one of these alternatives; the first whose header it has is checked.</p>" : ""}${alternatives.join("")}${config}</section>`;
+}
+
+interface Site {
+  nav: NavProvider[];
 }
 
 async function messagePage(
+  site: Site,
   view: ProviderView,
   message: MessageContract,
   rows: FieldRow[],
   provenance: Provenance,
   description: string,
   evidence: EvidenceCount,
+  marks: FieldMarks | undefined,
 ): Promise<string> {
   const { contract } = view;
-  const fixtures = await validFixtures(contract.name, message.name);
+  const fixtures = messageFixtures(contract.name, message.name, "valid");
   const examples = fixtures
     .map(
       (f, i) =>
-        `<details class="example"${i === 0 ? " open" : ""}><summary>${esc(f.name)} <span class="muted">fixtures/${esc(contract.name)}/${esc(message.name)}/valid/${esc(f.name)}.json</span></summary><pre><code>${esc(JSON.stringify(f.body, null, 2))}</code></pre></details>`,
+        `<details class="example"${i === 0 ? " open" : ""}><summary>${esc(f.name)}</summary><p class="muted source">fixtures/${esc(contract.name)}/${esc(message.name)}/valid/${esc(f.name)}.json</p><pre tabindex="0"><code>${text(JSON.stringify(f.body, null, 2))}</code></pre></details>`,
     )
     .join("\n");
+  const single = message.discriminatorValues.length === 1 ? message.discriminatorValues[0] : undefined;
   const lifecycle = contract.lifecycle?.messages.includes(message.name)
-    ? `<section class="lifecycle-section"><h2>Lifecycle</h2><p>${esc(contract.lifecycle.title)}: the status at <code>${esc(contract.lifecycle.status)}</code>${contract.discriminator === contract.lifecycle.status && message.discriminatorValues.length === 1 ? ` is <code>${esc(message.discriminatorValues[0])}</code> (highlighted)` : ""}.</p>${lifecycleSvg(contract.lifecycle, message.discriminatorValues.length === 1 ? message.discriminatorValues[0] : undefined)}</section>`
+    ? `<section class="lifecycle-section" id="lifecycle"><h2>Lifecycle</h2><p>${esc(contract.lifecycle.title)}: the status at <code>${esc(contract.lifecycle.status)}</code>${contract.discriminator === contract.lifecycle.status && single ? ` is <code>${esc(single)}</code> (highlighted)` : ""}.</p>${await lifecycleSvg(contract.lifecycle, single)}</section>`
     : "";
   const picked = contract.discriminator
     ? `<p>Picked by <code>${esc(contract.discriminator)}</code> = ${message.discriminatorValues.map((v) => `<code>${esc(JSON.stringify(v))}</code>`).join(", ")}.</p>`
     : "";
   const body = `<article class="message" data-provider="${esc(contract.name)}" data-message="${esc(message.name)}">
+<header class="page-head" id="overview">
 <h1>${esc(message.title)} <code class="message-name">${esc(message.name)}</code></h1>
-<p class="lead">${esc(message.summary)}</p>
-<p><span class="method">${esc(view.method)}</span> <code>${esc(contract.address)}</code> · ${esc(contract.title)} · type <code>${esc(message.typeName)}</code> · schema <code>${esc(message.schemaFile)}</code></p>
+<p class="lead">${inline(message.summary)}</p>
+<p class="meta"><span class="method">${esc(view.method)}</span> <code>${esc(contract.address)}</code> · <a href="../../${esc(providerUrl(contract.name))}">${esc(contract.title)}</a> · type <code>${esc(message.typeName)}</code> · schema <code>${esc(message.schemaFile)}</code></p>
 ${prose(description)}
 ${picked}
+</header>
 ${provenanceBlock(provenance)}
 ${evidenceSummary(evidence)}
-<section><h2>Fields</h2>${fieldTable(rows)}</section>
-<section><h2>Examples</h2>${examples}</section>
+<section class="fields-section" id="fields"><h2>Fields</h2>${fieldList(rows, marks)}</section>
+<aside class="examples" id="examples" aria-labelledby="examples-title"><h2 id="examples-title">Examples</h2>${examples || '<p class="muted">No example yet.</p>'}</aside>
 ${lifecycle}
+${checkerSection({ provider: contract.name, message: message.name, root: "../../", scheme: contract.auth })}
 </article>`;
+  const toc = [
+    { id: "overview", label: "Overview" },
+    { id: "provenance", label: "Provenance" },
+    { id: "evidence", label: "Evidence" },
+    { id: "fields", label: `Fields (${rows.length})` },
+    { id: "examples", label: `Examples (${fixtures.length})` },
+    ...(lifecycle ? [{ id: "lifecycle", label: "Lifecycle" }] : []),
+    { id: "checker", label: "Check a payload" },
+  ];
   return page({
     title: `${contract.title} ${message.name}`,
+    scripts: [checkerScriptPath],
     root: "../../",
+    path: messageUrl(contract.name, message.name),
     body,
+    nav: site.nav,
+    toc,
     crumbs: [{ label: "Home", href: "../../index.html" }, { label: contract.title, href: `../../${providerUrl(contract.name)}` }, { label: message.name }],
   });
 }
 
-function providerPage(view: ProviderView, provenance: Map<string, Provenance>): string {
+async function providerPage(site: Site, view: ProviderView, provenance: Map<string, Provenance>): Promise<string> {
   const { contract } = view;
   const rows = contract.messages
     .map(
       (m) =>
-        `<tr><td><a href="../${esc(messageUrl(contract.name, m.name))}"><code>${esc(m.name)}</code></a></td><td>${esc(m.title)}</td><td>${esc(m.summary)}</td><td><span class="badge">${esc(provenance.get(m.name)?.kind)}</span></td></tr>`,
+        `<tr><td data-label="Message"><a href="../${esc(messageUrl(contract.name, m.name))}"><code>${esc(m.name)}</code></a></td><td data-label="Title">${esc(m.title)}</td><td data-label="Summary">${inline(m.summary)}</td><td data-label="Provenance"><span class="badge">${esc(provenance.get(m.name)?.kind)}</span></td></tr>`,
     )
     .join("\n");
   const lifecycle = contract.lifecycle
-    ? `<section class="lifecycle-section"><h2>Lifecycle</h2>${prose(contract.lifecycle.description)}${lifecycleSvg(contract.lifecycle)}</section>`
+    ? `<section class="lifecycle-section" id="lifecycle"><h2>Lifecycle</h2>${prose(contract.lifecycle.description)}${await lifecycleSvg(contract.lifecycle)}</section>`
     : "";
   const body = `<article class="provider" data-provider="${esc(contract.name)}">
+<header class="page-head" id="overview">
 <h1>${esc(contract.title)}</h1>
-<p class="lead">${esc(view.summary)}</p>
+<p class="lead">${inline(view.summary)}</p>
 <p class="endpoint"><span class="method">${esc(view.method)}</span> <code>${esc(contract.address)}</code></p>
 ${prose(view.description)}
+<p><a href="../${esc(changelogUrl(contract.name))}">What changed in ${esc(contract.title)}'s contract</a></p>
+</header>
 ${authSection(view)}
-<section><h2>Messages</h2>${contract.discriminator ? `<p>The message is picked by <code>${esc(contract.discriminator)}</code>.</p>` : ""}
-<table class="messages"><thead><tr><th>Message</th><th>Title</th><th>Summary</th><th>Provenance</th></tr></thead><tbody>
+<section id="messages"><h2>Messages</h2>${contract.discriminator ? `<p>The message is picked by <code>${esc(contract.discriminator)}</code>.</p>` : ""}
+<table class="messages stack"><thead><tr><th scope="col">Message</th><th scope="col">Title</th><th scope="col">Summary</th><th scope="col">Provenance</th></tr></thead><tbody>
 ${rows}
 </tbody></table></section>
 ${lifecycle}
+${checkerSection({ provider: contract.name, root: "../", scheme: contract.auth })}
 </article>`;
-  return page({ title: contract.title, root: "../", body, crumbs: [{ label: "Home", href: "../index.html" }, { label: contract.title }] });
+  const toc = [
+    { id: "overview", label: "Overview" },
+    { id: "authentication", label: "Authentication" },
+    { id: "messages", label: `Messages (${contract.messages.length})` },
+    ...(lifecycle ? [{ id: "lifecycle", label: "Lifecycle" }] : []),
+    { id: "checker", label: "Check a payload" },
+  ];
+  return page({
+    title: contract.title,
+    scripts: [checkerScriptPath],
+    root: "../",
+    path: providerUrl(contract.name),
+    body,
+    nav: site.nav,
+    toc,
+    crumbs: [{ label: "Home", href: "../index.html" }, { label: contract.title }],
+  });
 }
 
-function homePage(doc: AsyncAPIDocumentInterface, views: ProviderView[], index: SearchEntry[]): string {
+function homePage(site: Site, doc: AsyncAPIDocumentInterface, views: ProviderView[]): string {
   const providers = views
     .map(
-      ({ contract, summary, method }) => `<section class="provider-card" data-provider="${esc(contract.name)}">
-<h3><a href="${esc(providerUrl(contract.name))}">${esc(contract.title)}</a></h3>
-<p>${esc(summary)}</p><p><span class="method">${esc(method)}</span> <code>${esc(contract.address)}</code> · ${contract.messages.length} message${contract.messages.length === 1 ? "" : "s"}</p>
+      ({ contract, summary, method }) => `<section class="provider-card" data-provider="${esc(contract.name)}" aria-labelledby="card-${esc(contract.name)}">
+<h3 id="card-${esc(contract.name)}"><a href="${esc(providerUrl(contract.name))}">${esc(contract.title)}</a></h3>
+<p>${inline(summary)}</p><p><span class="method">${esc(method)}</span> <code>${esc(contract.address)}</code> · ${contract.messages.length} message${contract.messages.length === 1 ? "" : "s"}</p>
 <ul class="message-list">${contract.messages.map((m) => `<li><a href="${esc(messageUrl(contract.name, m.name))}"><code>${esc(m.name)}</code></a> <span class="muted">${esc(m.title)}</span></li>`).join("")}</ul>
 </section>`,
     )
     .join("\n");
   const body = `<h1>${esc(doc.info().title())} <span class="muted">${esc(doc.info().version())}</span></h1>
 ${prose(doc.info().description())}
-<section id="search" class="search"><h2>Search messages and fields</h2>
-<input id="search-input" type="search" placeholder="e.g. orderToken, refundAmount, Issued" autocomplete="off" aria-label="Search messages and fields">
-<ol id="search-results" aria-live="polite"></ol></section>
-<section id="providers"><h2>Providers</h2><div class="providers">${providers}</div></section>
-<script type="application/json" id="search-index">${JSON.stringify(index).replace(/</g, "\\u003c")}</script>`;
-  return page({ title: "Webhook contracts", root: "", body, scripts: ["assets/site.js"] });
+<p class="hint">Search every message, field, status and enum value, header and provider from the box at the top of any page (press <kbd>/</kbd>).</p>
+<section id="providers" aria-labelledby="providers-title"><h2 id="providers-title">Providers</h2><div class="providers">${providers}</div></section>`;
+  return page({ title: "Webhook contracts", root: "", path: "index.html", body, nav: site.nav });
+}
+
+function changesPage(site: Site, contract: ProviderContract, history: History): string {
+  const changelog = providerChangelog(history, contract.name);
+  const body = `<article class="changes" data-provider="${esc(contract.name)}">
+<header class="page-head" id="overview"><h1>${esc(contract.title)}: what changed</h1>
+<p class="lead">Every change of ${esc(contract.title)}'s contract between released versions of <code>@webhook-contracts/schemas</code>, as <code>webhook-contracts diff</code> classifies it: whether receivers accept more or reject more, and whether the generated types break.</p></header>
+${changelogHtml(changelog, {
+  messageUrl: (m) => (contract.messages.some((x) => x.name === m) ? `../${messageUrl(contract.name, m)}` : null),
+  fieldAnchor: (pointer) => fieldAnchorId(pointer),
+})}
+</article>`;
+  return page({
+    title: `${contract.title} changelog`,
+    root: "../",
+    path: changelogUrl(contract.name),
+    body,
+    nav: site.nav,
+    crumbs: [{ label: "Home", href: "../index.html" }, { label: contract.title, href: `../${providerUrl(contract.name)}` }, { label: "Changelog" }],
+  });
 }
 
 /** asyncapi.yaml made self-contained for the in-browser viewer: payloads and examples inlined, internal $refs kept. */
@@ -272,7 +305,7 @@ async function selfContainedDocument(providers: ProviderContract[]): Promise<unk
   return raw;
 }
 
-function asyncApiPage(document: unknown): string {
+function asyncApiPage(site: Site, document: unknown): string {
   const body = `<h1>AsyncAPI view</h1><p class="lead">The whole of asyncapi.yaml, rendered by the AsyncAPI React component (bundled locally).</p>
 <div id="asyncapi" class="asyncapi-view"><p class="muted">Rendering…</p></div>
 <script type="application/json" id="asyncapi-document">${JSON.stringify(document).replace(/</g, "\\u003c")}</script>
@@ -286,7 +319,10 @@ AsyncApiStandalone.render({
   return page({
     title: "AsyncAPI view",
     root: "",
+    path: "asyncapi.html",
     body,
+    nav: site.nav,
+    wide: true,
     styles: ["assets/asyncapi/default.min.css"],
     crumbs: [{ label: "Home", href: "index.html" }, { label: "AsyncAPI view" }],
   });
@@ -297,15 +333,72 @@ async function write(file: string, content: string): Promise<void> {
   await writeFile(file, content);
 }
 
+/** The search's code: our src/search.js with MiniSearch, one classic script (file:// runs no modules). */
+async function bundleSearch(): Promise<void> {
+  await esbuild({
+    entryPoints: [path.join(docsDir, "src/search.js")],
+    outfile: path.join(outDir, "assets/search.js"),
+    bundle: true,
+    format: "iife",
+    minify: true,
+    legalComments: "none",
+    target: "es2020",
+    logLevel: "error",
+  });
+}
+
+/** src/<name> minified into assets/: every page loads both, so every byte counts once per page. */
+async function minify(name: string): Promise<void> {
+  const source = await readFile(path.join(docsDir, "src", name), "utf8");
+  const { code } = await transform(source, { loader: name.endsWith(".css") ? "css" : "js", minify: true, legalComments: "none", target: "es2020" });
+  await write(path.join(outDir, "assets", name), code);
+}
+
 async function main(): Promise<void> {
   const document = await parseAsyncApi();
   const providers = await loadContracts();
+  const history = await contractHistory();
   await rm(outDir, { recursive: true, force: true });
+  const site: Site = {
+    nav: providers.map((p) => ({
+      name: p.name,
+      title: p.title,
+      url: providerUrl(p.name),
+      changelogUrl: changelogUrl(p.name),
+      messages: p.messages.map((m) => ({ name: m.name, url: messageUrl(p.name, m.name) })),
+    })),
+  };
   const index: SearchEntry[] = [];
   const views: ProviderView[] = [];
   for (const contract of providers) {
     const view = providerView(document, contract);
     views.push(view);
+    index.push({ kind: "provider", title: contract.title, provider: "", where: contract.address, text: plain(view.summary), url: providerUrl(contract.name) });
+    for (const scheme of contract.auth) {
+      for (const [header, what] of authHeaders(contract, scheme)) {
+        index.push({
+          kind: "header",
+          title: header,
+          provider: contract.title,
+          where: `authentication ${scheme.id}`,
+          text: what
+            .replace(/<[^>]+>/g, "")
+            .replace(/&quot;/g, '"')
+            .replace(/&amp;/g, "&"),
+          url: `${providerUrl(contract.name)}#auth-${scheme.id}`,
+        });
+      }
+    }
+    for (const status of contract.lifecycle?.statuses ?? []) {
+      index.push({
+        kind: "value",
+        title: status,
+        provider: contract.title,
+        where: "lifecycle",
+        text: `A status of ${contract.lifecycle!.title}.`,
+        url: `${providerUrl(contract.name)}#lifecycle`,
+      });
+    }
     const provenance = new Map<string, Provenance>();
     for (const message of contract.messages) {
       const schema = await readJson<{ description?: string; "x-provenance": Provenance }>(path.join(repoRoot, message.schemaFile));
@@ -314,30 +407,50 @@ async function main(): Promise<void> {
       const rows = fieldRows(dereferenced);
       const evidence = countEvidence(dereferenced, message, contract.lifecycle);
       const url = messageUrl(contract.name, message.name);
-      index.push({ kind: "message", provider: contract.title, message: message.name, title: message.title, text: message.summary, url });
+      index.push({ kind: "message", title: message.name, provider: contract.title, where: message.title, text: plain(message.summary), url });
       for (const row of rows) {
+        const fieldUrl = `${url}#${fieldId(row)}`;
         index.push({
           kind: "field",
-          provider: contract.title,
-          message: message.name,
           title: row.path,
-          text: `${row.type}. ${row.description}`,
-          url: `${url}#${fieldId(row)}`,
+          provider: contract.title,
+          where: message.name,
+          text: `${row.type}. ${plain(row.description)}`,
+          url: fieldUrl,
         });
+        // A const (a message's discriminator value) is found through its message; lists are what people search.
+        for (const value of row.values?.kind === "const" ? [] : (row.values?.list ?? [])) {
+          if (typeof value !== "string" && typeof value !== "number") continue;
+          index.push({ kind: "value", title: String(value), provider: contract.title, where: `${message.name} ${row.path}`, text: "", url: fieldUrl });
+        }
       }
-      await write(path.join(outDir, url), await messagePage(view, message, rows, schema["x-provenance"], schema.description ?? "", evidence));
+      const marks = fieldMarks(history, contract.name, message.name);
+      await write(path.join(outDir, url), await messagePage(site, view, message, rows, schema["x-provenance"], schema.description ?? "", evidence, marks));
     }
-    await write(path.join(outDir, providerUrl(contract.name)), providerPage(view, provenance));
+    await write(path.join(outDir, providerUrl(contract.name)), await providerPage(site, view, provenance));
+    await write(path.join(outDir, changelogUrl(contract.name)), changesPage(site, contract, history));
   }
-  await write(path.join(outDir, "index.html"), homePage(document, views, index));
-  await write(path.join(outDir, "asyncapi.html"), asyncApiPage(await selfContainedDocument(providers)));
+  await write(path.join(outDir, "index.html"), homePage(site, document, views));
+  await write(path.join(outDir, "asyncapi.html"), asyncApiPage(site, await selfContainedDocument(providers)));
+  await write(path.join(outDir, "assets/search-index.js"), searchIndexScript(index));
+  await bundleSearch();
+  const checkers = await buildCheckers(
+    outDir,
+    providers.map((p) => p.name),
+  );
   await mkdir(path.join(outDir, "assets/asyncapi"), { recursive: true });
-  await copyFile(path.join(docsDir, "src/site.css"), path.join(outDir, "assets/site.css"));
-  await copyFile(path.join(docsDir, "src/site.js"), path.join(outDir, "assets/site.js"));
+  await minify("site.css");
+  await minify("site.js");
+  await minify("checker.js");
   await copyFile(path.join(reactComponent, "browser/standalone/index.js"), path.join(outDir, "assets/asyncapi/standalone.js"));
   await copyFile(path.join(reactComponent, "styles/default.min.css"), path.join(outDir, "assets/asyncapi/default.min.css"));
+  const kb = (n: number) => `${Math.round(n / 1024)} KB`;
   console.log(
-    `docs: ${index.filter((e) => e.kind === "message").length} message pages, ${views.length} providers -> ${path.relative(repoRoot, outDir)}/index.html`,
+    `docs: ${index.filter((e) => e.kind === "message").length} message pages, ${views.length} providers -> ${path.relative(repoRoot, outDir)}/index.html (payload checkers, loaded on first use: ${Object.entries(
+      checkers,
+    )
+      .map(([p, n]) => `${p} ${kb(n)}`)
+      .join(", ")})`,
   );
 }
 

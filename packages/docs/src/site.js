@@ -1,52 +1,90 @@
-// Search over messages and fields: the index is inlined in the home page, so it works from file:// too.
+// What every page does (small, loaded on every page): "/" focuses the search, whose code and index load on
+// first use (as classic scripts, so they load from file:// too); the field list's folds follow the URL's
+// hash; "Expand all" and "Collapse all"; the menu folds away on a phone.
 (function () {
+  var root = document.body.getAttribute("data-root") || "";
   var input = document.getElementById("search-input");
-  var list = document.getElementById("search-results");
-  var data = document.getElementById("search-index");
-  if (!input || !list || !data) return;
-  var index = JSON.parse(data.textContent);
-  function render(query) {
-    var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-    list.textContent = "";
-    if (terms.length === 0) return;
-    var hits = index.filter(function (e) {
-      var hay = (e.provider + " " + e.message + " " + e.title + " " + e.text).toLowerCase();
-      return terms.every(function (t) {
-        return hay.indexOf(t) >= 0;
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = root + src;
+      s.onload = resolve;
+      s.onerror = reject;
+      document.body.appendChild(s);
+    });
+  }
+
+  var searchLoading = null;
+  function loadSearch() {
+    if (!searchLoading) {
+      searchLoading = loadScript("assets/search-index.js").then(function () {
+        return loadScript("assets/search.js");
       });
-    });
-    hits.sort(function (a, b) {
-      // Exact field or message names first.
-      var q = terms.join(" ");
-      var ax = a.title.toLowerCase().split(".").pop() === q || a.message === q ? 0 : 1;
-      var bx = b.title.toLowerCase().split(".").pop() === q || b.message === q ? 0 : 1;
-      return ax - bx;
-    });
-    hits.slice(0, 60).forEach(function (e) {
-      var li = document.createElement("li");
-      var a = document.createElement("a");
-      a.href = e.url;
-      a.textContent = e.kind === "field" ? e.title : e.message;
-      var kind = document.createElement("span");
-      kind.className = "kind";
-      kind.textContent = " " + (e.kind === "field" ? "field of " + e.provider + " " + e.message : e.provider + " message: " + e.title) + " — " + e.text;
-      li.appendChild(a);
-      li.appendChild(kind);
-      list.appendChild(li);
-    });
-    if (hits.length === 0) list.innerHTML = "<li>No message or field matches.</li>";
-    else if (hits.length > 60) {
-      var more = document.createElement("li");
-      more.textContent = hits.length - 60 + " more: narrow the search.";
-      list.appendChild(more);
+    }
+    return searchLoading;
+  }
+
+  if (input) {
+    input.addEventListener("focus", loadSearch);
+    input.addEventListener("input", loadSearch);
+    var q = new URLSearchParams(location.search).get("q");
+    if (q) {
+      input.value = q;
+      loadSearch();
     }
   }
-  input.addEventListener("input", function () {
-    render(input.value);
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || !input) return;
+    var t = e.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+    e.preventDefault();
+    input.focus();
   });
-  var q = new URLSearchParams(location.search).get("q");
-  if (q) {
-    input.value = q;
-    render(q);
+
+  // Each field's JSON Pointer (what validation errors name), from its id (`field-payload.lineItems[].name`
+  // is /payload/lineItems/*/name): written here, not in the HTML, which is smaller for it.
+  document.querySelectorAll("ul.fields > li[id^='field-']").forEach(function (li) {
+    var path = li.id.slice(6).split(".");
+    var pointer = "";
+    path.forEach(function (part) {
+      var items = part.match(/(\[\])+$/);
+      var name = items ? part.slice(0, -items[0].length) : part;
+      pointer += "/" + name.replace(/~/g, "~0").replace(/\//g, "~1") + (items ? "/*".repeat(items[0].length / 2) : "");
+    });
+    li.setAttribute("data-pointer", pointer);
+  });
+
+  // A shared link to a field deep in a folded object: open every fold around it, then show it.
+  function revealHash() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!id) return;
+    var target = document.getElementById(id);
+    if (!target) return;
+    for (var el = target.parentElement; el; el = el.parentElement) if (el.tagName === "DETAILS") el.open = true;
+    if (target.tagName === "DETAILS") target.open = true;
+    target.scrollIntoView({ block: "start" });
+  }
+  window.addEventListener("hashchange", revealHash);
+  revealHash();
+
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-fold]");
+    if (!button) return;
+    var open = button.getAttribute("data-fold") === "open";
+    var section = button.closest("section") || document;
+    section.querySelectorAll("details.children").forEach(function (d) {
+      d.open = open;
+    });
+  });
+
+  // The menu is open for wide screens (its summary hidden there) and folded on a phone.
+  var sidebar = document.querySelector("details.sidebar");
+  if (sidebar && window.matchMedia("(max-width: 899px)").matches) sidebar.open = false;
+  if (sidebar) {
+    sidebar.addEventListener("toggle", function () {
+      if (!sidebar.open && !window.matchMedia("(max-width: 899px)").matches) sidebar.open = true;
+    });
   }
 })();

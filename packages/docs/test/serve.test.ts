@@ -58,6 +58,13 @@ describe("the docs server", () => {
     expect(await get(rawPath)).toEqual({ status, body });
   });
 
+  it("sends text gzipped to a client that takes gzip, and plain to one that does not", async () => {
+    const body = (await fetch(new URL("index.html", base))).headers;
+    expect(body.get("content-encoding")).toBe("gzip");
+    expect(body.get("vary")).toBe("accept-encoding");
+    expect((await get("/index.html")).body).toBe("<h1>home</h1>");
+  });
+
   it("keeps serving after a malformed URL", async () => {
     await get("/%E0%A4%A");
     expect((await get("/")).status).toBe(200);
