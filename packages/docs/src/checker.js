@@ -230,7 +230,11 @@
       pointer.appendChild(where);
       li.appendChild(pointer);
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(element("span", "checker-issue-message", issue.message));
+      // The message repeats expected and received, shown apart below; say it only when it adds something
+      // (an unknown property, an inferred rule).
+      if (issue.message !== "expected " + issue.expected + ", received " + issue.received) {
+        li.appendChild(element("span", "checker-issue-message", issue.message));
+      }
       for (const [key, value] of [
         ["expected", issue.expected],
         ["received", issue.received],
