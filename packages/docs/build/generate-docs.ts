@@ -182,7 +182,7 @@ async function messagePage(
     )
     .join("\n");
   const lifecycle = contract.lifecycle?.messages.includes(message.name)
-    ? `<section class="lifecycle-section"><h2>Lifecycle</h2><p>${esc(contract.lifecycle.title)}: the status at <code>${esc(contract.lifecycle.status)}</code>${contract.discriminator === contract.lifecycle.status && message.discriminatorValues.length === 1 ? ` is <code>${esc(message.discriminatorValues[0])}</code> (highlighted)` : ""}.</p>${lifecycleSvg(contract.lifecycle, message.discriminatorValues.length === 1 ? message.discriminatorValues[0] : undefined)}</section>`
+    ? `<section class="lifecycle-section"><h2>Lifecycle</h2><p>${esc(contract.lifecycle.title)}: the status at <code>${esc(contract.lifecycle.status)}</code>${contract.discriminator === contract.lifecycle.status && message.discriminatorValues.length === 1 ? ` is <code>${esc(message.discriminatorValues[0])}</code> (highlighted)` : ""}.</p>${await lifecycleSvg(contract.lifecycle, message.discriminatorValues.length === 1 ? message.discriminatorValues[0] : undefined)}</section>`
     : "";
   const picked = contract.discriminator
     ? `<p>Picked by <code>${esc(contract.discriminator)}</code> = ${message.discriminatorValues.map((v) => `<code>${esc(JSON.stringify(v))}</code>`).join(", ")}.</p>`
@@ -207,7 +207,7 @@ ${lifecycle}
   });
 }
 
-function providerPage(view: ProviderView, provenance: Map<string, Provenance>): string {
+async function providerPage(view: ProviderView, provenance: Map<string, Provenance>): Promise<string> {
   const { contract } = view;
   const rows = contract.messages
     .map(
@@ -216,7 +216,7 @@ function providerPage(view: ProviderView, provenance: Map<string, Provenance>): 
     )
     .join("\n");
   const lifecycle = contract.lifecycle
-    ? `<section class="lifecycle-section"><h2>Lifecycle</h2>${prose(contract.lifecycle.description)}${lifecycleSvg(contract.lifecycle)}</section>`
+    ? `<section class="lifecycle-section"><h2>Lifecycle</h2>${prose(contract.lifecycle.description)}${await lifecycleSvg(contract.lifecycle)}</section>`
     : "";
   const body = `<article class="provider" data-provider="${esc(contract.name)}">
 <h1>${esc(contract.title)}</h1>
@@ -327,7 +327,7 @@ async function main(): Promise<void> {
       }
       await write(path.join(outDir, url), await messagePage(view, message, rows, schema["x-provenance"], schema.description ?? "", evidence));
     }
-    await write(path.join(outDir, providerUrl(contract.name)), providerPage(view, provenance));
+    await write(path.join(outDir, providerUrl(contract.name)), await providerPage(view, provenance));
   }
   await write(path.join(outDir, "index.html"), homePage(document, views, index));
   await write(path.join(outDir, "asyncapi.html"), asyncApiPage(await selfContainedDocument(providers)));
