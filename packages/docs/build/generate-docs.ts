@@ -161,8 +161,11 @@ async function messagePage(
     )
     .join("\n");
   const single = message.discriminatorValues.length === 1 ? message.discriminatorValues[0] : undefined;
+  // The diagram is drawn here when it shows where this message stands (its status highlighted); otherwise
+  // it would repeat the provider page's (two SVGs of 16 KB each for Ivy), so the section links there.
+  const highlighted = contract.lifecycle && contract.discriminator === contract.lifecycle.status ? single : undefined;
   const lifecycle = contract.lifecycle?.messages.includes(message.name)
-    ? `<section class="lifecycle-section" id="lifecycle"><h2>Lifecycle</h2><p>${esc(contract.lifecycle.title)}: the status at <code>${esc(contract.lifecycle.status)}</code>${contract.discriminator === contract.lifecycle.status && single ? ` is <code>${esc(single)}</code> (highlighted)` : ""}.</p>${await lifecycleSvg(contract.lifecycle, single)}</section>`
+    ? `<section class="lifecycle-section" id="lifecycle"><h2>Lifecycle</h2><p>${esc(contract.lifecycle.title)}: the status at <code>${esc(contract.lifecycle.status)}</code>${highlighted ? ` is <code>${esc(highlighted)}</code> (highlighted)` : ""}.${highlighted ? "" : ` Its transitions: <a href="../../${esc(providerUrl(contract.name))}#lifecycle">${esc(contract.title)}'s lifecycle</a>.`}</p>${highlighted ? await lifecycleSvg(contract.lifecycle, highlighted) : ""}</section>`
     : "";
   const picked = contract.discriminator
     ? `<p>Picked by <code>${esc(contract.discriminator)}</code> = ${message.discriminatorValues.map((v) => `<code>${esc(JSON.stringify(v))}</code>`).join(", ")}.</p>`
@@ -323,7 +326,7 @@ AsyncApiStandalone.render({
     body,
     nav: site.nav,
     wide: true,
-    styles: ["assets/asyncapi/default.min.css"],
+    styles: ["assets/asyncapi/default.min.css", "assets/asyncapi-view.css"],
     crumbs: [{ label: "Home", href: "index.html" }, { label: "AsyncAPI view" }],
   });
 }
@@ -442,6 +445,7 @@ async function main(): Promise<void> {
   await minify("site.css");
   await minify("site.js");
   await minify("checker.js");
+  await minify("asyncapi-view.css");
   await copyFile(path.join(reactComponent, "browser/standalone/index.js"), path.join(outDir, "assets/asyncapi/standalone.js"));
   await copyFile(path.join(reactComponent, "styles/default.min.css"), path.join(outDir, "assets/asyncapi/default.min.css"));
   const kb = (n: number) => `${Math.round(n / 1024)} KB`;
