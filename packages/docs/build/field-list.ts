@@ -52,9 +52,11 @@ function evidenceLine(row: FieldRow): string {
 function marksLine(pointer: string, marks: FieldMarks | undefined): string {
   const mark = marks?.get(pointer);
   if (!mark) return "";
+  // The changelog calls what is not released yet "unreleased".
+  const when = (v: string) => (v === "unreleased" ? "since the last release" : `in ${esc(v)}`);
   const parts = [
-    ...(mark.added ? [`<span class="mark added">added in ${esc(mark.added)}</span>`] : []),
-    ...(mark.changed ?? []).map((v) => `<span class="mark changed">changed in ${esc(v)}</span>`),
+    ...(mark.added ? [`<span class="mark added">added ${when(mark.added)}</span>`] : []),
+    ...(mark.changed ?? []).map((v) => `<span class="mark changed">changed ${when(v)}</span>`),
   ];
   return parts.join("");
 }
