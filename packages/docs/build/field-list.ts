@@ -4,6 +4,7 @@
  * that opens the folds around it. A list, not a table, so that it reads in one column on a phone.
  */
 import type { FieldRow } from "./fields.ts";
+import { unreleasedLabel } from "./changelog.ts";
 import { esc, inline, text } from "./html.ts";
 
 export const fieldId = (row: Pick<FieldRow, "path">): string => `field-${row.path}`;
@@ -52,8 +53,7 @@ function evidenceLine(row: FieldRow): string {
 function marksLine(pointer: string, marks: FieldMarks | undefined): string {
   const mark = marks?.get(pointer);
   if (!mark) return "";
-  // The changelog calls what is not released yet "unreleased".
-  const when = (v: string) => (v === "unreleased" ? "since the last release" : `in ${esc(v)}`);
+  const when = (v: string) => (v === unreleasedLabel ? "since the last release" : `in ${esc(v)}`);
   const parts = [
     ...(mark.added ? [`<span class="mark added">added ${when(mark.added)}</span>`] : []),
     ...(mark.changed ?? []).map((v) => `<span class="mark changed">changed ${when(v)}</span>`),
