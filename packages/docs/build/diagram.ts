@@ -151,7 +151,7 @@ const directionOptions: Record<LifecycleDirection, LayoutOptions> = {
  * cycle (a reopened order, a retried refund), which go back; ELK is given the statuses in this order and
  * breaks cycles by it (MODEL_ORDER), so the edges drawn against the flow are exactly those.
  */
-export function flowOrder(lifecycle: LifecycleContract): string[] {
+function flowOrder(lifecycle: LifecycleContract): string[] {
   const out = new Map<string | null, string[]>();
   for (const t of lifecycle.transitions) out.set(t.from, [...(out.get(t.from) ?? []), t.to]);
   const seen = new Set<string>();
@@ -280,13 +280,13 @@ function crossingCount(edges: LayoutEdge[]): number {
 }
 
 /** Whether two segments cross at a point inside both (touching ends or running along each other does not count). */
-export function segmentsCross([a, b]: Segment, [c, d]: Segment): boolean {
+function segmentsCross([a, b]: Segment, [c, d]: Segment): boolean {
   const side = (o: Point, p: Point, q: Point) => Math.sign((p.x - o.x) * (q.y - o.y) - (p.y - o.y) * (q.x - o.x));
   return side(c, d, a) * side(c, d, b) < 0 && side(a, b, c) * side(a, b, d) < 0;
 }
 
 /** Whether a segment gets inside a box (more than `margin` past its border). */
-export function segmentEntersBox([a, b]: Segment, box: { x: number; y: number; width: number; height: number }, margin = 0.5): boolean {
+function segmentEntersBox([a, b]: Segment, box: { x: number; y: number; width: number; height: number }, margin = 0.5): boolean {
   const [x0, y0, x1, y1] = [box.x + margin, box.y + margin, box.x + box.width - margin, box.y + box.height - margin];
   if (x0 >= x1 || y0 >= y1) return false;
   // Liang-Barsky: clip the segment to the box; it enters if a part of positive length is left.
