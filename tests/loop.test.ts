@@ -74,6 +74,8 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.kill("SIGKILL");
   worker?.kill("SIGKILL");
+  // The worker's keep-alive connection would hold close() open until it times out.
+  handler?.closeAllConnections();
   await new Promise((r) => (handler ? handler.close(r) : r(undefined)));
   repo.remove();
 });
