@@ -132,8 +132,8 @@ export async function measureCase(c: BenchCase, { time = 160, rounds = 11 }: Thr
  */
 export function throughput(cases: BenchCase[], options: ThroughputOptions = {}): Throughput[] {
   const child = fileURLToPath(new URL("./throughput-case.ts", import.meta.url));
-  return cases.map((c, index) => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", child, String(index), JSON.stringify(options)], {
+  return cases.map((c) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", child, c.label, JSON.stringify(options)], {
       encoding: "utf8",
       maxBuffer: 1 << 24,
       timeout: 15 * 60_000,

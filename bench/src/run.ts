@@ -8,7 +8,7 @@
  *     written only to --out (a partial run never overwrites bench/results/); --profile writes a CPU profile
  *     of the SQLite receiver's first measured round at 50 connections (summarise it with
  *     `tsx bench/src/profile-summary.ts <file>`).
- *   pnpm bench --only validation [--quick] [--out <dir>]
+ *   pnpm bench --only validation [--quick] [--case <label text>] [--out <dir>]
  *     only the validators' speed, ours beside every peer and the floor, with the speed targets; results.md
  *     written only to --out.
  * PostgreSQL is measured beside SQLite when WEBHOOK_CONTRACTS_TEST_POSTGRES names a server.
@@ -77,7 +77,11 @@ const cases = await benchCases();
 
 if (only === "validation") {
   log("throughput (ours, the peers, the floor)…");
-  const throughputs = throughput(cases, quick ? { time: 150, rounds: 3 } : {});
+  // --case <text>: only the cases whose label contains it (e.g. "Amplia"), to try a change out.
+  const only = option("case");
+  const chosen = only === undefined ? cases : cases.filter((c) => c.label.includes(only));
+  if (chosen.length === 0) throw new Error(`--case ${only}: no case's label contains it`);
+  const throughputs = throughput(chosen, quick ? { time: 150, rounds: 3 } : {});
   const all = speedChecks(throughputs);
   const out = option("out") && path.resolve(option("out")!);
   if (out) {
