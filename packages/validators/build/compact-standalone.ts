@@ -133,7 +133,33 @@ export function withFormatsImport(code: string): string {
   return `${directive}import { formats as formats$ } from "../src/formats.js";${body}`;
 }
 
+/**
+ * A long enum (Ivy's country codes) is checked by a loop that calls a deep-equality function once per value
+ * (`for(const v0 of schemaN_k){if(func0(data, v0)){validN = true;break;}}`): when every value is a string,
+ * number, boolean or null, a switch over them does the same (=== is deep equality for those), compiled
+ * to comparisons, with no call and no array walk. The constant stays: error params read it.
+ */
+export function withEnumSwitches(code: string): string {
+  const values = new Map<string, unknown>();
+  for (const m of code.matchAll(/const (schema\d+_\d+) = (?=\[)/g)) {
+    const start = m.index + m[0].length;
+    values.set(m[1]!, JSON.parse(code.slice(start, endOfBracketed(code, start))));
+  }
+  const primitive = (v: unknown) => v === null || typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
+  const rewritten = code.replace(
+    /(valid\d+) = false;for\(const (v\d+) of (schema\d+_\d+)\)\{if\(func\d+\(([\w$]+), \2\)\)\{\1 = true;break;\}\}/g,
+    (match, valid: string, _v: string, schema: string, data: string) => {
+      const list = values.get(schema);
+      if (!Array.isArray(list) || list.length === 0 || !list.every(primitive)) return match;
+      return `${valid} = false;switch(${data}){${list.map((v) => `case ${jsLiteral(v)}:`).join("")}${valid} = true;}`;
+    },
+  );
+  // Ajv's deep equality, when no loop is left to call it (its require would pull it into every bundle).
+  const equal = /const (func\d+) = require\("ajv\/dist\/runtime\/equal"\)\.default;/.exec(rewritten);
+  return equal && !rewritten.includes(`${equal[1]}(`) ? rewritten.replace(equal[0], "") : rewritten;
+}
+
 /** All of the above, in order. */
 export function compactStandalone(code: string): string {
-  return withFormatsImport(withOnlyUsedSchemaValues(withCompactErrorReports(withoutSchemaPaths(code))));
+  return withEnumSwitches(withFormatsImport(withOnlyUsedSchemaValues(withCompactErrorReports(withoutSchemaPaths(code)))));
 }
