@@ -236,30 +236,41 @@ export function brokenPayloads(c: Pick<BenchCase, "provider" | "message" | "body
   );
   const patterned = first((s) => str(s) && typeof s.schema.pattern === "string");
   add(patterned, `string off its pattern ${patterned?.schema.pattern as string}`, "an off-pattern string", patterned && `${patterned.value as string}~`);
-  // A field an if/then requires, removed: the first condition on a constant that the payload meets.
-  for (const site of all) {
+  // An if/then rule broken: the first condition (one property, its const or enum) that the payload meets,
+  // and what its then says: a field it requires removed, or else a field it types given another type.
+  const wrongType: Record<string, unknown> = { null: "x", string: 1, number: "1", integer: "1", boolean: "true", object: [], array: {} };
+  ifThen: for (const site of all) {
     if (!isObject(site.value)) continue;
+    const value = site.value;
     const conditions = (Array.isArray(site.schema.allOf) ? (site.schema.allOf as unknown[]) : []).filter(isObject);
-    const met = conditions.find((m) => {
+    for (const m of conditions) {
       const cond = isObject(m.if) && isObject(m.if.properties) ? Object.entries(m.if.properties) : [];
-      const then = isObject(m.then) && Array.isArray(m.then.required) ? (m.then.required as string[]) : [];
-      return (
-        cond.length === 1 &&
-        isObject(cond[0]![1]) &&
-        "const" in cond[0]![1] &&
-        (site.value as Schema)[cond[0]![0]] === cond[0]![1].const &&
-        then.some((k) => k in (site.value as object))
-      );
-    });
-    if (met) {
-      const [key, cond] = Object.entries((met.if as Schema).properties as Schema)[0]!;
-      const field = ((met.then as Schema).required as string[]).find((k) => k in (site.value as object))!;
-      out.push({
-        label: `${pointer([...site.path, field])} removed though ${key} is ${JSON.stringify((cond as Schema).const)} (an if/then rule)`,
-        short: "a field an if/then requires, missing",
-        body: setAt(c.body, [...site.path, field], undefined),
-      });
-      break;
+      if (cond.length !== 1 || !isObject(cond[0]![1]) || !isObject(m.then)) continue;
+      const [key, test] = cond[0] as [string, Schema];
+      const meets = "const" in test ? value[key] === test.const : Array.isArray(test.enum) && test.enum.includes(value[key]);
+      if (!meets) continue;
+      const when = `${key} is ${JSON.stringify(value[key])}`;
+      const required = Array.isArray(m.then.required) ? (m.then.required as string[]).find((k) => k in value) : undefined;
+      if (required !== undefined) {
+        out.push({
+          label: `${pointer([...site.path, required])} removed though ${when} (an if/then rule)`,
+          short: "an if/then rule broken",
+          body: setAt(c.body, [...site.path, required], undefined),
+        });
+        break ifThen;
+      }
+      const typed = isObject(m.then.properties)
+        ? Object.entries(m.then.properties).find(([k, sub]) => k in value && isObject(sub) && typeof sub.type === "string" && sub.type in wrongType)
+        : undefined;
+      if (typed) {
+        const [field, sub] = typed as [string, Schema];
+        out.push({
+          label: `${pointer([...site.path, field])} not ${sub.type as string} though ${when} (an if/then rule)`,
+          short: "an if/then rule broken",
+          body: setAt(c.body, [...site.path, field], wrongType[sub.type as string]),
+        });
+        break ifThen;
+      }
     }
   }
   out.push({ label: "unknown property at the root (strict)", short: "an unknown property", body: { ...(c.body as object), unexpectedProperty: true } });
