@@ -9,6 +9,7 @@ import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { handWrittenAmpliaOrderStatusChanged, runtimeAjv, zodIvyOrderUpdated } from "@webhook-contracts/bench/peers";
 import { syntheticProject } from "@webhook-contracts/bench/measure";
+import { brokenPayloads, strictAjv } from "@webhook-contracts/bench/schema-peers";
 import { loadContracts, repoRoot } from "@webhook-contracts/contracts";
 import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
 import { validateWebhook } from "@webhook-contracts/validators";
@@ -51,6 +52,18 @@ it("the peers reject what our validators reject", () => {
   expect(ajvFor("https://webhook-contracts.example/schemas/ivy/order-updated.schema.json")(broken)).toBe(false);
   broken.payload.updatedAt = "yesterday";
   expect(zodIvyOrderUpdated.safeParse(broken).success).toBe(false);
+});
+
+it.each(cases.map((c) => [c.label, c] as const))("%s: every broken payload of the peers' table is rejected by our strict validator and by Ajv", (_label, c) => {
+  const broken = brokenPayloads(c);
+  // At least a wrong type, a missing field, a closed list's unknown value, an off-pattern string and an unknown property.
+  expect(broken.length).toBeGreaterThanOrEqual(5);
+  const ajvValidate = strictAjv(c);
+  expect(ajvValidate(c.body)).toBe(true);
+  for (const b of broken) {
+    expect(validateWebhook(c.provider, b.body, { mode: "strict" }).ok, b.label).toBe(false);
+    expect(ajvValidate(b.body), b.label).toBe(false);
+  }
 });
 
 it("the synthetic project of the code-generation benchmark is a contract the generators build", () => {

@@ -10,7 +10,8 @@ import { Bench } from "tinybench";
 import { repoRoot } from "@webhook-contracts/contracts";
 import { providerNames, validateWebhook } from "@webhook-contracts/validators";
 import type { BenchCase } from "./cases.ts";
-import { handWrittenAmpliaOrderStatusChanged, zodIvyOrderUpdated } from "./peers.ts";
+import { handWrittenAmpliaOrderStatusChanged } from "./peers.ts";
+import { brokenPayloads, schemaPeers } from "./schema-peers.ts";
 import type { ReceiverCaseOptions } from "./receiver-case.ts";
 import type { ReceiverBench } from "./receiver-load.ts";
 
@@ -26,7 +27,27 @@ export interface Throughput {
   hz: Record<string, number>;
   /** ops/s by task name, round by round (all tasks of a round run back to back). */
   rounds: Record<string, number[]>;
+  /** The validators measured beside ours (peers and the floor), each with the broken payloads it accepted. */
+  peers: PeerResult[];
+  /** The broken payloads every validator ran (labels); our strict validator rejects all of them. */
+  broken: string[];
 }
+
+export interface PeerResult {
+  /** Its task name in `rounds` and `hz`. */
+  task: string;
+  checks: string;
+  /** Labels of the broken payloads it accepted: none for a peer that checks as much as ours. */
+  accepts: string[];
+  /** The same, in a few words each. */
+  acceptsShort: string[];
+  floor?: boolean;
+}
+
+/** Our strict validator on the case, our tolerant one, and JSON.parse: the task names every case has. */
+export const TASKS = { parse: "JSON.parse", tolerant: "validate (tolerant)", strict: "validate (strict)" } as const;
+/** The floor's task name (Amplia Reg only). */
+export const FLOOR = "hand-written check (the floor)";
 
 /**
  * The median over the rounds of a ratio of two tasks. Each round's two figures were measured moments
@@ -47,28 +68,45 @@ export interface ThroughputOptions {
   rounds?: number;
 }
 
+/** What a case's child process prints. */
+export type CaseResult = Pick<Throughput, "rounds" | "peers" | "broken">;
+
 /**
- * ops/s of each task on one case, the median of `rounds` tinybench runs, in this process. `ajvFor` gives
- * the runtime-compiled Ajv peer of a schema $id.
+ * ops/s of each task on one case, the median of `rounds` tinybench runs, in this process: ours, JSON.parse
+ * and every peer (each on the parsed body, as ours), and first each peer's answers on the broken payloads.
  */
-export async function measureCase(
-  c: BenchCase,
-  ajvFor: (schemaId: string) => (data: unknown) => boolean,
-  schemaId: string,
-  { time = 160, rounds = 11 }: ThroughputOptions = {},
-): Promise<Throughput["rounds"]> {
+export async function measureCase(c: BenchCase, { time = 160, rounds = 11 }: ThroughputOptions = {}): Promise<CaseResult> {
   const tasks: Record<string, () => unknown> = {
-    "JSON.parse": () => JSON.parse(c.text),
-    "validate (tolerant)": () => validateWebhook(c.provider, c.body),
-    "validate (strict)": () => validateWebhook(c.provider, c.body, { mode: "strict" }),
+    [TASKS.parse]: () => JSON.parse(c.text),
+    [TASKS.tolerant]: () => validateWebhook(c.provider, c.body),
+    [TASKS.strict]: () => validateWebhook(c.provider, c.body, { mode: "strict" }),
     "parse + validate (tolerant)": () => validateWebhook(c.provider, JSON.parse(c.text)),
     "parse + validate (strict)": () => validateWebhook(c.provider, JSON.parse(c.text), { mode: "strict" }),
   };
-  const ajvValidate = ajvFor(schemaId);
-  tasks["parse + Ajv compiled at run time"] = () => ajvValidate(JSON.parse(c.text));
-  if (c.provider === "ivy" && c.message === "order_updated") tasks["parse + zod v4"] = () => zodIvyOrderUpdated.safeParse(JSON.parse(c.text));
+  const peers = await schemaPeers(c);
   if (c.provider === "amplia-reg")
-    tasks["hand-written check of this message (the floor, no error reports)"] = () => handWrittenAmpliaOrderStatusChanged(c.body);
+    peers.push({
+      name: FLOOR,
+      checks: "every rule and the lifecycle, our format functions; no error reports",
+      validate: handWrittenAmpliaOrderStatusChanged,
+      floor: true,
+    });
+  const broken = brokenPayloads(c);
+  for (const b of broken)
+    if (validateWebhook(c.provider, b.body, { mode: "strict" }).ok) throw new Error(`${c.label}: our strict validator accepts the broken payload "${b.label}"`);
+  const results: PeerResult[] = [];
+  for (const peer of peers) {
+    if (!peer.validate(c.body)) throw new Error(`${c.label}: ${peer.name} rejects the valid payload`);
+    const accepted = broken.filter((b) => peer.validate(b.body));
+    results.push({
+      task: peer.name,
+      checks: peer.checks,
+      accepts: accepted.map((b) => b.label),
+      acceptsShort: accepted.map((b) => b.short),
+      ...(peer.floor ? { floor: true } : {}),
+    });
+    tasks[peer.name] = () => peer.validate(c.body);
+  }
   const samples: Record<string, number[]> = {};
   for (let round = 0; round < rounds; round++) {
     const bench = new Bench({ time, warmupTime: 100 });
@@ -84,7 +122,7 @@ export async function measureCase(
       (samples[task.name] ??= []).push((BATCH * 1000) / result.period);
     }
   }
-  return samples;
+  return { rounds: samples, peers: results, broken: broken.map((b) => b.label) };
 }
 
 /**
@@ -94,11 +132,15 @@ export async function measureCase(
  */
 export function throughput(cases: BenchCase[], options: ThroughputOptions = {}): Throughput[] {
   const child = fileURLToPath(new URL("./throughput-case.ts", import.meta.url));
-  return cases.map((c, index) => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", child, String(index), JSON.stringify(options)], { encoding: "utf8", maxBuffer: 1 << 24 });
+  return cases.map((c) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", child, c.label, JSON.stringify(options)], {
+      encoding: "utf8",
+      maxBuffer: 1 << 24,
+      timeout: 15 * 60_000,
+    });
     if (r.status !== 0) throw new Error(`${c.label}: throughput run failed\n${r.stderr}`);
-    const rounds = JSON.parse(r.stdout) as Throughput["rounds"];
-    return { case: c, hz: Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, median(v)])), rounds };
+    const result = JSON.parse(r.stdout) as CaseResult;
+    return { case: c, hz: Object.fromEntries(Object.entries(result.rounds).map(([k, v]) => [k, median(v)])), ...result };
   });
 }
 

@@ -1,5 +1,5 @@
 /** The targets of the benchmark, checked, and the results as a Markdown table and an SVG bar chart. */
-import { type BundleSize, type ColdStart, type Codegen, type Throughput, ratio } from "./measure.ts";
+import { type BundleSize, type ColdStart, type Codegen, FLOOR, type PeerResult, TASKS, type Throughput, ratio } from "./measure.ts";
 import { type ReceiverBench, median, roundsOf, rpsRatio } from "./receiver-load.ts";
 
 export interface Check {
@@ -15,14 +15,76 @@ export interface Check {
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 const ops = (n: number) => Math.round(n).toLocaleString("en-US");
 
-export function checks(throughputs: Throughput[], cold: ColdStart, sizes: BundleSize[], codegen: Codegen): Check[] {
+/** Ours (strict) at least this multiple of the fastest peer that checks as much (rejects every broken payload). */
+export const PEER_TARGET = 1.25;
+/** Ours (strict) at least this fraction of the hand-written floor (Amplia Reg). */
+export const FLOOR_TARGET = 0.85;
+/** Cases whose ÷ JSON.parse target is withdrawn (issue 15: Amplia Reg's format checks alone take most of 4x's budget; the floor target replaces it). */
+const NO_PARSE_TARGET = new Set(["amplia-reg"]);
+
+/** "checks as much" or what a validator let through. */
+export const checksMark = (p: PeerResult) => (p.accepts.length === 0 ? "checks as much" : `checks less: accepts ${p.acceptsShort.join(", ")}`);
+
+/**
+ * Per case: ours ÷ JSON.parse, strict ÷ tolerant, every peer's figure (beside, with what it checks), ours
+ * ÷ the fastest peer that rejects every broken payload, and on Amplia Reg ours ÷ the hand-written floor.
+ */
+export function speedChecks(throughputs: Throughput[]): Check[] {
   const out: Check[] = [];
   for (const t of throughputs) {
-    const speed = ratio(t, "validate (tolerant)", "JSON.parse");
-    const strict = ratio(t, "validate (strict)", "validate (tolerant)");
-    out.push({ area: "speed", measure: `${t.case.label}: validate (tolerant) ÷ JSON.parse`, value: `${fmt(speed)}x`, target: "≥ 4x", pass: speed >= 4 });
-    out.push({ area: "speed", measure: `${t.case.label}: strict ÷ tolerant`, value: `${fmt(strict)}`, target: "≥ 0.90", pass: strict >= 0.9 });
+    const label = t.case.label;
+    const speed = ratio(t, TASKS.tolerant, TASKS.parse);
+    const strictSpeed = ratio(t, TASKS.strict, TASKS.parse);
+    const strict = ratio(t, TASKS.strict, TASKS.tolerant);
+    const noParseTarget = NO_PARSE_TARGET.has(t.case.provider);
+    out.push({
+      area: "speed",
+      measure: `${label}: validate (tolerant) ÷ JSON.parse${noParseTarget ? " (4x withdrawn, issue 15: see the floor)" : ""}`,
+      value: `${fmt(speed)}x`,
+      target: noParseTarget ? "—" : "≥ 4x",
+      pass: speed >= 4,
+      ...(noParseTarget ? { info: true } : {}),
+    });
+    out.push({ area: "speed", measure: `${label}: validate (strict) ÷ JSON.parse`, value: `${fmt(strictSpeed)}x`, target: "—", pass: true, info: true });
+    out.push({ area: "speed", measure: `${label}: strict ÷ tolerant`, value: `${fmt(strict)}`, target: "≥ 0.90", pass: strict >= 0.9 });
+    for (const p of t.peers) {
+      out.push({
+        area: "speed",
+        measure: `${label}: ${p.task} ÷ JSON.parse (${checksMark(p)})`,
+        value: `${fmt(ratio(t, p.task, TASKS.parse))}x`,
+        target: "—",
+        pass: true,
+        info: true,
+      });
+    }
+    const full = t.peers.filter((p) => !p.floor && p.accepts.length === 0);
+    const fastest = full.map((p) => ({ p, r: ratio(t, TASKS.strict, p.task) })).sort((a, b) => a.r - b.r)[0];
+    if (fastest)
+      out.push({
+        area: "speed",
+        measure: `${label}: ours (strict) ÷ the fastest peer that checks as much (${fastest.p.task})`,
+        value: `${fmt(fastest.r)}x`,
+        target: `≥ ${PEER_TARGET}x`,
+        pass: fastest.r >= PEER_TARGET,
+      });
+    else out.push({ area: "speed", measure: `${label}: no peer checks as much as ours`, value: "—", target: `≥ ${PEER_TARGET}x`, pass: true, info: true });
+    if (t.rounds[FLOOR]) {
+      const floor = ratio(t, TASKS.strict, FLOOR);
+      out.push({
+        area: "speed",
+        measure: `${label}: ours (strict) ÷ the hand-written floor`,
+        value: `${fmt(floor)}x`,
+        target: `≥ ${FLOOR_TARGET}x`,
+        pass: floor >= FLOOR_TARGET,
+      });
+    }
   }
+  return out;
+}
+
+export function checks(throughputs: Throughput[], cold: ColdStart, sizes: BundleSize[], codegen: Codegen): Check[] {
+  const out: Check[] = [];
+  out.push(...speedChecks(throughputs));
   for (const [provider, c] of Object.entries(cold.byProvider)) {
     out.push({
       area: "cold start",
@@ -89,6 +151,54 @@ export function checks(throughputs: Throughput[], cold: ColdStart, sizes: Bundle
   return out;
 }
 
+/** The throughput tables: every task of each case, ours and the peers, and what each peer checks. */
+function throughputSection(throughputs: Throughput[]): string[] {
+  const lines: string[] = [];
+  const rounds = throughputs[0] ? Object.values(throughputs[0].rounds)[0]!.length : 0;
+  lines.push(
+    `## Throughput (ops/s, median of ${rounds} rounds; ratios are medians of each round's ratio)`,
+    "",
+    "![validation speed as a multiple of JSON.parse](results.svg)",
+    "",
+  );
+  for (const t of throughputs) {
+    lines.push(
+      `### ${t.case.label}`,
+      "",
+      `\`${t.case.file}\`, ${t.case.text.length} bytes. Broken payloads every validator ran (ours in strict mode rejects each): ${t.broken.join("; ")}.`,
+      "",
+      "| task | ops/s | × JSON.parse | checks |",
+      "|---|---:|---:|---|",
+    );
+    const peers = new Map(t.peers.map((p) => [p.task, p]));
+    for (const [task, hz] of Object.entries(t.hz)) {
+      const p = peers.get(task);
+      lines.push(
+        `| ${task} | ${ops(hz)} | ${fmt(ratio(t, task, TASKS.parse))} | ${p ? `${p.checks}; ${p.accepts.length ? `**checks less**: accepts ${p.accepts.join("; ")}` : "rejects every broken payload"}` : ""} |`,
+      );
+    }
+    lines.push("");
+  }
+  return lines;
+}
+
+/** results.md of a `--only validation` run: the speed targets and the throughput tables. */
+export function throughputMarkdown(throughputs: Throughput[], all: Check[], meta: string): string[] {
+  return [
+    "# Benchmark results (validation only)",
+    "",
+    meta,
+    "",
+    "## Targets",
+    "",
+    "| | measure | value | target | |",
+    "|---|---|---:|---:|---|",
+    ...all.map((c) => `| ${c.area} | ${c.measure} | ${c.value} | ${c.target} | ${c.info ? "" : c.pass ? "✅ met" : "❌ missed"} |`),
+    "",
+    ...throughputSection(throughputs),
+  ];
+}
+
 export function markdown(
   throughputs: Throughput[],
   all: Check[],
@@ -111,20 +221,7 @@ export function markdown(
     "|---|---|---:|---:|---|",
   ];
   for (const c of all) lines.push(`| ${c.area} | ${c.measure} | ${c.value} | ${c.target} | ${c.info ? "" : c.pass ? "✅ met" : "❌ missed"} |`);
-  const rounds = throughputs[0] ? Object.values(throughputs[0].rounds)[0]!.length : 0;
-  lines.push(
-    "",
-    `## Throughput (ops/s, median of ${rounds} rounds; ratios are medians of each round's ratio)`,
-    "",
-    "![validation speed as a multiple of JSON.parse](results.svg)",
-    "",
-  );
-  for (const t of throughputs) {
-    const parse = t.hz["JSON.parse"]!;
-    lines.push(`### ${t.case.label}`, "", `\`${t.case.file}\`, ${t.case.text.length} bytes`, "", "| task | ops/s | × JSON.parse |", "|---|---:|---:|");
-    for (const [task, hz] of Object.entries(t.hz)) lines.push(`| ${task} | ${ops(hz)} | ${fmt(hz / parse)} |`);
-    lines.push("");
-  }
+  lines.push("", ...throughputSection(throughputs));
   lines.push(
     "## Cold start",
     "",

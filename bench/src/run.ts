@@ -8,6 +8,9 @@
  *     written only to --out (a partial run never overwrites bench/results/); --profile writes a CPU profile
  *     of the SQLite receiver's first measured round at 50 connections (summarise it with
  *     `tsx bench/src/profile-summary.ts <file>`).
+ *   pnpm bench --only validation [--quick] [--case <label text>] [--out <dir>]
+ *     only the validators' speed, ours beside every peer and the floor, with the speed targets; results.md
+ *     written only to --out.
  * PostgreSQL is measured beside SQLite when WEBHOOK_CONTRACTS_TEST_POSTGRES names a server.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { benchCases } from "./cases.ts";
 import { buildTimes, bundleSizes, coldStart, inboxCheckSpeed, receiverThroughput, syntheticCodegen, throughput } from "./measure.ts";
 import type { ReceiverCaseOptions } from "./receiver-case.ts";
-import { type Check, checks, gateCheck, markdown, receiverChecks, receiverMarkdown, svgChart } from "./report.ts";
+import { type Check, checks, gateCheck, markdown, receiverChecks, receiverMarkdown, speedChecks, svgChart, throughputMarkdown } from "./report.ts";
 
 const args = process.argv.slice(2).filter((a) => a !== "--");
 /** The value of `--name value` or `--name=value`. */
@@ -28,7 +31,7 @@ const option = (name: string) => {
 };
 const quick = args.includes("--quick");
 const only = option("only") ?? process.env.BENCH_ONLY;
-if (only !== undefined && only !== "receiver") throw new Error(`--only ${only}: only "receiver" can run alone`);
+if (only !== undefined && only !== "receiver" && only !== "validation") throw new Error(`--only ${only}: only "receiver" or "validation" can run alone`);
 const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const meta = () =>
@@ -71,6 +74,24 @@ if (only === "receiver") {
 }
 
 const cases = await benchCases();
+
+if (only === "validation") {
+  log("throughput (ours, the peers, the floor)…");
+  // --case <text>: only the cases whose label contains it (e.g. "Amplia"), to try a change out.
+  const only = option("case");
+  const chosen = only === undefined ? cases : cases.filter((c) => c.label.includes(only));
+  if (chosen.length === 0) throw new Error(`--case ${only}: no case's label contains it`);
+  const throughputs = throughput(chosen, quick ? { time: 150, rounds: 3 } : {});
+  const all = speedChecks(throughputs);
+  const out = option("out") && path.resolve(option("out")!);
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, "results.md"), `${throughputMarkdown(throughputs, all, meta()).join("\n")}\n`);
+    writeFileSync(path.join(out, "throughput.json"), JSON.stringify(throughputs, null, 2));
+  }
+  print(all, out ? `results in ${path.join(out, "results.md")}` : "a partial run: bench/results/ left as it was");
+  process.exit();
+}
 
 log("throughput…");
 const throughputs = throughput(cases, quick ? { time: 150, rounds: 1 } : {});

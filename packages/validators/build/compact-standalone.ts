@@ -133,7 +133,39 @@ export function withFormatsImport(code: string): string {
   return `${directive}import { formats as formats$ } from "../src/formats.js";${body}`;
 }
 
+/**
+ * A long enum (Ivy's country codes) is checked by a loop that calls a deep-equality function once per value
+ * (`for(const v0 of schemaN_k){if(func0(data, v0)){validN = true;break;}}`): when every value is a string,
+ * number, boolean or null, one function per list with a switch over them does the same (=== is deep
+ * equality for those), compiled to comparisons, with no array walk; each loop becomes a call of it, so a
+ * list checked in several places is written once. The constant stays: error params read it.
+ */
+export function withEnumSwitches(code: string): string {
+  const values = new Map<string, unknown>();
+  for (const m of code.matchAll(/const (schema\d+_\d+) = (?=\[)/g)) {
+    const start = m.index + m[0].length;
+    values.set(m[1]!, JSON.parse(code.slice(start, endOfBracketed(code, start))));
+  }
+  const primitive = (v: unknown) => v === null || typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
+  const functions = new Map<string, string>();
+  const rewritten = code.replace(
+    /(valid\d+) = false;for\(const (v\d+) of (schema\d+_\d+)\)\{if\(func\d+\(([\w$]+), \2\)\)\{\1 = true;break;\}\}/g,
+    (match, valid: string, _v: string, schema: string, data: string) => {
+      const list = values.get(schema);
+      if (!Array.isArray(list) || list.length === 0 || !list.every(primitive)) return match;
+      const name = `${schema}_has`;
+      functions.set(name, `function ${name}(x){switch(x){${list.map((v) => `case ${jsLiteral(v)}:`).join("")}return true;}return false;}`);
+      return `${valid} = ${name}(${data});`;
+    },
+  );
+  if (functions.size === 0) return code;
+  // Ajv's deep equality, when no loop is left to call it (its require would pull it into every bundle).
+  const equal = /const (func\d+) = require\("ajv\/dist\/runtime\/equal"\)\.default;/.exec(rewritten);
+  const out = equal && !rewritten.includes(`${equal[1]}(`) ? rewritten.replace(equal[0], "") : rewritten;
+  return withDeclarations(out, [...functions.values()].join(""));
+}
+
 /** All of the above, in order. */
 export function compactStandalone(code: string): string {
-  return withFormatsImport(withOnlyUsedSchemaValues(withCompactErrorReports(withoutSchemaPaths(code))));
+  return withEnumSwitches(withFormatsImport(withOnlyUsedSchemaValues(withCompactErrorReports(withoutSchemaPaths(code)))));
 }

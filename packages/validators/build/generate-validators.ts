@@ -116,6 +116,33 @@ function entrySource(provider: ProviderContract, hasSharedShape: boolean): strin
     ),
   ];
   const readers = hotPointers.map((pointer) => `${JSON.stringify(pointer)}: ${readerSource(pointer)},`);
+  // The discriminator's values and the lifecycle's transitions as switches over string constants: V8
+  // compiles them to comparisons, where a lookup by a key known only at run time hashes the string.
+  const lit = (v: string | null) => JSON.stringify(v);
+  const byMessage = new Map<string, string[]>();
+  for (const [value, message] of Object.entries(byValue)) byMessage.set(message, [...(byMessage.get(message) ?? []), value]);
+  const messageNamedSource = provider.discriminator
+    ? `(value: unknown) => {
+    switch (value) {
+      ${[...byMessage].map(([message, values]) => `${values.map((v) => `case ${lit(v)}:`).join(" ")} return ${lit(message)};`).join("\n      ")}
+      default: return undefined;
+    }
+  }`
+    : undefined;
+  const anyOf = (name: string, values: readonly string[]) => (values.length ? values.map((v) => `${name} === ${lit(v)}`).join(" || ") : "false");
+  const listedTransitionSource = lifecycle?.previousStatus
+    ? `(previous: unknown, current: unknown): boolean => {
+    switch (previous) {
+      case null: return ${anyOf("current", lifecycle.initial)};
+      ${lifecycle.statuses
+        .map((from) => [from, lifecycle.transitions.filter((t) => t.from === from).map((t) => t.to)] as const)
+        .filter(([, to]) => to.length > 0)
+        .map(([from, to]) => `case ${lit(from)}: return ${anyOf("current", to)};`)
+        .join("\n      ")}
+      default: return false;
+    }
+  }`
+    : undefined;
   const guards = provider.messages.map(
     (m) => `/** True when \`body\` is a valid ${provider.title} ${m.name} payload (tolerant mode). */
 export function is${m.typeName}(body: unknown): body is ${payloads}[${JSON.stringify(m.name)}] {
@@ -136,6 +163,8 @@ export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ *
   title: ${JSON.stringify(provider.title)},
   ${provider.discriminator ? `discriminator: ${JSON.stringify(provider.discriminator)},` : ""}
   messagesByDiscriminator: ${JSON.stringify(byValue)},
+  ${messageNamedSource ? `messageNamed: ${messageNamedSource},` : ""}
+  ${listedTransitionSource ? `listedTransition: ${listedTransitionSource},` : ""}
   ${open ? `openMessage: ${JSON.stringify(open.name)},` : ""}
   ${hasSharedShape ? `unknownMessage: compiled0.${unknownMessageExport},` : ""}
   validators: {

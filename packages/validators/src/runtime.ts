@@ -103,6 +103,16 @@ export interface ProviderDefinition<P extends string, Payloads> {
   /** Discriminator value to message name. */
   messagesByDiscriminator: Readonly<Record<string, MessageNames<Payloads>>>;
   /**
+   * The same as a function: the message a discriminator value names, or undefined (the generator writes
+   * it as a switch over the values, which V8 compiles to comparisons instead of a keyed lookup).
+   */
+  messageNamed?: (value: unknown) => MessageNames<Payloads> | undefined;
+  /**
+   * True when previousStatus -> status is a transition the lifecycle lists (previous null: a status an order
+   * starts in); the generator writes it as a switch. Anything else goes to the full check, which says why.
+   */
+  listedTransition?: (previous: unknown, current: unknown) => boolean;
+  /**
    * The message whose schema checks a payload with any other discriminator value, when the list is open
    * (Amplia Reg's status): such a payload is a message we do not know, checked as this one.
    */
@@ -179,6 +189,9 @@ export interface ProviderValidator<P extends string, Payloads> {
   is<M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M];
 }
 
+/** A discriminator value not read yet (undefined is a value: the field is absent). */
+const NOT_READ: unique symbol = Symbol("not read");
+
 export function createProviderValidator<P extends string, Payloads>(definition: ProviderDefinition<P, Payloads>): ProviderValidator<P, Payloads> {
   const {
     provider,
@@ -192,6 +205,7 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
     deliveryKeys = {},
     lifecycle,
     readers,
+    listedTransition,
   } = definition;
   const reader = (pointer: string) => (readers && Object.hasOwn(readers, pointer) ? readers[pointer]! : pointerReader(pointer));
   const messageNames = Object.keys(validators) as MessageNames<Payloads>[];
@@ -204,17 +218,23 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
   const readDiscriminator = discriminator === undefined ? undefined : reader(discriminator);
   const keyReaders = deliveryKey.map(reader);
   const messageKeyReaders = new Map(Object.entries(deliveryKeys).map(([m, pointers]) => [m, pointers.map(reader)]));
-  // Deliveries that name the transition they report (previousStatus -> status) are checked against it.
+  // Deliveries that name the transition they report (previousStatus -> status) are checked against it:
+  // per message, its compiled check and whether it reports a transition, found with one lookup.
   const transitionMessages = new Set<string>(lifecycle?.previousStatus ? lifecycle.messages : []);
+  const checksOf = {} as Record<string, { check: CompiledValidator; transition: boolean }>;
+  for (const name of Object.keys(validators)) checksOf[name] = { check: validators[name as MessageNames<Payloads>], transition: transitionMessages.has(name) };
   const readTransition = lifecycle?.previousStatus ? { previous: reader(lifecycle.previousStatus), current: reader(lifecycle.status) } : undefined;
+  // When the status is the discriminator (Amplia Reg), the value read to pick the message is the status.
+  const statusIsDiscriminator = discriminator !== undefined && lifecycle?.status === discriminator;
 
   function validateMessage<M extends MessageNames<Payloads>>(
     message: M,
     body: unknown,
     options?: ValidateOptions,
+    discriminatorValue: unknown = NOT_READ,
   ): ValidPayload<P, M, Payloads[M]> | InvalidPayload<P, M> {
     try {
-      return checkMessage(message, body, options);
+      return checkMessage(message, body, options, discriminatorValue);
     } catch (error) {
       // A value JSON cannot hold (a getter that throws, a Proxy) may make the generated code throw: the
       // caller still gets a result it can store and show, never an exception.
@@ -225,17 +245,20 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
   function checkMessage<M extends MessageNames<Payloads>>(
     message: M,
     body: unknown,
-    options?: ValidateOptions,
+    options: ValidateOptions | undefined,
+    discriminatorValue: unknown,
   ): ValidPayload<P, M, Payloads[M]> | InvalidPayload<P, M> {
-    const check = validators[message];
+    const { check, transition } = checksOf[message]!;
     const warnings: ValidationIssue[] = [];
     if (!check(body)) {
       const errors: ValidationIssue[] = [];
       sortIssues(check.errors ?? [], body, message, options, errors, warnings);
       if (errors.length > 0) return failure(message, errors, warnings);
     }
-    if (readTransition !== undefined && transitionMessages.has(message)) {
-      const issue = checkTransition(lifecycle!, readTransition.previous(body), readTransition.current(body), provider, message);
+    if (transition && readTransition !== undefined) {
+      const previous = readTransition.previous(body);
+      const current = statusIsDiscriminator && discriminatorValue !== NOT_READ ? discriminatorValue : readTransition.current(body);
+      const issue = listedTransition?.(previous, current) ? undefined : checkTransition(lifecycle!, previous, current, provider, message);
       if (issue) {
         if (!issue.inferred || options?.mode === "strict") return failure(message, [issue], warnings);
         // An unknown status is warned about once: by its open list, when the schema already did.
@@ -312,8 +335,10 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
   }
 
   /** The message a discriminator value names, or undefined for one we know no message for. */
-  const messageNamed = (value: unknown): MessageNames<Payloads> | undefined =>
-    typeof value === "string" && Object.hasOwn(messagesByDiscriminator, value) ? messagesByDiscriminator[value] : undefined;
+  const messageNamed =
+    definition.messageNamed ??
+    ((value: unknown): MessageNames<Payloads> | undefined =>
+      typeof value === "string" && Object.hasOwn(messagesByDiscriminator, value) ? messagesByDiscriminator[value] : undefined);
 
   function messageOf(body: unknown): MessageNames<Payloads> | undefined {
     return readDiscriminator === undefined ? messageNames[0] : messageNamed(readDiscriminator(body));
@@ -342,15 +367,18 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
       ]) as ValidationResult<P, Payloads>;
     }
     let message: MessageNames<Payloads> | undefined;
+    // Read once: it picks the message, and is the status the lifecycle checks when the two are one field.
+    let discriminatorValue: unknown = NOT_READ;
     if (readDiscriminator === undefined) {
       message = messageNames[0];
     } else {
       const value = readDiscriminator(body);
+      discriminatorValue = value;
       message = messageNamed(value);
       if (message === undefined && typeof value === "string") {
         if (openMessage !== undefined) {
           // Its schema warns about the value (an open list); the result says the message is not one we know.
-          const result = validateMessage(openMessage, body, options);
+          const result = validateMessage(openMessage, body, options, value);
           return (
             result.ok ? { ok: true, provider, message: undefined, unknownMessage: value, value: body, warnings: result.warnings } : result
           ) as ValidationResult<P, Payloads>;
@@ -373,7 +401,7 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
         ]) as ValidationResult<P, Payloads>;
       }
     }
-    return validateMessage(message!, body, options) as ValidationResult<P, Payloads>;
+    return validateMessage(message!, body, options, discriminatorValue) as ValidationResult<P, Payloads>;
   }
 
   const is = <M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M] => {

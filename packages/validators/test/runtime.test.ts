@@ -14,6 +14,7 @@ const root = path.resolve(fileURLToPath(new URL("../../../", import.meta.url)));
 const fixture = (rel: string) => JSON.parse(readFileSync(path.join(root, "fixtures", rel), "utf8")) as Record<string, any>;
 const paid = () => fixture("ivy/order_updated/valid/paid.json");
 const issued = () => fixture("amplia-reg/OrderStatusChanged/valid/06-certificate-issued.en.json");
+const contracts = await loadContracts();
 
 describe("picking the message by its discriminator", () => {
   it("validates an Ivy payload as the message its type names", () => {
@@ -299,5 +300,51 @@ describe("what identifies a delivery", () => {
     expect(validators.scalapay.deliveryKeyOf({ ...refund, refundAmount: 10 })).not.toBe(first);
     expect(validators.scalapay.deliveryKeyOf(structuredClone(refund))).toBe(first);
     expect(validators.scalapay.deliveryKeyOf(fixture("scalapay/charged/valid/docs-example.json"))).toBe('["E1KLSVMATB","charged"]');
+  });
+});
+
+describe("the generated switches agree with the tables they are written from", () => {
+  it("every previousStatus -> status pair of known statuses (and null) is judged as the lifecycle table says", () => {
+    const lifecycle = validators["amplia-reg"].lifecycle!;
+    const statuses = Object.keys(lifecycle.successors);
+    const previous = [null, ...statuses];
+    let pairs = 0;
+    for (const from of previous) {
+      for (const to of statuses) {
+        const body = issued();
+        body.orderStatusTransitionModel.previousStatus = from;
+        body.orderStatusTransitionModel.status = to;
+        const listed = (from === null ? lifecycle.initial : (lifecycle.successors[from] ?? [])).includes(to);
+        for (const mode of ["tolerant", "strict"] as const) {
+          const result = validateWebhook("amplia-reg", body, { mode });
+          const issues = [...(result.ok ? [] : result.errors), ...result.warnings].filter((i) => i.keyword === "transition");
+          expect(issues.length === 0, `${String(from)} -> ${to} (${mode})`).toBe(listed);
+        }
+        pairs++;
+      }
+    }
+    expect(pairs).toBe((statuses.length + 1) * statuses.length);
+  });
+
+  it("every discriminator value picks its message, and nothing else does", () => {
+    for (const name of providerNames) {
+      const v = validators[name];
+      if (v.discriminator === undefined) continue;
+      const contract = contracts.find((p) => p.name === name)!;
+      for (const m of contract.messages) {
+        for (const value of m.discriminatorValues) {
+          const body = {} as Record<string, unknown>;
+          const keys = v.discriminator.slice(1).split("/");
+          let node = body;
+          for (const key of keys.slice(0, -1)) node = (node[key] = {}) as Record<string, unknown>;
+          node[keys.at(-1)!] = value;
+          expect(v.messageOf(body), `${name} ${value}`).toBe(m.name);
+          node[keys.at(-1)!] = `${value}-not`;
+          expect(v.messageOf(body)).toBeUndefined();
+          node[keys.at(-1)!] = 1;
+          expect(v.messageOf(body)).toBeUndefined();
+        }
+      }
+    }
   });
 });

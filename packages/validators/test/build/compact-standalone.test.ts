@@ -11,7 +11,7 @@ import { transformSync } from "esbuild";
 import { describe, expect, it } from "vitest";
 import * as formatsModule from "../../src/formats.ts";
 import { createAjvWithSchemas } from "../../build/ajv-keywords.ts";
-import { compactStandalone, withCompactErrorReports, withOnlyUsedSchemaValues, withoutSchemaPaths } from "../../build/compact-standalone.ts";
+import { compactStandalone, withCompactErrorReports, withEnumSwitches, withOnlyUsedSchemaValues, withoutSchemaPaths } from "../../build/compact-standalone.ts";
 import { loadContracts } from "@webhook-contracts/contracts";
 import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
 
@@ -90,6 +90,17 @@ describe("the rewrites refuse code they do not recognise", () => {
   });
   it("a schema value read that does not exist fails the build", () => {
     expect(() => withOnlyUsedSchemaValues('"use strict";const schema1 = {"enum":[1]};f(schema1.type);')).toThrow(/reads nothing/);
+  });
+  it("a long enum's loop of deep-equality calls becomes a switch only when every value is a primitive", () => {
+    const loop = (schema: string) => `valid3 = false;for(const v0 of ${schema}){if(func0(data7, v0)){valid3 = true;break;}}`;
+    const code = `"use strict";const schema4_0 = ["a","b\\"c",1,null];const schema4_1 = [{"a":1},"x"];const func0 = require("ajv/dist/runtime/equal").default;${loop("schema4_0")}${loop("schema4_1")}`;
+    const out = withEnumSwitches(code);
+    expect(out).toContain('function schema4_0_has(x){switch(x){case "a":case "b\\"c":case 1:case null:return true;}return false;}');
+    expect(out).toContain("valid3 = schema4_0_has(data7);");
+    expect(out).toContain(loop("schema4_1"));
+    expect(out).toContain("const func0 = require");
+    // With no loop left, Ajv's deep equality goes too.
+    expect(withEnumSwitches(code.replace(loop("schema4_1"), ""))).not.toContain("func0");
   });
   it("reads through strings and comments without touching them", () => {
     const code =
