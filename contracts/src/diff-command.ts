@@ -4,8 +4,7 @@
  * and fixtures/ are taken from git into a folder of their own and read by the current contract model.
  * Exit 0; 2 for a usage or git error.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -21,33 +20,17 @@ const tsx = path.join(path.dirname(fileURLToPath(import.meta.url)), "../node_mod
 const execFileAsync = promisify(execFile);
 /** What a revision's contracts are read from: the contract sources, as `git archive` takes them. */
 const sources = ["asyncapi.yaml", "schemas", "fixtures"];
-const snapshotOptions = (root: string) => ({ env: { ...process.env, WEBHOOK_CONTRACTS_ROOT: root }, maxBuffer: 1 << 28 });
-
-function snapshotOf(root: string): ProviderSnapshot[] {
-  const text = execFileSync(tsx, [snapshotScript], { ...snapshotOptions(root), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  return JSON.parse(text) as ProviderSnapshot[];
-}
-
-/** The contract sources at `ref`, in a temporary folder. */
-function checkout(ref: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "webhook-contracts-diff-"));
-  const archive = execFileSync("git", ["archive", "--format=tar", ref, ...sources], {
-    cwd: repoRoot,
-    maxBuffer: 1 << 28,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  execFileSync("tar", ["-x", "-C", dir], { input: archive });
-  return dir;
-}
 
 /**
  * The contracts at `ref` of the git checkout at `root` (undefined: its working tree), as `diff` compares
- * them; `diffContracts(await snapshotAt(a), await snapshotAt(b))` is `changesBetween(a, b)`. Asynchronous,
- * so that a caller comparing many revisions (the docs site's changelog) reads them side by side, each once.
+ * them. Asynchronous, so that revisions are read side by side (the docs site's changelog reads each of many
+ * once).
  */
 export async function snapshotAt(ref: string | undefined, root: string = repoRoot): Promise<ProviderSnapshot[]> {
   const read = async (dir: string) =>
-    JSON.parse((await execFileAsync(tsx, [snapshotScript], { ...snapshotOptions(dir), encoding: "utf8" })).stdout) as ProviderSnapshot[];
+    JSON.parse(
+      (await execFileAsync(tsx, [snapshotScript], { env: { ...process.env, WEBHOOK_CONTRACTS_ROOT: dir }, maxBuffer: 1 << 28, encoding: "utf8" })).stdout,
+    ) as ProviderSnapshot[];
   if (ref === undefined) return read(root);
   const dir = await mkdtemp(path.join(tmpdir(), "webhook-contracts-diff-"));
   try {
@@ -61,21 +44,9 @@ export async function snapshotAt(ref: string | undefined, root: string = repoRoo
 }
 
 /** The changes from `base` (null: from nothing, as for a first release) to `head` (undefined: the working tree). */
-export function changesBetween(base: string | null, head: string | undefined): ContractChange[] {
-  const dirs: string[] = [];
-  try {
-    let before: ProviderSnapshot[] = [];
-    if (base !== null) {
-      const baseDir = checkout(base);
-      dirs.push(baseDir);
-      before = snapshotOf(baseDir);
-    }
-    let headDir = repoRoot;
-    if (head) dirs.push((headDir = checkout(head)));
-    return diffContracts(before, snapshotOf(headDir));
-  } finally {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  }
+export async function changesBetween(base: string | null, head: string | undefined): Promise<ContractChange[]> {
+  const [before, after] = await Promise.all([base === null ? [] : snapshotAt(base), snapshotAt(head)]);
+  return diffContracts(before, after);
 }
 
 const cell = (v: unknown) => (v === undefined ? "" : `\`${JSON.stringify(v).replace(/\|/g, "\\|").slice(0, 80)}\``);
@@ -95,16 +66,16 @@ export function markdownReport(changes: readonly ContractChange[], base: string,
   return `${lines.join("\n")}\n`;
 }
 
-export function main(args: string[]): number {
+export async function main(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { base: { type: "string", default: "HEAD" }, head: { type: "string" }, json: { type: "boolean", default: false } },
   });
   let changes: ContractChange[];
   try {
-    changes = changesBetween(values.base, values.head);
+    changes = await changesBetween(values.base, values.head);
   } catch (error) {
-    const e = error as { stderr?: Buffer | string; message: string };
+    const e = error as { stderr?: string; message: string };
     const lines = String(e.stderr ?? "").split("\n");
     const reason = lines.find((l) => /^(\w*Error: |fatal: )/.test(l)) ?? e.message.split("\n")[0];
     process.stderr.write(`webhook-contracts: diff: ${reason!.replace(/^\w*Error: /, "")}\n`);
@@ -114,4 +85,4 @@ export function main(args: string[]): number {
   return 0;
 }
 
-if (isEntryPoint(import.meta.url)) process.exitCode = main(process.argv.slice(2));
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

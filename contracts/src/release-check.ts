@@ -64,7 +64,7 @@ export function releaseProblems(changes: readonly ContractChange[], declared: re
 async function main(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { base: { type: "string", default: "main" } } });
   const base = execFileSync("git", ["merge-base", "HEAD", values.base], { cwd: repoRoot, encoding: "utf8" }).trim();
-  const changes = changesBetween(base, undefined);
+  const changes = await changesBetween(base, undefined);
   const declared = (await getChangesets(repoRoot)).flatMap((c) => c.releases);
   const problems = releaseProblems(changes, declared);
   for (const p of problems) process.stdout.write(`${p}\n`);

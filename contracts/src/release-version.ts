@@ -62,10 +62,10 @@ export function withInfoVersion(text: string, version: string): string {
   return out;
 }
 
-export function main(): number {
+export async function main(): Promise<number> {
   const before = versions();
   const base = lastRelease(before.get("@webhook-contracts/schemas")!.version);
-  const changes = changesBetween(base, undefined);
+  const changes = await changesBetween(base, undefined);
   const changeset = path.join(repoRoot, "node_modules/.bin/changeset");
   const pending = readdirSync(path.join(repoRoot, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md");
   if (pending.length === 0) {
@@ -92,4 +92,4 @@ export function main(): number {
   return 0;
 }
 
-if (isEntryPoint(import.meta.url)) process.exitCode = main();
+if (isEntryPoint(import.meta.url)) process.exitCode = await main();

@@ -33,6 +33,7 @@ import { repoRoot } from "@webhook-contracts/contracts";
 import { type Acceptance, type ContractChange, type ProviderSnapshot, type TypesImpact, diffContracts, strongest } from "@webhook-contracts/contracts/diff";
 import { snapshotAt } from "@webhook-contracts/contracts/diff-command";
 import { pointerSegments } from "@webhook-contracts/contracts/pointer";
+import { fieldAnchor } from "./fields.ts";
 import { esc } from "./html.ts";
 
 const execFileAsync = promisify(execFile);
@@ -208,7 +209,7 @@ export const dottedPath = (pointer: string) => dotted(pointer, "item");
 const changePath = (pointer: string) => dotted(pointer, "value");
 
 /** The anchor of a field row on a message page (its `id`): `field-payload.lineItems[].name`. */
-export const fieldAnchorId = (pointer: string) => `field-${dottedPath(pointer)}`;
+export const fieldAnchorId = (pointer: string) => fieldAnchor(dottedPath(pointer));
 
 // ---------------------------------------------------------------------------------------------------------
 // One provider's changelog.

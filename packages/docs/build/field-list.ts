@@ -3,11 +3,11 @@
  * (open for the payload's first level, closed deeper), every field an anchor (`#field-payload.price.total`)
  * that opens the folds around it. A list, not a table, so that it reads in one column on a phone.
  */
-import type { FieldRow } from "./fields.ts";
+import { type FieldRow, fieldAnchor } from "./fields.ts";
 import { unreleasedLabel } from "./changelog.ts";
 import { esc, inline, text } from "./html.ts";
 
-export const fieldId = (row: Pick<FieldRow, "path">): string => `field-${row.path}`;
+export const fieldId = (row: Pick<FieldRow, "path">): string => fieldAnchor(row.path);
 
 /** "added in" and "changed in" marks, by the field's pointer (from the changelog). */
 export type FieldMarks = ReadonlyMap<string, { added?: string; changed?: readonly string[] }>;

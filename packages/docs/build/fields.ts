@@ -92,6 +92,9 @@ function inferredRules(node: Schema, name: string, own: Schema | undefined): str
   return rules;
 }
 
+/** The id of a field's row on its message page, which links and the search point at: `field-payload.price.total`. */
+export const fieldAnchor = (path: string): string => `field-${path}`;
+
 export function fieldRows(schema: JsonSchema): FieldRow[] {
   const rows: FieldRow[] = [];
   const visit = (node: Schema, path: string, pointer: string, depth: number) => {

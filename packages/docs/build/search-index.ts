@@ -4,6 +4,8 @@
  * loaded only when the search is first used, so no page pays for it up front.
  */
 
+import { fieldAnchor } from "./fields.ts";
+
 export type SearchKind = "provider" | "message" | "field" | "value" | "header";
 
 export interface SearchEntry {
@@ -63,7 +65,7 @@ export function searchIndexScript(entries: readonly SearchEntry[]): string {
     if (!pageIndex.has(page)) pageIndex.set(page, pages.push(page) - 1);
     const text = e.text.length > maxText ? `${e.text.slice(0, maxText - 1)}…` : e.text;
     // A field's anchor is its path: 1 stands for it.
-    return [kinds.indexOf(e.kind), e.title, e.context, text, pageIndex.get(page)!, hash === `field-${e.title}` ? 1 : hash];
+    return [kinds.indexOf(e.kind), e.title, e.context, text, pageIndex.get(page)!, hash === fieldAnchor(e.title) ? 1 : hash];
   });
   return `window.webhookContractsSearchIndex=${JSON.stringify({ kinds, pages, rows }).replace(/</g, "\\u003c")};\n`;
 }
