@@ -1,13 +1,13 @@
 /**
  * The benchmark's inputs are what they claim to be: every case validates with our validators (both modes),
- * with Ajv compiled at run time from the same schemas, and (for the Ivy order) with the zod peer. A fast
+ * with Ajv compiled at run time from the same schemas, and (Amplia Reg) with the hand-written floor. A fast
  * correctness check; the timings themselves live in `pnpm bench`, not in the tests.
  */
 import { benchCases } from "@webhook-contracts/bench/cases";
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { handWrittenAmpliaOrderStatusChanged, runtimeAjv, zodIvyOrderUpdated } from "@webhook-contracts/bench/peers";
+import { handWrittenAmpliaOrderStatusChanged } from "@webhook-contracts/bench/peers";
 import { syntheticProject } from "@webhook-contracts/bench/measure";
 import { brokenPayloads, strictAjv } from "@webhook-contracts/bench/schema-peers";
 import { loadContracts, repoRoot } from "@webhook-contracts/contracts";
@@ -17,7 +17,6 @@ import { expect, it } from "vitest";
 
 const cases = await benchCases();
 const contracts = await loadContracts();
-const ajvFor = await runtimeAjv();
 
 it("covers the Ivy order_updated fixture and each provider's largest fixture", () => {
   expect(cases[0]!.label).toBe("Ivy order_updated");
@@ -27,9 +26,7 @@ it("covers the Ivy order_updated fixture and each provider's largest fixture", (
 it.each(cases.map((c) => [c.label, c] as const))("%s validates with every validator measured", (_label, c) => {
   expect(validateWebhook(c.provider, JSON.parse(c.text), { mode: "strict" })).toMatchObject({ ok: true, message: c.message });
   expect(validateWebhook(c.provider, c.body)).toMatchObject({ ok: true, warnings: [] });
-  const schemaId = contracts.find((p) => p.name === c.provider)!.messages.find((m) => m.name === c.message)!.schemaId;
-  expect(ajvFor(schemaId)(JSON.parse(c.text))).toBe(true);
-  if (c.provider === "ivy" && c.message === "order_updated") expect(zodIvyOrderUpdated.safeParse(JSON.parse(c.text)).success).toBe(true);
+  expect(strictAjv(c)(JSON.parse(c.text))).toBe(true);
   if (c.provider === "amplia-reg") expect(handWrittenAmpliaOrderStatusChanged(c.body)).toBe(true);
 });
 
@@ -49,9 +46,7 @@ it("the peers reject what our validators reject", () => {
   const broken = JSON.parse(cases[0]!.text);
   broken.payload.updatedAt = "2025-02-30T10:00:00Z";
   expect(validateWebhook("ivy", broken).ok).toBe(false);
-  expect(ajvFor("https://webhook-contracts.example/schemas/ivy/order-updated.schema.json")(broken)).toBe(false);
-  broken.payload.updatedAt = "yesterday";
-  expect(zodIvyOrderUpdated.safeParse(broken).success).toBe(false);
+  expect(strictAjv(cases[0]!)(broken)).toBe(false);
 });
 
 it.each(cases.map((c) => [c.label, c] as const))("%s: every broken payload of the peers' table is rejected by our strict validator and by Ajv", (_label, c) => {
