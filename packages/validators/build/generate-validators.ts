@@ -131,7 +131,7 @@ function entrySource(provider: ProviderContract, hasSharedShape: boolean): strin
     : undefined;
   const anyOf = (name: string, values: readonly string[]) => (values.length ? values.map((v) => `${name} === ${lit(v)}`).join(" || ") : "false");
   const listedTransitionSource = lifecycle?.previousStatus
-    ? `(previous: unknown, current: unknown): boolean => {
+    ? `function listedTransition(previous: unknown, current: unknown): boolean {
     switch (previous) {
       case null: return ${anyOf("current", lifecycle.initial)};
       ${lifecycle.statuses
@@ -143,6 +143,26 @@ function entrySource(provider: ProviderContract, hasSharedShape: boolean): strin
     }
   }`
     : undefined;
+  // Where each message's compiled check is, for code that calls it directly.
+  const checkOf = new Map(modules.flatMap((mod, i) => mod.messages.map((m) => [m.name, `compiled${i}.${validatorExport(m.name)}`] as const)));
+  const reportsTransition = (message: string) => lifecycle?.previousStatus !== undefined && lifecycle.messages.includes(message);
+  const readValue = (pointer: string) => `readers[${lit(pointer)}](data)`;
+  // The status a transition goes to: the discriminator's value when the two are one field.
+  const currentStatus = lifecycle && lifecycle.status === provider.discriminator ? "value" : lifecycle ? readValue(lifecycle.status) : "undefined";
+  // The message's name when its check passes (and its transition is listed); null when its check fails.
+  const verdict = (message: string) =>
+    `${checkOf.get(message)!}(data) ? ${
+      reportsTransition(message) ? `listedTransition(${readValue(lifecycle!.previousStatus!)}, ${currentStatus}) ? ${lit(message)} : undefined` : lit(message)
+    } : null`;
+  const validMessageSource = provider.discriminator
+    ? `(data: unknown): (keyof ${payloads} & string) | null | undefined => {
+    const value = ${readValue(provider.discriminator)};
+    switch (value) {
+      ${[...byMessage].map(([message, values]) => `${values.map((v) => `case ${lit(v)}:`).join(" ")} return ${verdict(message)};`).join("\n      ")}
+      default: return undefined;
+    }
+  }`
+    : `(data: unknown): (keyof ${payloads} & string) | null | undefined => (${verdict(provider.messages[0]!.name)})`;
   const guards = provider.messages.map(
     (m) => `/** True when \`body\` is a valid ${provider.title} ${m.name} payload (tolerant mode). */
 export function is${m.typeName}(body: unknown): body is ${payloads}[${JSON.stringify(m.name)}] {
@@ -157,6 +177,12 @@ ${modules.map((mod, i) => `import * as compiled${i} from "./${mod.stem}.js";`).j
 export type * from "${typeModule}";
 export type { ${runtimeTypes.join(", ")} } from "../src/runtime.js";
 
+/** The pointers read from every payload (its message, its key, its transition), as property reads written out. */
+const readers = {
+  ${readers.join("\n  ")}
+};
+
+${listedTransitionSource ? `/** True when previousStatus -> status is a transition the ${lifecycle!.title} lifecycle lists (previous null: a status an order starts in). */\n${listedTransitionSource}\n` : ""}
 /** ${provider.title} webhooks (${provider.address}): the messages, and their validators compiled at build time. */
 export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ */ createProviderValidator<${P}, ${payloads}>({
   provider: ${P},
@@ -164,7 +190,8 @@ export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ *
   ${provider.discriminator ? `discriminator: ${JSON.stringify(provider.discriminator)},` : ""}
   messagesByDiscriminator: ${JSON.stringify(byValue)},
   ${messageNamedSource ? `messageNamed: ${messageNamedSource},` : ""}
-  ${listedTransitionSource ? `listedTransition: ${listedTransitionSource},` : ""}
+  ${listedTransitionSource ? "listedTransition," : ""}
+  validMessage: ${validMessageSource},
   ${open ? `openMessage: ${JSON.stringify(open.name)},` : ""}
   ${hasSharedShape ? `unknownMessage: compiled0.${unknownMessageExport},` : ""}
   validators: {
@@ -172,9 +199,7 @@ export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ *
   },
   deliveryKey: ${JSON.stringify(provider.deliveryKey)},
   ${ownKeys.length ? `deliveryKeys: ${JSON.stringify(Object.fromEntries(ownKeys))},` : ""}
-  readers: {
-    ${readers.join("\n    ")}
-  },
+  readers,
   ${lifecycleSource ? `lifecycle: ${lifecycleSource},` : ""}
 });
 
@@ -221,10 +246,12 @@ export function validateWebhook<P extends ProviderName>(
   body: unknown,
   options?: ValidateOptions,
 ): ValidationResult<P, NarrowedWebhookPayloads[P]> {
-  if (!isProviderName(provider)) {
-    throw new TypeError(\`unknown provider "\${String(provider)}": expected one of \${providerNames.join(", ")}\`);
+  // A switch over the names: compared as constants, where validators[provider] hashes the name.
+  switch (provider as ProviderName) {
+    ${providers.map((p) => `case ${JSON.stringify(p.name)}: return ${camelCase(p.name)}.validate(body, options) as ValidationResult<P, NarrowedWebhookPayloads[P]>;`).join("\n    ")}
+    default:
+      throw new TypeError(\`unknown provider "\${String(provider)}": expected one of \${providerNames.join(", ")}\`);
   }
-  return (validators[provider] as ProviderValidator<P, NarrowedWebhookPayloads[P]>).validate(body, options);
 }
 
 /** The legal status transitions of each provider's orders, from schemas/<provider>/lifecycle.json. */

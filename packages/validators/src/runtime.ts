@@ -113,6 +113,14 @@ export interface ProviderDefinition<P extends string, Payloads> {
    */
   listedTransition?: (previous: unknown, current: unknown) => boolean;
   /**
+   * The common case in one generated function: the message a payload is when its discriminator names one
+   * and it passes that message's compiled check whole (so nothing to warn about in either mode), reporting
+   * a transition the lifecycle lists if it reports one. Otherwise the payload goes the general way, which
+   * says what is wrong or what to warn about: null when the check ran and failed (its `errors` say why, so
+   * it is not run twice), undefined when the discriminator names no message or the transition is unlisted.
+   */
+  validMessage?: (data: unknown) => MessageNames<Payloads> | null | undefined;
+  /**
    * The message whose schema checks a payload with any other discriminator value, when the list is open
    * (Amplia Reg's status): such a payload is a message we do not know, checked as this one.
    */
@@ -206,6 +214,7 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
     lifecycle,
     readers,
     listedTransition,
+    validMessage,
   } = definition;
   const reader = (pointer: string) => (readers && Object.hasOwn(readers, pointer) ? readers[pointer]! : pointerReader(pointer));
   const messageNames = Object.keys(validators) as MessageNames<Payloads>[];
@@ -227,14 +236,19 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
   // When the status is the discriminator (Amplia Reg), the value read to pick the message is the status.
   const statusIsDiscriminator = discriminator !== undefined && lifecycle?.status === discriminator;
 
+  /** The status a delivery reports: the discriminator's value already read, when the two are one field. */
+  const currentStatus = (body: unknown, discriminatorValue: unknown): unknown =>
+    statusIsDiscriminator && discriminatorValue !== NOT_READ ? discriminatorValue : readTransition!.current(body);
+
   function validateMessage<M extends MessageNames<Payloads>>(
     message: M,
     body: unknown,
     options?: ValidateOptions,
     discriminatorValue: unknown = NOT_READ,
+    checkFailed = false,
   ): ValidPayload<P, M, Payloads[M]> | InvalidPayload<P, M> {
     try {
-      return checkMessage(message, body, options, discriminatorValue);
+      return checkMessage(message, body, options, discriminatorValue, checkFailed);
     } catch (error) {
       // A value JSON cannot hold (a getter that throws, a Proxy) may make the generated code throw: the
       // caller still gets a result it can store and show, never an exception.
@@ -247,17 +261,23 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
     body: unknown,
     options: ValidateOptions | undefined,
     discriminatorValue: unknown,
+    checkFailed: boolean,
   ): ValidPayload<P, M, Payloads[M]> | InvalidPayload<P, M> {
     const { check, transition } = checksOf[message]!;
+    // A payload the compiled check passes has nothing to warn about in either mode; if it reports no
+    // transition, or one the lifecycle lists, it is done here, without building any issue list.
+    const passed = !checkFailed && check(body);
+    if (passed && (!transition || readTransition === undefined || listedTransition?.(readTransition.previous(body), currentStatus(body, discriminatorValue))))
+      return { ok: true as const, provider, message, value: body as Payloads[M], warnings: [] };
     const warnings: ValidationIssue[] = [];
-    if (!check(body)) {
+    if (!passed) {
       const errors: ValidationIssue[] = [];
       sortIssues(check.errors ?? [], body, message, options, errors, warnings);
       if (errors.length > 0) return failure(message, errors, warnings);
     }
     if (transition && readTransition !== undefined) {
       const previous = readTransition.previous(body);
-      const current = statusIsDiscriminator && discriminatorValue !== NOT_READ ? discriminatorValue : readTransition.current(body);
+      const current = currentStatus(body, discriminatorValue);
       const issue = listedTransition?.(previous, current) ? undefined : checkTransition(lifecycle!, previous, current, provider, message);
       if (issue) {
         if (!issue.inferred || options?.mode === "strict") return failure(message, [issue], warnings);
@@ -346,13 +366,16 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
 
   function validate(body: unknown, options?: ValidateOptions): ValidationResult<P, Payloads> {
     try {
-      return pickAndValidate(body, options);
+      const valid = validMessage?.(body);
+      if (typeof valid === "string") return { ok: true, provider, message: valid, value: body, warnings: [] } as unknown as ValidationResult<P, Payloads>;
+      return pickAndValidate(body, options, valid === null);
     } catch (error) {
       return failure(undefined, [unreadable(error)]) as ValidationResult<P, Payloads>;
     }
   }
 
-  function pickAndValidate(body: unknown, options?: ValidateOptions): ValidationResult<P, Payloads> {
+  /** `checkFailed`: the compiled check of the message the discriminator names already ran and failed. */
+  function pickAndValidate(body: unknown, options: ValidateOptions | undefined, checkFailed: boolean): ValidationResult<P, Payloads> {
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
       const received = preview(body);
       return failure(undefined, [
@@ -401,7 +424,7 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
         ]) as ValidationResult<P, Payloads>;
       }
     }
-    return validateMessage(message!, body, options, discriminatorValue) as ValidationResult<P, Payloads>;
+    return validateMessage(message!, body, options, discriminatorValue, checkFailed) as ValidationResult<P, Payloads>;
   }
 
   const is = <M extends MessageNames<Payloads>>(message: M, body: unknown): body is Payloads[M] => {

@@ -8,6 +8,7 @@ import { isOrderStatusChanged } from "@webhook-contracts/validators/amplia-reg";
 import { isOrderUpdatedEvent, ivy, validateIvyWebhook } from "@webhook-contracts/validators/ivy";
 import { isOrderAuthorized, isOrderCreated, validateScalapayWebhook } from "@webhook-contracts/validators/scalapay";
 import { loadContracts, pascalCase } from "@webhook-contracts/contracts";
+import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
 import { describe, expect, it } from "vitest";
 
 const root = path.resolve(fileURLToPath(new URL("../../../", import.meta.url)));
@@ -324,6 +325,31 @@ describe("the generated switches agree with the tables they are written from", (
       }
     }
     expect(pairs).toBe((statuses.length + 1) * statuses.length);
+  });
+
+  it("a valid delivery takes the generated shortcut and comes out as the general path gives it", () => {
+    let checked = 0;
+    for (const contract of contracts) {
+      const v = validators[contract.name as keyof typeof validators];
+      for (const m of contract.messages) {
+        for (const { body } of messageFixtures(contract.name, m.name, "valid")) {
+          const expected = { ok: true, provider: contract.name, message: m.name, value: body, warnings: [] };
+          // validate() answers from the generated shortcut; a message's own validator from the runtime's check.
+          for (const mode of ["tolerant", "strict"] as const) {
+            const picked = v.validate(body, { mode });
+            expect(picked).toEqual(expected);
+            expect((picked as { value: unknown }).value).toBe(body);
+            expect((v.messages as Record<string, { validate: (b: unknown, o: object) => unknown }>)[m.name]!.validate(body, { mode })).toEqual(expected);
+          }
+          // One unknown field: the shortcut declines, and the general path warns (tolerant) or fails (strict).
+          const extended = { ...(body as object), addedByTheProvider: 1 };
+          expect(v.validate(extended).warnings.map((w) => w.keyword)).toEqual(["additionalProperties"]);
+          expect(v.validate(extended, { mode: "strict" }).ok).toBe(false);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
   });
 
   it("every discriminator value picks its message, and nothing else does", () => {

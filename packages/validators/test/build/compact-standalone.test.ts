@@ -11,7 +11,14 @@ import { transformSync } from "esbuild";
 import { describe, expect, it } from "vitest";
 import * as formatsModule from "../../src/formats.ts";
 import { createAjvWithSchemas } from "../../build/ajv-keywords.ts";
-import { compactStandalone, withCompactErrorReports, withEnumSwitches, withOnlyUsedSchemaValues, withoutSchemaPaths } from "../../build/compact-standalone.ts";
+import {
+  compactStandalone,
+  withCompactErrorReports,
+  withEnumSwitches,
+  withOnlyUsedSchemaValues,
+  withPathOnlyCalls,
+  withoutSchemaPaths,
+} from "../../build/compact-standalone.ts";
 import { loadContracts } from "@webhook-contracts/contracts";
 import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
 
@@ -62,6 +69,8 @@ describe.each(contracts.map((p) => [p.name, p] as const))("%s", (_name, provider
     expect(compact).not.toMatch(/schemaPath:|vErrors\.push\(err|const schema\d+ = \{/);
     // The formats by an ES import, so bundles carry no CommonJS interop helpers for them.
     expect(compact).not.toContain('require("../src/formats")');
+    // A referenced schema's validator gets the path alone: no options object allocated per call.
+    expect(compact).not.toMatch(/parentData|rootData/);
   });
 
   it("answers every fixture and broken variant exactly as Ajv's own code", () => {
@@ -101,6 +110,29 @@ describe("the rewrites refuse code they do not recognise", () => {
     expect(out).toContain("const func0 = require");
     // With no loop left, Ajv's deep equality goes too.
     expect(withEnumSwitches(code.replace(loop("schema4_1"), ""))).not.toContain("func0");
+  });
+  it.each([
+    [
+      'function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){f(instancePath);}',
+      'function validate12(data, instancePath=""){f(instancePath);}',
+    ],
+    [
+      'if(!(validate12(data.a, {instancePath:instancePath+"/a",parentData:data,parentDataProperty:"a",rootData})))',
+      'if(!(validate12(data.a, instancePath+"/a")))',
+    ],
+    [
+      'validate30(data46[i1], {instancePath:instancePath+"/list/" + i1,parentData:data46,parentDataProperty:i1,rootData})',
+      'validate30(data46[i1], instancePath+"/list/" + i1)',
+    ],
+    [
+      'validate7(data["a{b"], {instancePath:instancePath+"/a{b",parentData:data,parentDataProperty:"a{b",rootData})',
+      'validate7(data["a{b"], instancePath+"/a{b")',
+    ],
+  ])("a referenced schema's validator is called with the path alone: %s", (code, expected) => {
+    expect(withPathOnlyCalls(code)).toBe(expected);
+  });
+  it("a validator that still reads parentData or rootData fails the build", () => {
+    expect(() => withPathOnlyCalls("function validate3(data, {instancePath, rootData}){return rootData;}")).toThrow(/still reads rootData/);
   });
   it("reads through strings and comments without touching them", () => {
     const code =
