@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { handWrittenAmpliaOrderStatusChanged } from "@webhook-contracts/bench/peers";
 import { syntheticProject } from "@webhook-contracts/bench/measure";
-import { brokenPayloads, strictAjv } from "@webhook-contracts/bench/schema-peers";
+import { brokenPayloads, formatsLacking, strictAjv } from "@webhook-contracts/bench/schema-peers";
 import { loadContracts, repoRoot } from "@webhook-contracts/contracts";
 import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
 import { validateWebhook } from "@webhook-contracts/validators";
@@ -47,6 +47,22 @@ it("the peers reject what our validators reject", () => {
   broken.payload.updatedAt = "2025-02-30T10:00:00Z";
   expect(validateWebhook("ivy", broken).ok).toBe(false);
   expect(strictAjv(cases[0]!)(broken)).toBe(false);
+});
+
+it("the peers check formats with their own checks, and with ours only for formats they have none for", () => {
+  const amplia = cases.find((c) => c.provider === "amplia-reg")!;
+  // "+0000" for "+00:00": ajv-formats takes it, RFC 3339 (and ours) does not.
+  const offset = structuredClone(amplia.body) as { orderStatusTransitionModel: { date: string } };
+  offset.orderStatusTransitionModel.date = offset.orderStatusTransitionModel.date.replace(/[+-]\d{2}:\d{2}$|Z$/, "+0000");
+  expect(strictAjv(amplia)(offset)).toBe(true);
+  expect(strictAjv(amplia, { ours: true })(offset)).toBe(false);
+  expect(validateWebhook("amplia-reg", offset).ok).toBe(false);
+  // Amplia Reg's birth dates have no offset: no peer has a format for that, so each is given ours.
+  expect(Object.keys(formatsLacking((name) => ["date", "date-time", "uuid", "email", "uri"].includes(name))).sort()).toEqual([
+    "iso-date-time",
+    "json-object",
+    "local-date-time",
+  ]);
 });
 
 it.each(cases.map((c) => [c.label, c] as const))("%s: every broken payload of the peers' table is rejected by our strict validator and by Ajv", (_label, c) => {

@@ -1,8 +1,9 @@
 /**
  * Builds the typia peer before the bench runs (`pnpm bench` runs this first): typia checks TypeScript
  * types, so each benchmarked message's strict reading (@webhook-contracts/schemas) becomes a type through
- * json-schema-to-typescript, its string and number constraints as typia tags (our format functions as
- * custom tags, so typia checks the same formats; patterns, lengths, integers and bounds as typia's own),
+ * json-schema-to-typescript, its string and number constraints as typia tags (its own `tags.Format` where
+ * typia has the format, our format functions as custom tags where it has none; patterns, lengths, integers
+ * and bounds as typia's own),
  * and typia's transformer (`TypiaGenerator`, the `typia generate` CLI's) writes `createEquals<T>()` out
  * as plain code into bench/generated/typia/. if/then/else have no TypeScript type: left out, and the
  * broken payloads show it.
@@ -14,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { compile } from "json-schema-to-typescript";
 import { TypiaGenerator } from "@typia/transform";
 import { benchCases } from "./cases.ts";
-import { foldAllOf, strictSchema, typiaModule } from "./schema-peers.ts";
+import { foldAllOf, strictSchema, typiaHas, typiaModule } from "./schema-peers.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const typiaDir = path.join(here, "../generated/typia");
@@ -32,7 +33,7 @@ function tsTypeOf(s: Schema): string | undefined {
   if (rest.length !== 1) return undefined;
   const tags: string[] = [];
   if (rest[0] === "string") {
-    if (typeof s.format === "string") tags.push(`WcFormat<${lit(s.format)}>`);
+    if (typeof s.format === "string") tags.push(typiaHas(s.format) ? `tags.Format<${lit(s.format)}>` : `WcFormat<${lit(s.format)}>`);
     else if (typeof s.pattern === "string") tags.push(`tags.Pattern<${lit(s.pattern)}>`);
     if (typeof s.minLength === "number") tags.push(`tags.MinLength<${s.minLength}>`);
     if (typeof s.maxLength === "number") tags.push(`tags.MaxLength<${s.maxLength}>`);
@@ -71,7 +72,8 @@ function forTypia(node: unknown): unknown {
 
 const prelude = `import typia, { tags } from "typia";
 import { formats } from "@webhook-contracts/validators/formats";
-// Our format functions, as a typia custom tag: typia calls the expression with the string as $input.
+// Our format functions, as a typia custom tag for the formats typia has none for: typia calls the
+// expression with the string as $input.
 (globalThis as { __wcFormats?: unknown }).__wcFormats = formats;
 type WcFormat<F extends string> = tags.TagBase<{
   target: "string";

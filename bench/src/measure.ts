@@ -42,6 +42,8 @@ export interface PeerResult {
   /** The same, in a few words each. */
   acceptsShort: string[];
   floor?: boolean;
+  /** Ran with our format functions in place of its own: shown beside, never the peer a target is set against. */
+  borrowsOurFormats?: boolean;
 }
 
 /** Our strict validator on the case, our tolerant one, and JSON.parse: the task names every case has. */
@@ -104,6 +106,7 @@ export async function measureCase(c: BenchCase, { time = 160, rounds = 11 }: Thr
       accepts: accepted.map((b) => b.label),
       acceptsShort: accepted.map((b) => b.short),
       ...(peer.floor ? { floor: true } : {}),
+      ...(peer.borrowsOurFormats ? { borrowsOurFormats: true } : {}),
     });
     tasks[peer.name] = () => peer.validate(c.body);
   }

@@ -23,7 +23,8 @@ export const FLOOR_TARGET = 0.85;
 const NO_PARSE_TARGET = new Set(["amplia-reg"]);
 
 /** "checks as much" or what a validator let through. */
-export const checksMark = (p: PeerResult) => (p.accepts.length === 0 ? "checks as much" : `checks less: accepts ${p.acceptsShort.join(", ")}`);
+export const checksMark = (p: PeerResult) =>
+  `${p.accepts.length === 0 ? "checks as much" : `checks less: accepts ${p.acceptsShort.join(", ")}`}${p.borrowsOurFormats ? "; our format functions, so not counted as a peer" : ""}`;
 
 /**
  * Per case: ours ÷ JSON.parse, strict ÷ tolerant, every peer's figure (beside, with what it checks), ours
@@ -57,7 +58,8 @@ export function speedChecks(throughputs: Throughput[]): Check[] {
         info: true,
       });
     }
-    const full = t.peers.filter((p) => !p.floor && p.accepts.length === 0);
+    // Peers as their users get them: not the floor, not Ajv given our format functions.
+    const full = t.peers.filter((p) => !p.floor && !p.borrowsOurFormats && p.accepts.length === 0);
     const fastest = full.map((p) => ({ p, r: ratio(t, TASKS.strict, p.task) })).sort((a, b) => a.r - b.r)[0];
     if (fastest)
       out.push({

@@ -1,11 +1,14 @@
 /**
  * The peers that read our JSON Schemas, and the broken payloads every validator measured must reject.
  *
- * Each peer gets the same input: the message's self-contained strict reading from @webhook-contracts/schemas
- * (plain draft-07: closed objects, closed lists), and, where it takes custom formats, our own format
- * functions (packages/validators/src/formats.ts), so that it checks the same rules as our strict validator.
- * What a peer cannot take is said in its `checks` line, and the broken payloads show what it lets through:
- * a peer that accepts one is marked in the table and not counted as a peer that checks as much.
+ * Each peer gets the same input, the message's self-contained strict reading from @webhook-contracts/schemas
+ * (plain draft-07: closed objects, closed lists), and checks formats as its users get it: with the full
+ * format checks it ships (ajv-formats for Ajv, schemasafe's, typebox's, zod's, typia's tags), and with our
+ * format functions (packages/validators/src/formats.ts) only for the formats it has none for
+ * (local-date-time, json-object), which it would otherwise not check at all. That is how issue 15 measured
+ * them. What a peer cannot take is said in its `checks` line, and the broken payloads show what it lets
+ * through: a peer that accepts one is marked in the table and not counted as a peer that checks as much.
+ * Beside them, Ajv given every one of our format functions shows what the compiled code alone is worth.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -41,15 +44,46 @@ export interface Peer {
   validate: (body: unknown) => boolean;
   /** The hand-written floor, not a peer. */
   floor?: boolean;
+  /** Runs with our format functions where it ships its own: shown beside, never the peer a target is set against. */
+  borrowsOurFormats?: boolean;
 }
 
-/** Ajv compiled now from the message's strict reading: its defaults, ajv-formats, then our format functions over them. */
-export function strictAjv(c: Pick<BenchCase, "provider" | "message">): (body: unknown) => boolean {
+/** The row that shows Ajv's compiled code with our format functions. */
+export const OURS_IN_AJV = "Ajv, our format functions (run time)";
+
+/** The formats typia's `tags.Format` checks (its own implementations); ours are custom tags for the others. */
+const TYPIA_FORMATS = new Set(["uuid", "email", "uri", "date-time", "date"]);
+export const typiaHas = (name: string) => TYPIA_FORMATS.has(name);
+
+/** Our format functions for the formats `has` says a peer lacks (it would not check them otherwise). */
+export function formatsLacking(has: (name: string) => boolean): Record<string, (s: string) => boolean> {
+  return Object.fromEntries(Object.entries(formats).filter(([name]) => !has(name)));
+}
+
+/** What a `checks` line says of a peer's formats. */
+const ownFormats = (lacking: Record<string, unknown>) =>
+  `its own format checks${Object.keys(lacking).length ? `, ours for ${Object.keys(lacking).join(", ")} (it has none)` : ""}`;
+
+/**
+ * Ajv compiled now from the message's strict reading: its defaults, ajv-formats (full mode), and our format
+ * functions for the formats ajv-formats lacks; or with `ours`, our format functions for every format.
+ */
+export function strictAjv(c: Pick<BenchCase, "provider" | "message">, { ours = false } = {}): (body: unknown) => boolean {
   const ajv = new Ajv({ strict: false, allowUnionTypes: true });
-  addFormats(ajv);
-  for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
+  if (!ours) addFormats(ajv);
+  for (const [name, check] of Object.entries(ours ? formats : formatsLacking((f) => f in ajv.formats))) ajv.addFormat(name, check);
   const validate = ajv.compile(strictSchema(c));
   return (body) => validate(body) as boolean;
+}
+
+/** Whether schemasafe ships a format: it refuses to compile a schema with one it does not know. */
+function schemasafeHas(name: string): boolean {
+  try {
+    schemasafeValidator({ type: "string", format: name } as never);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A copy of `schema` without if/then/else (zod's fromJSONSchema throws on them). */
@@ -69,15 +103,18 @@ export async function schemaPeers(c: Pick<BenchCase, "provider" | "message">): P
   const schema = strictSchema(c);
   const peers: Peer[] = [];
 
-  const ajvValidate = strictAjv(c);
-  peers.push({ name: "Ajv + ajv-formats (run time)", checks: "every rule; our format functions", validate: ajvValidate });
+  const ajvLacking = formatsLacking((f) => f in addFormats(new Ajv()).formats);
+  peers.push({ name: "Ajv + ajv-formats (run time)", checks: `every rule; ${ownFormats(ajvLacking)}`, validate: strictAjv(c) });
 
-  const safe = schemasafeValidator(schema as never, { formats, allowUnusedKeywords: true } as never) as (b: unknown) => boolean;
-  peers.push({ name: "@exodus/schemasafe", checks: "every rule; our format functions", validate: (b) => safe(b) });
+  const safeLacking = formatsLacking(schemasafeHas);
+  const safe = schemasafeValidator(schema as never, { formats: safeLacking, allowUnusedKeywords: true } as never) as (b: unknown) => boolean;
+  peers.push({ name: "@exodus/schemasafe", checks: `every rule; ${ownFormats(safeLacking)}`, validate: (b) => safe(b) });
 
-  for (const [name, check] of Object.entries(formats)) TypeboxFormat.Set(name, check);
+  // typebox's format registry is global: only the formats it lacks are added, and none of its own replaced.
+  const typeboxLacking = formatsLacking((f) => TypeboxFormat.Has(f));
+  for (const [name, check] of Object.entries(typeboxLacking)) TypeboxFormat.Set(name, check);
   const typebox = Compile(schema as never);
-  peers.push({ name: "typebox 1.x Compile", checks: "every rule; our format functions", validate: (b) => typebox.Check(b) });
+  peers.push({ name: "typebox 1.x Compile", checks: `every rule; ${ownFormats(typeboxLacking)}`, validate: (b) => typebox.Check(b) });
 
   const zod = z.fromJSONSchema(withoutConditionals(schema) as never);
   peers.push({
@@ -92,8 +129,14 @@ export async function schemaPeers(c: Pick<BenchCase, "provider" | "message">): P
   const typia = (await import(pathToFileURL(typiaFile).href)) as { equals: (b: unknown) => boolean };
   peers.push({
     name: "typia createEquals",
-    checks: "every rule but if/then/else (no TypeScript type); our format functions as custom tags",
+    checks: `every rule but if/then/else (no TypeScript type); its own format tags, ours as custom tags for ${Object.keys(formatsLacking(typiaHas)).join(", ")} (it has none)`,
     validate: (b) => typia.equals(b),
+  });
+  peers.push({
+    name: OURS_IN_AJV,
+    checks: "every rule; our format functions for every format: Ajv's compiled code with our formats, not a peer as its users get it",
+    validate: strictAjv(c, { ours: true }),
+    borrowsOurFormats: true,
   });
   return peers;
 }
