@@ -15,6 +15,7 @@ import {
   compactStandalone,
   withCompactErrorReports,
   withEnumSwitches,
+  withErrorTable,
   withOnlyUsedSchemaValues,
   withPathOnlyCalls,
   withoutSchemaPaths,
@@ -130,6 +131,24 @@ describe("the rewrites refuse code they do not recognise", () => {
     ],
   ])("a referenced schema's validator is called with the path alone: %s", (code, expected) => {
     expect(withPathOnlyCalls(code)).toBe(expected);
+  });
+  it("error reports with constant params name a row of one table; those with a value read at run time stay", () => {
+    const code =
+      '"use strict";const schema3_0 = ["a","b"];' +
+      'vErrors = pushError(vErrors, {instancePath:instancePath+"/id",keyword:"type",params:{type: "string"}});errors++;' +
+      'vErrors = pushError(vErrors, {instancePath,keyword:"type",params:{type: "string"}});errors++;' +
+      'vErrors = pushError(vErrors, {instancePath:instancePath+"/s",keyword:"x-known-values",params:{knownValues: schema3_0}});errors++;' +
+      'vErrors = pushError(vErrors, {instancePath:instancePath+"/n",keyword:"minimum",params:{comparison: ">=", limit: -1.5}});errors++;' +
+      'vErrors = pushError(vErrors, {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}});errors++;';
+    const out = withErrorTable(code);
+    expect(out).toContain('vErrors = pushErrorAt(vErrors, instancePath+"/id", 0);errors++;');
+    expect(out).toContain("vErrors = pushErrorAt(vErrors, instancePath, 0);errors++;");
+    expect(out).toContain('vErrors = pushErrorAt(vErrors, instancePath+"/s", 1);errors++;');
+    expect(out).toContain('vErrors = pushErrorAt(vErrors, instancePath+"/n", 2);errors++;');
+    expect(out).toContain('vErrors = pushError(vErrors, {instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}});errors++;');
+    expect(
+      out.endsWith('const errorTable = [["type",{type: "string"}],["x-known-values",{knownValues: schema3_0}],["minimum",{comparison: ">=", limit: -1.5}]];'),
+    ).toBe(true);
   });
   it("a validator that still reads parentData or rootData fails the build", () => {
     expect(() => withPathOnlyCalls("function validate3(data, {instancePath, rootData}){return rootData;}")).toThrow(/still reads rootData/);
