@@ -4,12 +4,13 @@
  */
 import { Ajv, _, type CodeKeywordDefinition, type KeywordDefinition, type Name } from "ajv";
 import { and, or, getProperty, type Code } from "ajv/dist/compile/codegen/index.js";
+import { _Code } from "ajv/dist/compile/codegen/code.js";
 import namesModule from "ajv/dist/compile/names.js";
 import ajvAdditionalPropertiesModule from "ajv/dist/vocabularies/applicator/additionalProperties.js";
 import ajvPatternModule from "ajv/dist/vocabularies/validation/pattern.js";
 import * as utilModule from "ajv/dist/compile/util.js";
 import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";
-import { type CharClass, parseFixedPattern } from "./fixed-pattern.ts";
+import { type CharClass, parseFixedPattern, parseRunPattern, runPatternSource } from "./fixed-pattern.ts";
 import { formats } from "../src/formats.ts";
 import { walkSchemas } from "@webhook-contracts/contracts/schemas";
 import { type JsonSchema, loadSchemaFiles, provenanceKinds } from "@webhook-contracts/contracts";
@@ -117,7 +118,8 @@ export const closedObjectKeyword: CodeKeywordDefinition = {
 
 /**
  * `pattern`, with the short fixed-shape ones (`^[A-Z]{3}$`, see fixed-pattern.ts) compiled to a length
- * check and a comparison per character instead of a regular-expression call. Same errors as Ajv's:
+ * check and a comparison per character, and the runs a single pass decides (`^-?[0-9]+(\.[0-9]+)?$`) to a
+ * function that makes that pass, instead of a regular-expression call. Same errors as Ajv's:
  * keyword pattern, params {pattern}. Every other pattern goes to Ajv's own.
  */
 export const patternKeyword: CodeKeywordDefinition = {
@@ -131,7 +133,19 @@ export const patternKeyword: CodeKeywordDefinition = {
   code(cxt) {
     const positions = parseFixedPattern(cxt.schema as string);
     if (!positions) {
-      ajvPattern.code(cxt, undefined as never);
+      const parts = parseRunPattern(cxt.schema as string);
+      if (!parts) {
+        ajvPattern.code(cxt, undefined as never);
+        return;
+      }
+      // A function of its own, written into the module once per pattern: one pass, no RegExp call.
+      const source = runPatternSource(parts);
+      const match = cxt.gen.scopeValue("pattern", {
+        key: `run:${cxt.schema as string}`,
+        ref: new Function(`return ${source}`)() as (s: string) => boolean,
+        code: new _Code(`(${source})`),
+      });
+      cxt.fail(_`!${match}(${cxt.data})`);
       return;
     }
     const { gen, data } = cxt;
