@@ -67,7 +67,10 @@ const BATCH = 64;
 export interface ThroughputOptions {
   /** Milliseconds per task per round. */
   time?: number;
+  /** Rounds per process. */
   rounds?: number;
+  /** Processes per case (throughput() only). */
+  processes?: number;
 }
 
 /** What a case's child process prints. */
@@ -129,21 +132,32 @@ export async function measureCase(c: BenchCase, { time = 160, rounds = 11 }: Thr
 }
 
 /**
- * ops/s of each task on each case. Each case runs in a fresh Node process (bench/src/throughput-case.ts),
- * its tasks side by side in that process: what V8 learnt from one case's payloads (shapes, inlining)
- * would otherwise colour the next case's figures, differently from run to run.
+ * ops/s of each task on each case. Each case runs in fresh Node processes (bench/src/throughput-case.ts),
+ * its tasks side by side in each: what V8 learnt from one case's payloads (shapes, inlining) would
+ * otherwise colour the next case's figures. And as what V8 decides differs from one process to the next
+ * (a peer measured 7.3x JSON.parse in one and 9.3x in another), each case runs in `processes` of them,
+ * taking turns with the other cases, and their rounds are pooled: a ratio is the median over all of them,
+ * so no single process decides a target.
  */
-export function throughput(cases: BenchCase[], options: ThroughputOptions = {}): Throughput[] {
+export function throughput(cases: BenchCase[], { processes = 3, ...options }: ThroughputOptions = {}): Throughput[] {
   const child = fileURLToPath(new URL("./throughput-case.ts", import.meta.url));
-  return cases.map((c) => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", child, c.label, JSON.stringify(options)], {
-      encoding: "utf8",
-      maxBuffer: 1 << 24,
-      timeout: 15 * 60_000,
+  const results = cases.map(() => [] as CaseResult[]);
+  for (let p = 0; p < processes; p++) {
+    cases.forEach((c, i) => {
+      const r = spawnSync(process.execPath, ["--import", "tsx", child, c.label, JSON.stringify({ rounds: 5, ...options })], {
+        encoding: "utf8",
+        maxBuffer: 1 << 24,
+        timeout: 15 * 60_000,
+      });
+      if (r.status !== 0) throw new Error(`${c.label}: throughput run failed\n${r.stderr}`);
+      results[i]!.push(JSON.parse(r.stdout) as CaseResult);
     });
-    if (r.status !== 0) throw new Error(`${c.label}: throughput run failed\n${r.stderr}`);
-    const result = JSON.parse(r.stdout) as CaseResult;
-    return { case: c, hz: Object.fromEntries(Object.entries(result.rounds).map(([k, v]) => [k, median(v)])), ...result };
+  }
+  return cases.map((c, i) => {
+    const [first, ...others] = results[i]!;
+    const rounds: Record<string, number[]> = {};
+    for (const result of [first!, ...others]) for (const [task, samples] of Object.entries(result.rounds)) (rounds[task] ??= []).push(...samples);
+    return { case: c, hz: Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, median(v)])), rounds, peers: first!.peers, broken: first!.broken };
   });
 }
 

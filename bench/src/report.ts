@@ -158,7 +158,7 @@ function throughputSection(throughputs: Throughput[]): string[] {
   const lines: string[] = [];
   const rounds = throughputs[0] ? Object.values(throughputs[0].rounds)[0]!.length : 0;
   lines.push(
-    `## Throughput (ops/s, median of ${rounds} rounds; ratios are medians of each round's ratio)`,
+    `## Throughput (ops/s, median of ${rounds} rounds, pooled from the processes each case ran in; ratios are medians of each round's ratio)`,
     "",
     "![validation speed as a multiple of JSON.parse](results.svg)",
     "",

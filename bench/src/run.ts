@@ -81,7 +81,7 @@ if (only === "validation") {
   const only = option("case");
   const chosen = only === undefined ? cases : cases.filter((c) => c.label.includes(only));
   if (chosen.length === 0) throw new Error(`--case ${only}: no case's label contains it`);
-  const throughputs = throughput(chosen, quick ? { time: 150, rounds: 3 } : {});
+  const throughputs = throughput(chosen, quick ? { time: 150, rounds: 3, processes: 1 } : {});
   const all = speedChecks(throughputs);
   const out = option("out") && path.resolve(option("out")!);
   if (out) {
@@ -94,7 +94,7 @@ if (only === "validation") {
 }
 
 log("throughput…");
-const throughputs = throughput(cases, quick ? { time: 150, rounds: 1 } : {});
+const throughputs = throughput(cases, quick ? { time: 150, rounds: 1, processes: 1 } : {});
 log("cold start…");
 const cold = coldStart(cases, quick ? 6 : 61);
 log("bundle sizes…");

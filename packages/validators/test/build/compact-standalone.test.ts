@@ -16,6 +16,7 @@ import {
   withCompactErrorReports,
   withEnumSwitches,
   withErrorTable,
+  withLazyItemPaths,
   withOnlyUsedSchemaValues,
   withPathOnlyCalls,
   withoutSchemaPaths,
@@ -149,6 +150,18 @@ describe("the rewrites refuse code they do not recognise", () => {
     expect(
       out.endsWith('const errorTable = [["type",{type: "string"}],["x-known-values",{knownValues: schema3_0}],["minimum",{comparison: ">=", limit: -1.5}]];'),
     ).toBe(true);
+  });
+  it("an array item's validator gets its index apart, and joins it to the path only where it reads the path", () => {
+    const code =
+      '"use strict";function validate3(data, instancePath=""){const err0 = {instancePath,keyword:"type",params:{}};' +
+      'const err1 = {instancePath:instancePath+"/a",keyword:"type",params:{}};f("instancePath", validate4(data.a, instancePath+"/a"));}' +
+      'for(let i1=0;i1<n;i1++){validate3(data2[i1], instancePath+"/items/" + i1);}';
+    expect(withLazyItemPaths(code)).toBe(
+      '"use strict";function pathAt(path, index){return index === undefined ? path : path + index;}' +
+        'function validate3(data, instancePath="", pathIndex){const err0 = {instancePath:pathAt(instancePath, pathIndex),keyword:"type",params:{}};' +
+        'const err1 = {instancePath:pathAt(instancePath, pathIndex)+"/a",keyword:"type",params:{}};f("instancePath", validate4(data.a, pathAt(instancePath, pathIndex)+"/a"));}' +
+        'for(let i1=0;i1<n;i1++){validate3(data2[i1], instancePath+"/items/", i1);}',
+    );
   });
   it("a validator that still reads parentData or rootData fails the build", () => {
     expect(() => withPathOnlyCalls("function validate3(data, {instancePath, rootData}){return rootData;}")).toThrow(/still reads rootData/);
