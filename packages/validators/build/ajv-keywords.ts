@@ -223,6 +223,11 @@ export function createAjv({ standalone = false }: AjvSetup = {}): Ajv {
     // Every error is collected: the runtime sorts unknown properties and unknown code-list values
     // (warnings in tolerant mode) from real errors, so it must see all of them.
     allErrors: true,
+    // A referenced schema is one function, called wherever it is referenced, not a copy of its code at
+    // each place: Amplia Reg's two agents share one check, as the hand-written floor's do. Less code to
+    // parse at start-up and to keep in the instruction cache; Ivy's large payloads pay a call per shared
+    // shape (about 10% of their speed, still above 5x JSON.parse).
+    inlineRefs: false,
     // Messages are written by the runtime from keyword and params; Ajv's own would only add code.
     messages: false,
     // Our patterns are ASCII; without the "u" flag the same expressions run faster.
