@@ -154,15 +154,23 @@ function entrySource(provider: ProviderContract, hasSharedShape: boolean): strin
     `${checkOf.get(message)!}(data) ? ${
       reportsTransition(message) ? `listedTransition(${readValue(lifecycle!.previousStatus!)}, ${currentStatus}) ? ${lit(message)} : undefined` : lit(message)
     } : null`;
-  const validMessageSource = provider.discriminator
-    ? `(data: unknown): (keyof ${payloads} & string) | null | undefined => {
+  // One message (Amplia Reg's, whatever its status): its check rejects a value its discriminator does not
+  // list, so no switch is needed to pick it; the value is read only as the status a transition goes to.
+  const validMessageSource =
+    provider.discriminator && provider.messages.length === 1
+      ? `(data: unknown): (keyof ${payloads} & string) | null | undefined => {
+    ${currentStatus === "value" ? `const value = ${readValue(provider.discriminator)};` : ""}
+    return ${verdict(provider.messages[0]!.name)};
+  }`
+      : provider.discriminator
+        ? `(data: unknown): (keyof ${payloads} & string) | null | undefined => {
     const value = ${readValue(provider.discriminator)};
     switch (value) {
       ${[...byMessage].map(([message, values]) => `${values.map((v) => `case ${lit(v)}:`).join(" ")} return ${verdict(message)};`).join("\n      ")}
       default: return undefined;
     }
   }`
-    : `(data: unknown): (keyof ${payloads} & string) | null | undefined => (${verdict(provider.messages[0]!.name)})`;
+        : `(data: unknown): (keyof ${payloads} & string) | null | undefined => (${verdict(provider.messages[0]!.name)})`;
   const guards = provider.messages.map(
     (m) => `/** True when \`body\` is a valid ${provider.title} ${m.name} payload (tolerant mode). */
 export function is${m.typeName}(body: unknown): body is ${payloads}[${JSON.stringify(m.name)}] {
