@@ -215,28 +215,36 @@ export function withLazyItemPaths(code: string): string {
 /**
  * Nine error reports in ten have only constants for keyword and params (`{keyword:"type",params:{type:
  * "string"}}`): each such pair is written once, in a table at the end of the module, and the report names
- * its row: `vErrors = pushErrorAt(vErrors, instancePath+"/id", 3);`. Half of a provider's validator code is
+ * its row: `vErrors = pushErrorAt(vErrors, instancePath+"/id", 3);`; an unknown property, the one report
+ * with a value read at run time, is `pushErrorUnknownKey(vErrors, instancePath, key0)`. Half of a provider's validator code is
  * these literals, and every byte of it is parsed at start-up. The error objects come out the same (a
  * row's params object is shared between reports, as Ajv already shares the schema values they hold).
  */
 export function withErrorTable(code: string): string {
   const site =
-    /vErrors = pushError\(vErrors, \{instancePath((?::(?:[^,"{}]|"(?:[^"\\]|\\.)*")*)?),keyword:("(?:[^"\\]|\\.)*"),params:(\{(?:[^{}"]|"(?:[^"\\]|\\.)*")*\})\}\);/g;
+    /vErrors = pushError\(vErrors, \{instancePath((?::(?:pathAt\(instancePath, pathIndex\)|[^,"{}()]|"(?:[^"\\]|\\.)*")*)?),keyword:("(?:[^"\\]|\\.)*"),params:(\{(?:[^{}"]|"(?:[^"\\]|\\.)*")*\})\}\);/g;
   // Params made of literals and the module's schema constants only: the same at every report.
   const constant = /^\{(?:\s*[A-Za-z_$][\w$]*: (?:"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null|schema\d+_\d+)(?:,|(?=\s*\})))*\s*\}$/;
   const rows = new Map<string, number>();
+  let unknownKeys = 0;
   const out = code.replace(site, (match, path: string, keyword: string, params: string) => {
+    // An unknown property names itself: the one report whose params hold a value read at run time.
+    const unknownKey = keyword === '"additionalProperties"' ? /^\{additionalProperty: (key\d+)\}$/.exec(params) : null;
+    if (unknownKey) {
+      unknownKeys++;
+      return `vErrors = ${PUSH_ERROR}UnknownKey(vErrors, ${path ? path.slice(1) : "instancePath"}, ${unknownKey[1]});`;
+    }
     if (!constant.test(params)) return match;
     const row = `[${keyword},${params}]`;
     let index = rows.get(row);
     if (index === undefined) rows.set(row, (index = rows.size));
     return `vErrors = ${PUSH_ERROR}At(vErrors, ${path ? path.slice(1) : "instancePath"}, ${index});`;
   });
-  if (rows.size === 0) return code;
-  return `${withDeclarations(
-    out,
-    `function ${PUSH_ERROR}At(list, instancePath, row){const [keyword, params] = errorTable[row];return ${PUSH_ERROR}(list, {instancePath,keyword,params});}`,
-  )}const errorTable = [${[...rows.keys()].join(",")}];`;
+  if (rows.size === 0 && unknownKeys === 0) return code;
+  const helpers =
+    `function ${PUSH_ERROR}At(list, instancePath, row){const [keyword, params] = errorTable[row];return ${PUSH_ERROR}(list, {instancePath,keyword,params});}` +
+    `function ${PUSH_ERROR}UnknownKey(list, instancePath, additionalProperty){return ${PUSH_ERROR}(list, {instancePath,keyword:"additionalProperties",params:{additionalProperty}});}`;
+  return `${withDeclarations(out, helpers)}const errorTable = [${[...rows.keys()].join(",")}];`;
 }
 
 /** All of the above, in order. */
