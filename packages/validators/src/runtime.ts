@@ -366,7 +366,13 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
 
   function validate(body: unknown, options?: ValidateOptions): ValidationResult<P, Payloads> {
     try {
-      const valid = validMessage?.(body);
+      let valid: MessageNames<Payloads> | null | undefined;
+      try {
+        valid = validMessage?.(body);
+      } catch {
+        // A value JSON cannot hold: the general path reads it again and names the message it failed in.
+        valid = undefined;
+      }
       if (typeof valid === "string") return { ok: true, provider, message: valid, value: body, warnings: [] } as unknown as ValidationResult<P, Payloads>;
       return pickAndValidate(body, options, valid === null);
     } catch (error) {

@@ -264,7 +264,12 @@ describe("a result for any JavaScript value, never an exception", () => {
         throw new Error("no access");
       },
     });
-    expect(validateWebhook("ivy", body)).toMatchObject({ ok: false, errors: [{ keyword: "unreadable", received: '"Error: no access"' }] });
+    // Named by its discriminator, which could be read: the message it failed in is said.
+    expect(validateWebhook("ivy", body)).toMatchObject({
+      ok: false,
+      message: "order_updated",
+      errors: [{ keyword: "unreadable", messageName: "order_updated", received: '"Error: no access"' }],
+    });
     const hostile = new Proxy(
       {},
       {
