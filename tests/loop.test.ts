@@ -152,10 +152,11 @@ it("diff says the change accepts more, and that the new message breaks an exhaus
 });
 
 it("after the build: inbox check finds nothing rejected and the quarantined ones ready, the proposed fixtures are valid strictly, drift has only the status left", () => {
-  // The validators (and the types under them, where the new message becomes PayoutSettledEvent) are what
-  // inbox check, validate and the worker run. The rest of the build (the typed fixtures, the docs) is left
-  // out for time; tests/fifth-provider.test.ts builds all of it for messages added the same way.
-  repo.run(path.join(repo.dir, "node_modules/.bin/turbo"), ["run", "build", "--filter=@webhook-contracts/validators", "--output-logs=errors-only"]);
+  // The validators (and the types under them, where the new message becomes PayoutSettledEvent: `...` selects
+  // the packages the validators depend on too, as their build does not wait for the types') are what inbox
+  // check, validate and the worker run. The rest of the build (the typed fixtures, the docs) is left out for
+  // time; tests/fifth-provider.test.ts builds all of it for messages added the same way.
+  repo.run(path.join(repo.dir, "node_modules/.bin/turbo"), ["run", "build", "--filter=@webhook-contracts/validators...", "--output-logs=errors-only"]);
   expect(readFileSync(path.join(repo.dir, "packages/types/dist/ivy.d.ts"), "utf8")).toMatch(/export interface PayoutSettledEvent \{/);
   const checked = json(["inbox", "check", "--config", config, "--json"]) as { readyToReplay: { message: string; storedAs: string | null }[] };
   expect(checked).toMatchObject({ checked: 5, nowRejected: [], unchanged: 3 });

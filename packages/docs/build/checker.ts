@@ -23,9 +23,8 @@ export const checkerBundlePath = (provider: string) => `assets/checker/${provide
 export const checkerScriptPath = "assets/checker.js";
 
 /**
- * The file `@webhook-contracts/receiver` resolves to (the "." of its exports map: its public entry). The
- * docs package does not declare the receiver as a dependency yet (nor does turbo know to build it first):
- * until it does, the workspace's copy is read through the same exports map; never its src/.
+ * The file `@webhook-contracts/receiver` resolves to (the "." of its exports map: its public entry), the
+ * workspace's copy (a devDependency, which packages/docs/turbo.json builds first); never its src/.
  */
 export function receiverEntry(): string {
   const entry = createRequire(path.join(docsDir, "package.json")).resolve("@webhook-contracts/receiver");

@@ -4,6 +4,8 @@
  * a double border. Two drawings of the same graph: left to right for wide screens, top to bottom (no wider
  * than a phone's column where the graph allows) for phones; the site's CSS shows one of them.
  */
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ELK as ElkApi, ElkExtendedEdge, ElkNode, LayoutOptions } from "elkjs/lib/elk.bundled.js";
 import type { LifecycleContract } from "@webhook-contracts/contracts";
@@ -167,6 +169,40 @@ function flowOrder(lifecycle: LifecycleContract): string[] {
 
 let elk: ElkApi | undefined;
 
+/**
+ * ELK in a worker thread (elkjs's own worker script, which runs its layouts where it is loaded), so that the
+ * layouts (about a second of work, Ivy's most of it) go on beside the rest of the build instead of between
+ * its pages. The thread keeps the process alive only while a layout is asked for and not answered.
+ */
+function elkInWorker(): ElkApi {
+  const script = createRequire(import.meta.url).resolve("elkjs/lib/elk-worker.min.js");
+  const source = `const { parentPort } = require("node:worker_threads");
+const FakeWorker = require(${JSON.stringify(script)}).default;
+const elk = new FakeWorker();
+elk.onmessage = (event) => parentPort.postMessage(event.data);
+parentPort.on("message", (message) => elk.postMessage(message));`;
+  return new ELK.default({
+    workerFactory: () => {
+      const worker = new Worker(source, { eval: true });
+      worker.unref();
+      let pending = 0;
+      return {
+        postMessage(message: unknown) {
+          if (pending++ === 0) worker.ref();
+          worker.postMessage(message);
+        },
+        set onmessage(listener: (event: { data: unknown }) => void) {
+          worker.on("message", (data: unknown) => {
+            if (--pending === 0) worker.unref();
+            listener({ data });
+          });
+        },
+        terminate: () => void worker.terminate(),
+      } as unknown as Worker;
+    },
+  });
+}
+
 /** ELK's ways of placing the boxes of a layer: which suits best depends on the graph, so each is tried. */
 const placements = ["NETWORK_SIMPLEX", "BRANDES_KOEPF", "LINEAR_SEGMENTS"];
 
@@ -199,7 +235,7 @@ export async function lifecycleLayout(lifecycle: LifecycleContract, direction: L
 async function layoutOnce(lifecycle: LifecycleContract, direction: LifecycleDirection, labelWidth: number, placement: string): Promise<LifecycleLayout> {
   // elkjs is CommonJS: its module.exports is the constructor, and also its own `default`. TypeScript
   // (NodeNext) types the default import as the module object, so the constructor is taken from there.
-  elk ??= new ELK.default();
+  elk ??= elkInWorker();
   const final = new Set(lifecycle.final);
   const ids = new Map<string | null, string>([[null, "start"]]);
   lifecycle.statuses.forEach((s, i) => ids.set(s, `s${i}`));
@@ -442,6 +478,11 @@ function cachedLayout(lifecycle: LifecycleContract, direction: LifecycleDirectio
   let layout = byDirection.get(direction);
   if (!layout) byDirection.set(direction, (layout = lifecycleLayout(lifecycle, direction)));
   return layout;
+}
+
+/** Starts laying out a lifecycle in both directions, for lifecycleSvg to draw later without waiting as long. */
+export function prepareLifecycleLayouts(lifecycle: LifecycleContract): void {
+  for (const direction of ["wide", "narrow"] as const) void cachedLayout(lifecycle, direction).catch(() => undefined);
 }
 
 let drawn = 0;

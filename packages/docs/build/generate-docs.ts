@@ -22,7 +22,7 @@ import {
   readJson,
   repoRoot,
 } from "@webhook-contracts/contracts";
-import { lifecycleSvg } from "./diagram.ts";
+import { lifecycleSvg, prepareLifecycleLayouts } from "./diagram.ts";
 import { type FieldRow, fieldRows } from "./fields.ts";
 import { type FieldMarks, fieldId, fieldList } from "./field-list.ts";
 import { type EvidenceCount, countEvidence } from "@webhook-contracts/contracts/evidence";
@@ -358,8 +358,10 @@ async function minify(name: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const document = await parseAsyncApi();
   const providers = await loadContracts();
+  // The diagrams are laid out in ELK's worker thread while asyncapi.yaml is parsed here.
+  for (const p of providers) if (p.lifecycle) prepareLifecycleLayouts(p.lifecycle);
+  const document = await parseAsyncApi();
   const history = await contractHistory();
   await rm(outDir, { recursive: true, force: true });
   const site: Site = {
