@@ -6,6 +6,9 @@
  * that text ever changes shape; the fixture tests check that every error still comes out the same.
  */
 
+import * as formatFunctions from "../src/formats.ts";
+import { formats } from "../src/formats.ts";
+
 /** Index just past the string literal that starts at `from` ("..." with escapes). */
 function endOfString(code: string, from: number): number {
   for (let i = from + 1; i < code.length; i++) {
@@ -120,18 +123,42 @@ function withDeclarations(code: string, declarations: string): string {
 }
 
 /**
- * Ajv's ESM output still reaches the formats with `require("../src/formats").formats`: one import instead,
- * so a bundler links the module as ES modules do, without wrapping it in CommonJS interop helpers (about
- * 150 bytes gzip of every entry point). Ajv's own runtime helpers (ucs2length) are CommonJS: left as they are.
+ * Ajv's ESM output still reaches the formats with `require("../src/formats").formats`: an import of the
+ * functions it uses instead, so a bundler links the module as ES modules do, without CommonJS interop
+ * helpers, and leaves out the checks a provider never runs (the uri parser, 1 KB gzip, where no uri is
+ * checked). Ajv's own runtime helpers (ucs2length) are CommonJS: left as they are.
  */
 export function withFormatsImport(code: string): string {
   const required = 'require("../src/formats").formats';
   if (!code.includes(required)) return code;
   const directive = '"use strict";';
   if (!code.startsWith(directive)) throw new Error("standalone code without its directive");
-  const body = code.slice(directive.length).replaceAll(required, "formats$");
-  return `${directive}import { formats as formats$ } from "../src/formats.js";${body}`;
+  // Each format the code reads (formats$.uuid, formats$["date-time"]) by the name formats.ts exports it
+  // under, so that a bundle keeps only the checks its provider uses (no uri parser where no uri is checked).
+  const used = new Map<string, string>();
+  const body = code
+    .slice(directive.length)
+    .replaceAll(required, "formats$")
+    .replace(/formats\$(?:\.([A-Za-z_$][\w$]*)|\["((?:[^"\\]|\\.)*)"\])/g, (_m, dotted: string | undefined, quoted: string | undefined) => {
+      const name = dotted ?? (JSON.parse(`"${quoted!}"`) as string);
+      const exported = formatExports.get(name);
+      if (!exported) throw new Error(`format "${name}" is not one formats.ts exports`);
+      used.set(exported, `format$${exported}`);
+      return `format$${exported}`;
+    });
+  if (body.includes("formats$")) throw new Error('the formats are read some other way than formats$.name or formats$["name"]');
+  const imports = [...used].map(([exported, local]) => `${exported} as ${local}`).join(", ");
+  return `${directive}import { ${imports} } from "../src/formats.js";${body}`;
 }
+
+/** Format name to the name of the function formats.ts exports for it (`date-time` to `dateTime`). */
+const formatExports = new Map(
+  Object.entries(formats).map(([name, check]) => {
+    const exported = Object.entries(formatFunctions).find(([key, value]) => key !== "formats" && value === check)?.[0];
+    if (!exported) throw new Error(`formats.ts has no export of its own for the format "${name}"`);
+    return [name, exported] as const;
+  }),
+);
 
 /**
  * A long enum (Ivy's country codes) is checked by a loop that calls a deep-equality function once per value

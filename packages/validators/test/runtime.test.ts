@@ -221,6 +221,18 @@ describe("compiled at build time", () => {
     }
   });
 
+  it("a provider's entry point carries the uri parser only when its schemas check a uri", () => {
+    for (const contract of contracts) {
+      const checksUri = readdirSync(path.join(root, "schemas", contract.name), { recursive: true })
+        .filter((f) => String(f).endsWith(".json"))
+        .some((f) => readFileSync(path.join(root, "schemas", contract.name, String(f)), "utf8").includes('"format": "uri"'));
+      // The IP-literal expression of the uri parser (formats.ts).
+      const code = readFileSync(path.join(dist, "esm", `${contract.name}.js`), "utf8");
+      expect(code.includes("25[0-5]"), contract.name).toBe(checksUri);
+    }
+    expect(readFileSync(path.join(dist, "esm", "formats.js"), "utf8")).toContain("25[0-5]");
+  });
+
   it("ships bundles that neither import Ajv nor compile code at run time", () => {
     for (const file of bundles) {
       const code = readFileSync(file, "utf8");
