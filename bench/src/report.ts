@@ -215,7 +215,7 @@ export function markdown(
     "",
     meta,
     "",
-    "Written by `pnpm bench` (bench/src/run.ts). Ratios are measured in one process; absolute numbers depend on the machine.",
+    "Written by `pnpm bench` (bench/src/run.ts). Each ratio is taken within one process, round by round (a validation case runs in three processes, whose rounds are pooled); absolute numbers depend on the machine.",
     "",
     "## Targets",
     "",
