@@ -226,83 +226,31 @@ const allIds = (markup: string) => [...markup.matchAll(/\sid="([^"]+)"/g)].map((
 
 describe("the test's own geometry", () => {
   const box = { x: 10, y: 10, width: 40, height: 20 };
-  it("sees a segment through a box, and not one along its border or outside it", () => {
-    expect(
-      entersBox(
-        [
-          { x: 0, y: 20 },
-          { x: 60, y: 20 },
-        ],
-        box,
-      ),
-    ).toBe(true);
-    expect(
-      entersBox(
-        [
-          { x: 30, y: 0 },
-          { x: 30, y: 15 },
-        ],
-        box,
-      ),
-    ).toBe(true);
-    expect(
-      entersBox(
-        [
-          { x: 0, y: 10 },
-          { x: 60, y: 10 },
-        ],
-        box,
-      ),
-    ).toBe(false);
-    expect(
-      entersBox(
-        [
-          { x: 50, y: 20 },
-          { x: 60, y: 20 },
-        ],
-        box,
-      ),
-    ).toBe(false);
-    expect(
-      entersBox(
-        [
-          { x: 0, y: 40 },
-          { x: 60, y: 40 },
-        ],
-        box,
-      ),
-    ).toBe(false);
+  const segment = (x1: number, y1: number, x2: number, y2: number): Segment => [
+    { x: x1, y: y1 },
+    { x: x2, y: y2 },
+  ];
+  it.each([
+    ["through the box", segment(0, 20, 60, 20), true],
+    ["into the box from above", segment(30, 0, 30, 15), true],
+    ["along its top border", segment(0, 10, 60, 10), false],
+    ["from its right border outwards", segment(50, 20, 60, 20), false],
+    ["below it", segment(0, 40, 60, 40), false],
+  ])("a segment %s enters it: %s", (_what, s, expected) => {
+    expect(entersBox(s, box)).toBe(expected);
   });
 
-  it("counts a crossing, and not two edges that meet at an end or turn", () => {
-    const h: Segment = [
-      { x: 0, y: 5 },
-      { x: 10, y: 5 },
-    ];
-    expect(
-      cross(h, [
-        { x: 5, y: 0 },
-        { x: 5, y: 10 },
-      ]),
-    ).toBe(true);
-    expect(
-      cross(h, [
-        { x: 10, y: 0 },
-        { x: 10, y: 10 },
-      ]),
-    ).toBe(false);
-    expect(
-      cross(h, [
-        { x: 5, y: 5 },
-        { x: 5, y: 10 },
-      ]),
-    ).toBe(false);
-    expect(
-      sharedLength(h, [
-        { x: 8, y: 5 },
-        { x: 20, y: 5 },
-      ]),
-    ).toBe(2);
+  const h = segment(0, 5, 10, 5);
+  it.each([
+    ["crossing it in the middle", segment(5, 0, 5, 10), true],
+    ["meeting it at its end", segment(10, 0, 10, 10), false],
+    ["turning off it", segment(5, 5, 5, 10), false],
+  ])("a vertical segment %s crosses a horizontal one: %s", (_what, v, expected) => {
+    expect(cross(h, v)).toBe(expected);
+  });
+
+  it("measures the length two edges share", () => {
+    expect(sharedLength(h, segment(8, 5, 20, 5))).toBe(2);
   });
 });
 
