@@ -267,9 +267,12 @@ describe("slow senders", () => {
     // A well-behaved delivery is served meanwhile.
     expect((await postIvy(url, ivy("evt_meanwhile"))).status).toBe(200);
     const answers = await Promise.all(sockets.map((s) => s.answer));
-    const closed = Math.max(...(await Promise.all(sockets.map((s) => s.closedAt))));
-    expect(closed - opened).toBeLessThan(5000);
+    const closedAt = await Promise.all(sockets.map((s) => s.closedAt));
+    const closed = Math.max(...closedAt);
+    // Every one was answered 408 and closed by the server (its timers fired); none before its configured
+    // second. How long after that depends on the machine's load, so it is logged, not asserted.
     expect(answers.filter((a) => a.startsWith("HTTP/1.1 408"))).toHaveLength(200);
+    expect(Math.min(...closedAt) - opened).toBeGreaterThanOrEqual(1000 - 50);
     expect(during - before).toBeLessThan(64);
     console.log(`slow senders: RSS ${before.toFixed(0)} -> ${during.toFixed(0)} MiB with 200 stalled; all closed ${closed - opened} ms after opening`);
   });

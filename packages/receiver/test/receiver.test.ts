@@ -442,17 +442,22 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
 
     it("a second instance that starts while the first is handling does not run those deliveries again", async () => {
       const calls: string[] = [];
+      // The first instance's handlers hold until the second has looked for work: no count a slow post loop can pass.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
       const first = await start();
       first.receiver.on("ivy", "order_updated", async (event) => {
         calls.push(`first ${event.id}`);
-        await sleep(400);
+        await held;
       });
-      const ids = [];
-      for (let i = 0; i < 20; i++) ids.push((await first.postIvy(ivyBody(`evt_many_${i}`))).body.id as string);
-      await until(() => calls.length === 16); // the first worker holds 16 (its concurrency), 4 wait
+      for (let i = 0; i < 20; i++) expect((await first.postIvy(ivyBody(`evt_many_${i}`))).body.status).toBe("accepted");
+      await until(() => calls.length === 16); // the first worker runs 16 (its concurrency); 4 wait in its memory, leased to it
       const second = await start({}, kind.open(first.store));
       second.receiver.on("ivy", "order_updated", async (event) => void calls.push(`second ${event.id}`));
       await second.receiver.start();
+      await second.receiver.runDue(); // it claims whatever is due: nothing, every delivery is leased to the first
+      expect(calls.filter((c) => c.startsWith("second"))).toEqual([]);
+      release();
       await until(async () => (await first.store.list({ status: "handled" })).length === 20);
       const perDelivery = new Map<string, number>();
       for (const c of calls) perDelivery.set(c.split(" ")[1]!, (perDelivery.get(c.split(" ")[1]!) ?? 0) + 1);
