@@ -7,7 +7,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Delivery, type ReceiverEvent, forwarder, withoutUserinfo } from "../src/index.js";
+import { type Delivery, type ReceiverEvent, ReceiverConfigError, createReceiver, forwarder, withoutUserinfo } from "../src/index.js";
 import { type Running, ivyBody, startReceiver, until } from "./support.js";
 import { storeKinds } from "./stores.js";
 
@@ -206,6 +206,68 @@ describe("credentials in a URL", () => {
       expect(written).not.toMatch(/hunter2|operator/);
     } finally {
       await running.stop();
+    }
+  });
+});
+
+describe("the forward target's own authentication (forward.headers)", () => {
+  it("sends each configured header, its value read from the environment, and never writes the value anywhere", async () => {
+    const seen: (string | undefined)[] = [];
+    const t = await target((req, res) => {
+      seen.push(req.headers.authorization);
+      // A target that refuses it anyway: the failed attempt's reason, last_error and event are written.
+      res.writeHead(401).end("who are you?");
+    });
+    const events: ReceiverEvent[] = [];
+    const running = await startReceiver(storeKinds[0]!, {
+      forward: { url: t.url, secret: SECRET, headers: { Authorization: { env: "TARGET_AUTHORIZATION" } } },
+      env: { TARGET_AUTHORIZATION: "Bearer target-token-1234" },
+      worker: { pollIntervalMs: 20, backoffBaseMs: 10, backoffMaxMs: 20, maxAttempts: 1 },
+      onEvent: (e) => void events.push(e),
+    });
+    try {
+      const r = await running.postIvy(ivyBody("evt_target_auth"));
+      const kept = await until(async () => {
+        const d = await running.store.get(r.body.id);
+        return d?.status === "quarantined" ? d : undefined;
+      });
+      expect(seen).toEqual(["Bearer target-token-1234"]);
+      expect(kept?.reason).toBe(`handler failed 1 times; last: forward to ${t.url} answered 401: who are you?`);
+      expect(JSON.stringify([kept, events])).not.toContain("target-token-1234");
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it("refuses, naming each header and never its value: an unset variable, a header the gateway sets itself, a value with a line break", async () => {
+    const store = await storeKinds[0]!.create();
+    try {
+      const make = () =>
+        createReceiver({
+          store,
+          providers: {},
+          forward: {
+            url: "http://127.0.0.1:1/hooks",
+            secret: SECRET,
+            headers: { authorization: { env: "UNSET_TARGET_TOKEN" }, "Webhook-Signature": "v1,forged", "x-api-key": { env: "TARGET_KEY" } },
+          },
+          env: { TARGET_KEY: "key-5678\r\nx-injected: 1" },
+        });
+      expect(make).toThrow(ReceiverConfigError);
+      let problems: unknown;
+      try {
+        make();
+      } catch (error) {
+        problems = (error as ReceiverConfigError).problems;
+      }
+      expect(problems).toEqual([
+        { path: "/forward/headers/authorization", message: "environment variable UNSET_TARGET_TOKEN is not set" },
+        { path: "/forward/headers/Webhook-Signature", message: expect.stringMatching(/^set by the gateway itself/) },
+        { path: "/forward/headers/x-api-key", message: expect.stringMatching(/^not a header value/) },
+      ]);
+      expect(JSON.stringify(problems)).not.toMatch(/forged|key-5678/);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -9,6 +9,8 @@
  */
 import type { ValidationIssue } from "@webhook-contracts/validators";
 import { Webhook } from "standardwebhooks";
+import type { SecretSource } from "./auth.js";
+import { type ConfigProblem, type Env, readSecret } from "./settings.js";
 import type { Delivery } from "./store.js";
 
 export interface ForwardTarget {
@@ -17,6 +19,43 @@ export interface ForwardTarget {
   secret: string;
   /** The whole exchange, the answer's body included, must end within this (default 10000). */
   timeoutMs?: number;
+  /** Sent with every forward (the target's own authentication), read already; never logged. */
+  headers?: Record<string, string>;
+}
+
+/** What the forwarder sets itself: a configured header must not replace the signature or the framing. */
+const OWN_HEADERS = [
+  "content-type",
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "host",
+  "user-agent",
+  "webhook-id",
+  "webhook-timestamp",
+  "webhook-signature",
+];
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Visible characters, spaces and tabs inside; no line break (it would end the header), no space at either end. */
+const HEADER_VALUE = /^[\x21-\x7e\x80-\xff]([\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?$/;
+
+/**
+ * The forward target's headers (forward.headers), their secrets read: each name a header the forwarder
+ * does not set itself, each value one a header can carry. A problem names the header, never its value.
+ */
+export function readForwardHeaders(headers: Readonly<Record<string, SecretSource>>, env: Env, problems: ConfigProblem[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, source] of Object.entries(headers)) {
+    const path = `/forward/headers/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (!TOKEN.test(name)) problems.push({ path, message: "not a header name (letters, digits and !#$%&'*+.^_`|~- only)" });
+    else if (OWN_HEADERS.includes(name.toLowerCase()))
+      problems.push({ path, message: `set by the gateway itself (${OWN_HEADERS.join(", ")}); pick another header` });
+    const value = readSecret(source, path, env, problems);
+    if (value !== "" && !HEADER_VALUE.test(value))
+      problems.push({ path, message: "not a header value: it holds a line break or another control character, or starts or ends with a space" });
+    out[name.toLowerCase()] = value;
+  }
+  return out;
 }
 
 /** How much of an answer's body is read (for the reason of a failed attempt); the rest is never fetched. */
@@ -113,6 +152,7 @@ export function forwarder(target: ForwardTarget, now: () => number = Date.now) {
       response = await fetch(target.url, {
         method: "POST",
         headers: {
+          ...target.headers,
           "content-type": "application/json",
           "user-agent": "webhook-contracts",
           "webhook-id": f.delivery.id,

@@ -38,6 +38,12 @@ export interface ForwardSettings {
    * a 2xx answer handles a delivery; a redirect is a failed attempt, never followed.
    */
   timeoutMs?: number;
+  /**
+   * Headers sent with every forward, each value a secret or `{"env": "NAME"}`: how the target
+   * authenticates the gateway beside the signature (e.g. `{"authorization": {"env": "TARGET_AUTHORIZATION"}}`).
+   * Never logged. Not the headers the gateway sets itself (content-type, webhook-id, webhook-timestamp, ...).
+   */
+  headers?: Record<string, SecretSource>;
 }
 
 /** What createReceiver checks: its options but the store and the functions. */
