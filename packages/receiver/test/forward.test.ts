@@ -210,6 +210,33 @@ describe("credentials in a URL", () => {
   });
 });
 
+describe("a handler's error that quotes a URL with credentials", () => {
+  it("is kept in last_error and reason, and sent in the attempt event, without them", async () => {
+    const events: ReceiverEvent[] = [];
+    const running = await startReceiver(storeKinds[0]!, {
+      worker: { pollIntervalMs: 20, backoffBaseMs: 10, backoffMaxMs: 20, maxAttempts: 2 },
+      onEvent: (e) => void events.push(e),
+    });
+    running.receiver.on("ivy", "order_updated", () => {
+      throw new Error("cannot reach postgres://app:db-password-77@db.internal:5432/orders");
+    });
+    try {
+      const r = await running.postIvy(ivyBody("evt_handler_url"));
+      const kept = await until(async () => {
+        const d = await running.store.get(r.body.id);
+        return d?.status === "quarantined" ? d : undefined;
+      });
+      expect(kept).toMatchObject({
+        lastError: "cannot reach postgres://db.internal:5432/orders",
+        reason: "handler failed 2 times; last: cannot reach postgres://db.internal:5432/orders",
+      });
+      expect(JSON.stringify([kept, events])).not.toContain("db-password-77");
+    } finally {
+      await running.stop();
+    }
+  });
+});
+
 describe("the forward target's own authentication (forward.headers)", () => {
   it("sends each configured header, its value read from the environment, and never writes the value anywhere", async () => {
     const seen: (string | undefined)[] = [];
