@@ -160,8 +160,65 @@ describe.each(stores)("the gateway with the $name store", (kind) => {
     expect(metrics).toContain('webhook_contracts_deliveries_total{provider="ivy",message="order_updated",outcome="accepted"} 1');
     expect(metrics).toContain('webhook_contracts_duplicates_total{provider="ivy"} 1');
     expect(metrics).toContain('webhook_contracts_queue_depth{status="queued"} 1');
+    // The backlog's oldest delivery waits for a worker (there is none): its age is there, above 0.
+    expect(Number(/^webhook_contracts_queue_oldest_age_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
     expect(metrics).toMatch(/webhook_contracts_request_duration_seconds_bucket/);
   });
+
+  it.skipIf(!kind.available)(
+    "rides out an outage of the forward target longer than the old schedule: every delivery handled, none quarantined, no replay",
+    async () => {
+      // The target answers 503 until each delivery was refused more often than the old default schedule
+      // tried (8 attempts), and until /metrics was read during the outage: then it comes back.
+      const REFUSALS = 10;
+      const refused = new Map<string, number>();
+      const handled = new Map<string, number>();
+      let scraped = false;
+      const down = () => !scraped || refused.size < 4 || [...refused.values()].some((n) => n < REFUSALS);
+      const target = await forwardTarget((r) => {
+        const id = String(r.headers["webhook-id"]);
+        if (down()) {
+          refused.set(id, (refused.get(id) ?? 0) + 1);
+          return 503;
+        }
+        handled.set(id, (handled.get(id) ?? 0) + 1);
+        return 204;
+      });
+      // The default number of attempts; delays short enough for a test (the default is 5 s doubling to 4 h).
+      const config = writeConfig(kind, {
+        forward: { url: target.url, secret: FORWARD_SECRET },
+        worker: { backoffBaseMs: 20, backoffMaxMs: 100, pollIntervalMs: 20 },
+      });
+      const { url } = await start(["serve", "--port", "0", "--config", config]);
+      const before = Date.now();
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) ids.push((await postIvy(url, ivy(`evt_outage_${i}`))).body.id as string);
+      await until(() => refused.size === 4);
+      const during = await (await fetch(`${url}/metrics`)).text();
+      const gauge = (text: string, name: string) =>
+        Number(
+          text
+            .split("\n")
+            .find((line) => line.startsWith(`${name} `))
+            ?.slice(name.length + 1),
+        );
+      expect(gauge(during, 'webhook_contracts_queue_depth{status="queued"}') + gauge(during, 'webhook_contracts_queue_depth{status="processing"}')).toBe(4);
+      const age = gauge(during, "webhook_contracts_queue_oldest_age_seconds");
+      expect(age).toBeGreaterThan(0);
+      expect(age).toBeLessThanOrEqual((Date.now() - before) / 1000 + 1);
+      scraped = true;
+
+      await until(() => handled.size === 4, 30_000);
+      await until(() => list(config).every((d) => d.status === "handled"));
+      expect(list(config, "--status", "quarantined")).toEqual([]);
+      for (const d of list(config)) expect(d.attempts).toBe(refused.get(d.id)! + 1);
+      expect([...handled.values()]).toEqual([1, 1, 1, 1]);
+      expect(Math.min(...refused.values())).toBeGreaterThanOrEqual(REFUSALS);
+      const after = await (await fetch(`${url}/metrics`)).text();
+      expect([gauge(after, 'webhook_contracts_queue_depth{status="queued"}'), gauge(after, "webhook_contracts_queue_oldest_age_seconds")]).toEqual([0, 0]);
+      await target.close();
+    },
+  );
 
   it.skipIf(!kind.available)("drains on SIGTERM: the forward in hand finishes, then it exits 0", async () => {
     const target = await forwardTarget(async () => {

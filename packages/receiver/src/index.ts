@@ -12,7 +12,7 @@ export type { AuthResult, AuthScheme, Headers, SecretSource, SignatureSpec } fro
 export { authSchemes } from "./core/auth.js";
 export { type DecodedBody, DEFAULT_MAX_DEPTH, decodeBody, rawValueAt } from "./core/body.js";
 export { type Crypto, type CryptoBackend, createCrypto } from "./core/crypto.js";
-export { type Forwarded, forwardBody, forwarder } from "./core/forward.js";
+export { type Forwarded, forwardBody, forwarder, withoutUserinfo } from "./core/forward.js";
 export { type JsonParseResult, type JsonSyntaxError, parseJson } from "./core/json.js";
 export {
   type Admission,

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type HandlerContext, type InboxStore, type ReceiverEvent, createReceiver, signedHeaders } from "../src/index.js";
 import { type Running, ivyBody, providers, sleep, startReceiver, until } from "./support.js";
 import { storeKinds } from "./stores.js";
+import { DEFAULT_MAX_ATTEMPTS } from "../src/core/worker.js";
 
 describe.each(storeKinds)("receiver with the $name store", (kind) => {
   const running: Running[] = [];
@@ -428,8 +429,8 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
         headers: {},
         body: new TextEncoder().encode(ivyBody("evt_poison")),
       });
-      // Eight workers claimed it and died before recording anything: their leases ran out.
-      for (let i = 0; i < 8; i++) {
+      // As many workers as there are attempts claimed it and died before recording anything: their leases ran out.
+      for (let i = 0; i < DEFAULT_MAX_ATTEMPTS; i++) {
         await store.claim(`dead-${i}`, 1, 1);
         await sleep(5);
       }
@@ -437,7 +438,10 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       receiver.on("ivy", "order_updated", () => void (ran = true));
       await receiver.runDue();
       expect(ran).toBe(false);
-      expect(await store.get(id)).toMatchObject({ status: "quarantined", reason: expect.stringMatching(/^abandoned after 8 attempts that never finished/) });
+      expect(await store.get(id)).toMatchObject({
+        status: "quarantined",
+        reason: expect.stringMatching(new RegExp(`^abandoned after ${DEFAULT_MAX_ATTEMPTS} attempts that never finished`)),
+      });
     });
 
     it("a second instance that starts while the first is handling does not run those deliveries again", async () => {

@@ -174,6 +174,28 @@ describe.each(storeKinds)("$name store", (kind) => {
     expect((await store.stats()).byStatus).toEqual({ queued: 2, processing: 0, handled: 0, quarantined: 1, rejected: 0 });
     await store.ping();
   });
+
+  it.skipIf(!kind.available)("tells when the oldest delivery of the backlog (queued or processing) was received; null when there is none", async () => {
+    const store = await create();
+    expect((await store.stats()).oldestBacklogReceivedAt).toBeNull();
+    const kept = await store.accept(delivery({ deliveryKey: '["kept"]', status: "quarantined", reason: "x" }));
+    const a = await store.accept(delivery({ deliveryKey: '["a"]' }));
+    const b = await store.accept(delivery({ deliveryKey: '["b"]' }));
+    expect(kept.receivedAt <= a.receivedAt && a.receivedAt <= b.receivedAt).toBe(true);
+    expect((await store.stats()).oldestBacklogReceivedAt).toBe(a.receivedAt);
+    const [claimed] = await store.claim("w", 1, 60_000);
+    expect(claimed!.id).toBe(a.id);
+    expect((await store.stats()).oldestBacklogReceivedAt).toBe(a.receivedAt); // processing is backlog too
+    await store.finish("w", [{ id: a.id, attempt: 1, outcome: { status: "handled" } }]);
+    expect((await store.stats()).oldestBacklogReceivedAt).toBe(b.receivedAt);
+    const [second] = await store.claim("w", 1, 60_000);
+    await store.finish("w", [{ id: second!.id, attempt: 1, outcome: { status: "retry", delayMs: 3_600_000, error: "down" } }]);
+    expect((await store.stats()).oldestBacklogReceivedAt).toBe(b.receivedAt); // waiting for its retry
+    await store.requeue(b.id, ["queued"]);
+    const [third] = await store.claim("w", 1, 60_000);
+    await store.finish("w", [{ id: third!.id, attempt: 1, outcome: { status: "handled" } }]);
+    expect((await store.stats()).oldestBacklogReceivedAt).toBeNull();
+  });
 });
 
 /** The layout 0.1.0 wrote, with a delivery in each of its statuses, and every header it got. */

@@ -6,7 +6,7 @@
  * no new connections, the requests in hand answered, the handling in hand finished, leases given back.
  */
 import { type Server, createServer } from "node:http";
-import { type Receiver, type ReceiverConfig, ReceiverConfigError, createReceiver } from "@webhook-contracts/receiver";
+import { type Receiver, type ReceiverConfig, ReceiverConfigError, createReceiver, withoutUserinfo } from "@webhook-contracts/receiver";
 import { receiverSettings, storeFromConfig } from "@webhook-contracts/receiver/config";
 import { createNodeMiddleware } from "@webhook-contracts/receiver/node";
 import { type DestinationStream, pino } from "pino";
@@ -113,9 +113,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     });
     const address = server.address();
     url = `http://${options.listen.host}:${typeof address === "object" && address ? address.port : options.listen.port}`;
-    logger.info({ url, providers: receiver.providers, forward: config.forward?.url ?? null, worker: runWorker }, "listening");
+    logger.info({ url, providers: receiver.providers, forward: config.forward ? withoutUserinfo(config.forward.url) : null, worker: runWorker }, "listening");
   } else {
-    logger.info({ forward: config.forward?.url ?? null, owner: receiver.worker.owner }, "working");
+    logger.info({ forward: config.forward ? withoutUserinfo(config.forward.url) : null, owner: receiver.worker.owner }, "working");
   }
 
   let closing: Promise<void> | undefined;

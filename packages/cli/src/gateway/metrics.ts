@@ -1,9 +1,9 @@
 /**
  * The gateway's metrics in the Prometheus text format (prom-client), fed by the receiver's events:
- * deliveries by provider, message and outcome; duplicates; quarantines; handler latency; queue depth
- * (read from the store at each scrape).
+ * deliveries by provider, message and outcome; duplicates; quarantines; handler latency; the backlog's
+ * size and the age of its oldest delivery (read from the store at each scrape: one query for both).
  */
-import type { InboxStore, ReceiverEvent } from "@webhook-contracts/receiver";
+import type { InboxStore, ReceiverEvent, StoreStats } from "@webhook-contracts/receiver";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export function createMetrics(store: InboxStore) {
@@ -41,15 +41,29 @@ export function createMetrics(store: InboxStore) {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
+  // A scrape collects every metric at once: the two gauges share one read of the store.
+  let reading: Promise<StoreStats> | undefined;
+  const read = () => (reading ??= store.stats().finally(() => (reading = undefined)));
   new Gauge({
     name: "webhook_contracts_queue_depth",
-    help: "Deliveries waiting for a worker (queued) or held by one (processing).",
+    help: "The backlog: deliveries waiting for a worker (queued, retries included) or held by one (processing).",
     labelNames: ["status"] as const,
     registers: [registry],
     async collect() {
-      const { byStatus } = await store.stats();
+      const { byStatus } = await read();
       this.set({ status: "queued" }, byStatus.queued);
       this.set({ status: "processing" }, byStatus.processing);
+    },
+  });
+  new Gauge({
+    name: "webhook_contracts_queue_oldest_age_seconds",
+    help: "Age of the oldest delivery in the backlog (queued or processing), from when it was received; 0 when the backlog is empty. Growing: the handling is behind, or its target is down.",
+    registers: [registry],
+    async collect() {
+      const { oldestBacklogReceivedAt: oldest } = await read();
+      // A store of your own that does not tell leaves the gauge out rather than report an empty backlog.
+      if (oldest === undefined) return this.reset();
+      this.set(oldest === null ? 0 : Math.max(0, (Date.now() - Date.parse(oldest)) / 1000));
     },
   });
 

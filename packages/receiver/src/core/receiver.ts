@@ -17,7 +17,7 @@ import { type MessageName, type NarrowedPayload, type ProviderName, type Validat
 import { type Authenticator, type Headers, authenticators } from "./auth.js";
 import { DEFAULT_MAX_DEPTH, decodeBody, rawValueAt, valueAt } from "./body.js";
 import { type CryptoBackend, concat, createCrypto, toHex, utf8 } from "./crypto.js";
-import { forwarder } from "./forward.js";
+import { forwarder, readForwardHeaders } from "./forward.js";
 import {
   type ConfigProblem,
   type Env,
@@ -121,6 +121,7 @@ export function createReceiver(options: ReceiverOptions) {
   const env = options.env ?? defaultEnv();
   const providers = problems.length === 0 ? resolveProviders(options.providers ?? {}, env, problems) : {};
   const forwardSecret = options.forward && problems.length === 0 ? readSecret(options.forward.secret, "/forward/secret", env, problems) : undefined;
+  const forwardHeaders = options.forward?.headers && problems.length === 0 ? readForwardHeaders(options.forward.headers, env, problems) : undefined;
   if (problems.length > 0) throw new ReceiverConfigError(problems);
 
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -133,7 +134,15 @@ export function createReceiver(options: ReceiverOptions) {
   const auth = authenticators(providers, crypto, processKey) as Partial<Record<ProviderName, Authenticator>>;
   const forward =
     options.forward && forwardSecret
-      ? forwarder({ url: options.forward.url, secret: forwardSecret, ...(options.forward.timeoutMs ? { timeoutMs: options.forward.timeoutMs } : {}) }, now)
+      ? forwarder(
+          {
+            url: options.forward.url,
+            secret: forwardSecret,
+            ...(options.forward.timeoutMs ? { timeoutMs: options.forward.timeoutMs } : {}),
+            ...(forwardHeaders ? { headers: forwardHeaders } : {}),
+          },
+          now,
+        )
       : undefined;
   const handlers = new Map<string, ((event: unknown, context: HandlerContext) => unknown)[]>();
   const anyHandlers = new Map<string, ((event: unknown, message: string, context: HandlerContext) => unknown)[]>();

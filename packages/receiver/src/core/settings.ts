@@ -13,11 +13,14 @@ export interface WorkerSettings {
   concurrency?: number;
   /** A handler still running then has failed this attempt (default 30000). */
   handlerTimeoutMs?: number;
-  /** Attempts before a delivery whose handlers keep failing is quarantined (default 8). */
+  /**
+   * Attempts before a delivery whose handlers keep failing is quarantined (default 20: with the default
+   * delays, the last comes 25 to 34 hours after the first, so an outage of a day needs no replay).
+   */
   maxAttempts?: number;
-  /** Delay before the second attempt; it doubles each time, with jitter (default 1000). */
+  /** Delay before the second attempt; it doubles each time, each delay between 3/4 and all of its step (default 5000). */
   backoffBaseMs?: number;
-  /** Longest delay between attempts (default 600000). */
+  /** Longest delay between attempts (default 14400000: 4 hours). */
   backoffMaxMs?: number;
   /** How long a claimed delivery is held before another worker may take it (default handlerTimeoutMs + 30000). */
   leaseMs?: number;
@@ -30,8 +33,17 @@ export interface ForwardSettings {
   url: string;
   /** The Standard Webhooks signing secret (`whsec_` + base64) the internal service verifies with. */
   secret: SecretSource;
-  /** An answer that takes longer is a failed attempt (default 10000). */
+  /**
+   * An exchange that takes longer, the answer's body included, is a failed attempt (default 10000). Only
+   * a 2xx answer handles a delivery; a redirect is a failed attempt, never followed.
+   */
   timeoutMs?: number;
+  /**
+   * Headers sent with every forward, each value a secret or `{"env": "NAME"}`: how the target
+   * authenticates the gateway beside the signature (e.g. `{"authorization": {"env": "TARGET_AUTHORIZATION"}}`).
+   * Never logged. Not the headers the gateway sets itself (content-type, webhook-id, webhook-timestamp, ...).
+   */
+  headers?: Record<string, SecretSource>;
 }
 
 /** What createReceiver checks: its options but the store and the functions. */

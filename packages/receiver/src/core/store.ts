@@ -90,6 +90,12 @@ export interface Lease {
 export interface StoreStats {
   /** Deliveries by status. */
   byStatus: Record<DeliveryStatus, number>;
+  /**
+   * When the oldest delivery of the backlog (queued or processing: not handled yet) was received, or null
+   * when the backlog is empty. Its age tells how far behind the handling is (a target that has been down
+   * for hours). Optional: a store of your own may leave it out.
+   */
+  oldestBacklogReceivedAt?: string | null;
 }
 
 export interface InboxStore {

@@ -1,12 +1,18 @@
 /**
  * The worker: claims due deliveries from the inbox with a lease, runs their handlers with a timeout, and
  * records the outcome: handled; a retry after an exponential backoff with jitter; or, once the attempts
- * are spent, quarantined with the last error. A delivery whose worker died (its lease ran out) is claimed
- * again by any worker; one whose runs never finish (a poison payload that kills its worker) is quarantined
- * once its attempts are spent. Many workers, in many processes, can share one store.
+ * are spent, quarantined with the last error. The default schedule retries for a day or more, as the
+ * gateways senders know do (Svix about a day, Stripe three): an outage of the target for minutes or hours
+ * loses nothing and needs no replay. A retry is stored with its due time and claimed only then, so a
+ * backlog that keeps failing costs one attempt per delivery per step of its schedule, never a busy loop.
+ * A delivery whose worker died (its lease ran out) is claimed again by any worker once the lease runs
+ * out; one whose runs never finish (a poison payload that kills its worker) is quarantined once its
+ * attempts are spent: paced by the lease, not the backoff, that takes maxAttempts leases (20 minutes by
+ * default), not the day. Many workers, in many processes, can share one store.
  */
 import { groupCommit } from "./group-commit.js";
 import { toHex } from "./crypto.js";
+import { withoutUserinfo } from "./forward.js";
 import type { Delivery, InboxStore, Lease, Outcome } from "./store.js";
 import type { WorkerSettings } from "./settings.js";
 
@@ -57,29 +63,43 @@ export type Run = (delivery: Delivery, attempt: number, abort: Abort, prepared?:
 
 export type ResolvedWorkerSettings = Required<WorkerSettings>;
 
+/**
+ * The default retry schedule: 20 attempts, the delays doubling from 5 s up to 4 h (5 s, 10 s, 20 s, ...,
+ * 2 h 50 min, then 4 h each), so the last attempt comes 25 to 34 hours after the first (see backoffMs for
+ * the jitter). An outage of a day is absorbed; what is still failing then is quarantined for a replay.
+ */
+export const DEFAULT_MAX_ATTEMPTS = 20;
+export const DEFAULT_BACKOFF_BASE_MS = 5_000;
+export const DEFAULT_BACKOFF_MAX_MS = 4 * 3600_000;
+
 export function workerDefaults(settings: WorkerSettings = {}): ResolvedWorkerSettings {
   const handlerTimeoutMs = settings.handlerTimeoutMs ?? 30_000;
   return {
     concurrency: settings.concurrency ?? 16,
     handlerTimeoutMs,
-    maxAttempts: settings.maxAttempts ?? 8,
-    backoffBaseMs: settings.backoffBaseMs ?? 1000,
-    backoffMaxMs: settings.backoffMaxMs ?? 600_000,
+    maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    backoffBaseMs: settings.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,
+    backoffMaxMs: settings.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS,
     leaseMs: settings.leaseMs ?? handlerTimeoutMs + 30_000,
     pollIntervalMs: settings.pollIntervalMs ?? 1000,
   };
 }
 
-/** Delay before attempt `attempt + 1`: doubling from the base, capped, half of it random (no thundering herd). */
+/**
+ * Delay before attempt `attempt + 1`: doubling from the base up to the cap, then between three quarters
+ * of that and all of it, at random. The jitter spreads deliveries that failed together (at a 4 h step, over
+ * an hour) and stays narrow enough that the schedule's span is known: with the defaults, at least a day.
+ */
 export function backoffMs(attempt: number, base: number, max: number, random = Math.random): number {
   const ceiling = Math.min(max, base * 2 ** Math.min(attempt - 1, 40));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  return Math.round(ceiling * (0.75 + 0.25 * random()));
 }
 
 /** How many deliveries per slot the receiving process may hand over at once (the rest wait in memory). */
 const PREFETCH = 4;
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+/** An error as the inbox keeps it (last_error, reason): bounded, and without the password of any URL in it. */
+const message = (error: unknown) => withoutUserinfo(error instanceof Error ? error.message : String(error)).slice(0, 2000);
 
 export function createWorker(store: InboxStore, settings: ResolvedWorkerSettings, run: Run, report: (r: AttemptReport) => void, now: () => number) {
   /** This worker's name on its leases; a new one per process, so a restarted process does not own its old leases. */

@@ -219,18 +219,21 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
     },
     async stats() {
       const byStatus = Object.fromEntries(deliveryStatuses.map((status) => [status, 0])) as Record<DeliveryStatus, number>;
-      // Counts from the partial indexes; handled: all the others.
-      const { rows } = await pool.query<{ status: DeliveryStatus | "total"; n: string }>(
-        `SELECT status, count(*) AS n FROM ${t} WHERE status IN ('queued', 'processing', 'quarantined', 'rejected') GROUP BY status
-         UNION ALL SELECT 'total', count(*) FROM ${t}`,
+      // Counts from the partial indexes; handled: all the others. The backlog's oldest from the same scan of its index.
+      const { rows } = await pool.query<{ status: DeliveryStatus | "total"; n: string; oldest: Date | null }>(
+        `SELECT status, count(*) AS n, min(received_at) AS oldest FROM ${t} WHERE status IN ('queued', 'processing') GROUP BY status
+         UNION ALL SELECT status, count(*), NULL FROM ${t} WHERE status IN ('quarantined', 'rejected') GROUP BY status
+         UNION ALL SELECT 'total', count(*), NULL FROM ${t}`,
       );
       let total = 0;
+      let oldest: Date | null = null;
       for (const row of rows) {
         if (row.status === "total") total = Number(row.n);
         else byStatus[row.status] = Number(row.n);
+        if (row.oldest && (!oldest || row.oldest < oldest)) oldest = row.oldest;
       }
       byStatus.handled = total - byStatus.queued - byStatus.processing - byStatus.quarantined - byStatus.rejected;
-      return { byStatus };
+      return { byStatus, oldestBacklogReceivedAt: oldest && oldest.toISOString() };
     },
     async ping() {
       await pool.query("SELECT 1");

@@ -6,7 +6,7 @@
 import { closeSync, fdatasync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import { KEPT_HEADERS } from "../core/auth.js";
-import type { DeliveryRow, DeliveryStatus, Lease, ListFilter, Outcome } from "../core/store.js";
+import type { DeliveryRow, DeliveryStatus, Lease, ListFilter, Outcome, StoreStats } from "../core/store.js";
 import type { Accepting } from "./sqlite-protocol.js";
 
 /**
@@ -129,12 +129,13 @@ export function openEngine(file: string) {
        WHERE lease_owner = ? AND status = 'processing'`,
     ),
     // Counts from the partial indexes (a query names an index's condition word for word to use it);
-    // handled: all the others.
+    // handled: all the others. The backlog's first row (rowids follow arrival) comes from the same index scan.
     stats: db.prepare(
-      `SELECT status, count(*) AS n FROM deliveries WHERE status IN ('queued', 'processing') GROUP BY status
-       UNION ALL SELECT status, count(*) FROM deliveries WHERE status IN ('quarantined', 'rejected') GROUP BY status
-       UNION ALL SELECT 'total', count(*) FROM deliveries`,
+      `SELECT status, count(*) AS n, min(rowid) AS first FROM deliveries WHERE status IN ('queued', 'processing') GROUP BY status
+       UNION ALL SELECT status, count(*), NULL FROM deliveries WHERE status IN ('quarantined', 'rejected') GROUP BY status
+       UNION ALL SELECT 'total', count(*), NULL FROM deliveries`,
     ),
+    receivedAt: db.prepare("SELECT received_at FROM deliveries WHERE rowid = ?").pluck(),
   });
   const s = () => (statements ??= prepare());
 
@@ -246,11 +247,18 @@ export function openEngine(file: string) {
       const sql = `${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY d.rowid ${filter.limit ? "LIMIT @limit" : ""}`;
       return db.prepare(sql).all(filter) as DeliveryRow[];
     },
-    stats(): Record<DeliveryStatus, number> {
+    stats(): StoreStats {
       const counts: Record<DeliveryStatus | "total", number> = { queued: 0, processing: 0, handled: 0, quarantined: 0, rejected: 0, total: 0 };
-      for (const row of s().stats.all() as { status: DeliveryStatus | "total"; n: number }[]) counts[row.status] = row.n;
+      let first: number | undefined;
+      for (const row of s().stats.all() as { status: DeliveryStatus | "total"; n: number; first: number | null }[]) {
+        counts[row.status] = row.n;
+        if (row.first !== null && (first === undefined || row.first < first)) first = row.first;
+      }
       const { total, ...byStatus } = counts;
-      return { ...byStatus, handled: total - byStatus.queued - byStatus.processing - byStatus.quarantined - byStatus.rejected };
+      return {
+        byStatus: { ...byStatus, handled: total - byStatus.queued - byStatus.processing - byStatus.quarantined - byStatus.rejected },
+        oldestBacklogReceivedAt: first === undefined ? null : ((s().receivedAt.get(first) as string | undefined) ?? null),
+      };
     },
     ping(): void {
       db.prepare("SELECT 1").get();

@@ -104,7 +104,7 @@ export function sqliteStore(file: string): InboxStore {
       return row && deliveryFromRow(row);
     },
     list: async (filter) => unpackRows(await call<PackedRows>("list", [filter])).map(deliveryFromRow),
-    stats: async () => ({ byStatus: await call("stats", []) }),
+    stats: () => call("stats", []),
     ping: () => call("ping", []),
     async close() {
       if (failure) return;
