@@ -151,10 +151,10 @@ describe.each(storeKinds)("$name store", (kind) => {
     const store = await create();
     const { id } = await store.accept(delivery({ status: "quarantined", reason: "invalid" }));
     expect(await store.claim("w", 10, 60_000)).toEqual([]);
-    expect(await store.requeue(id, ["handled"])).toBe(false);
-    expect(await store.requeue(id, ["quarantined"])).toBe(true);
+    expect(await store.requeue(id, ["handled"], "test")).toBe(false);
+    expect(await store.requeue(id, ["quarantined"], "test")).toBe(true);
     expect(await store.get(id)).toMatchObject({ status: "queued", reason: null, attempts: 0 });
-    expect(await store.requeue(id, ["quarantined"])).toBe(false);
+    expect(await store.requeue(id, ["quarantined"], "test")).toBe(false);
     await store.claim("w", 10, 60_000);
     await store.finish("w", [{ id, attempt: 1, outcome: { status: "handled" } }]);
     await store.requarantine(id, "still invalid", "test");
@@ -248,6 +248,33 @@ describe("migrating an inbox of version 0.1.0", () => {
     expect(rows[1]!.deliveryKey).toBe(`legacy:${legacyRows[1]!.id}`);
     expect((await store.claim("w", 10, 60_000)).map((d) => d.id)).toEqual([legacyRows[0]!.id]);
   }
+});
+
+describe("a store created and never started", () => {
+  const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "../dist");
+  const children: ReturnType<typeof spawn>[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  // A script that creates a store and does nothing else (a caught config error, a one-off script): the
+  // process must end by itself. Bounded by the test's timeout, not by a sleep.
+  it.each([
+    ["sqliteStore", `const { sqliteStore } = await import(${JSON.stringify(path.join(dist, "sqlite.js"))}); sqliteStore(process.argv[1] + "/inbox.db");`],
+    [
+      "postgresStore",
+      `const { postgresStore } = await import(${JSON.stringify(path.join(dist, "postgres.js"))}); postgresStore("postgres://127.0.0.1:1/none");`,
+    ],
+  ])(
+    "%s lets the process exit",
+    async (_name, script) => {
+      const dir = (await import("node:fs")).mkdtempSync(path.join((await import("node:os")).tmpdir(), "never-started-"));
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script, dir], { stdio: ["ignore", "ignore", "inherit"] });
+      children.push(child);
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      expect(code).toBe(0);
+    },
+    20_000,
+  );
 });
 
 describe("many instances starting at once on a fresh inbox", () => {

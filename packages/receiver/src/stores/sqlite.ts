@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { type InboxStore, deliveryFromRow } from "../core/store.js";
+import { type InboxStore, RefusedByStore, deliveryFromRow } from "../core/store.js";
 import { type PackedRows, type Reply, type Request as AnyRequest, accepting, unpackRows } from "./sqlite-protocol.js";
 import type { EngineOp } from "./sqlite-engine.js";
 
@@ -50,14 +50,13 @@ export function sqliteStore(file: string): InboxStore {
   let next = 0;
   let failure: Error | undefined;
   let outbox: Request[] = [];
-  // The thread keeps the process alive only while a request is waiting for it.
-  thread.unref();
   const settle = (reply: Reply) => {
     const waiting = pending.get(reply.id);
     if (!waiting) return;
     pending.delete(reply.id);
     if (pending.size === 0) thread.unref();
     if (reply.ok) waiting.resolve(reply.value);
+    else if (reply.error.refused) waiting.reject(new RefusedByStore(`SQLite refused it: ${reply.error.message}`, reply.error.code));
     else waiting.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
   };
   const fail = (error: Error) => {
@@ -71,6 +70,9 @@ export function sqliteStore(file: string): InboxStore {
   thread.on("message", (replies: Reply[]) => replies.forEach(settle));
   thread.on("error", fail);
   thread.on("exit", (code) => fail(new Error(`the SQLite thread stopped (exit code ${code})`)));
+  // The thread keeps the process alive only while a request is waiting for it: a store created and never
+  // used lets the process exit. After the listeners: adding a "message" listener refs the thread again.
+  thread.unref();
 
   const send = () => {
     if (outbox.length === 0) return;
@@ -97,7 +99,7 @@ export function sqliteStore(file: string): InboxStore {
     claim: async (owner, limit, leaseMs) => unpackRows(await call<PackedRows>("claim", [owner, limit, leaseMs])).map(deliveryFromRow),
     finish: (owner, items) => call("finish", [owner, items]),
     release: (owner, leases) => call("release", [owner, leases]),
-    requeue: (id, from) => call("requeue", [id, from]),
+    requeue: (id, from, message) => call("requeue", [id, from, message]),
     requarantine: (id, reason, message) => call("requarantine", [id, reason, message]),
     get: async (id) => {
       const [row] = unpackRows(await call<PackedRows>("get", [id]));
