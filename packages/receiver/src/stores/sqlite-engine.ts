@@ -61,9 +61,10 @@ const migrations: ((db: Database.Database) => void)[] = [
 ];
 
 /**
- * What ping() writes each time (rewriting the same row: the file does not grow): about as much as a
+ * What ping() writes each time (rewriting the same row: the inbox does not grow): about as much as a
  * batch of deliveries does, so that on a disk that is full it fails as their commits would, rather than
- * fit in the last few free bytes they leave.
+ * fit in the last few free bytes they leave. Random bytes: SQLite skips writing pages whose content did
+ * not change, so the same bytes again would write next to nothing.
  */
 const PING_BYTES = 64 * 1024;
 
@@ -282,7 +283,7 @@ export function openEngine(file: string) {
     },
     /** A write that does not grow the inbox; run in the batch's transaction and answered after its sync, as an accept is. */
     ping(): void {
-      (heartbeat ??= db.prepare("UPDATE heartbeat SET at = ?, pad = zeroblob(?) WHERE id = 1")).run(Date.now(), PING_BYTES);
+      (heartbeat ??= db.prepare("UPDATE heartbeat SET at = ?, pad = randomblob(?) WHERE id = 1")).run(Date.now(), PING_BYTES);
     },
     close(): void {
       if (walFd !== undefined) closeSync(walFd);
