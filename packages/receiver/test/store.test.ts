@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import type { InboxStore, NewDelivery } from "../src/index.js";
+import { type InboxStore, type NewDelivery, RefusedByStore, isRefusedByStore } from "../src/index.js";
 import { postgresStore } from "../src/stores/postgres.js";
 import { sqliteStore } from "../src/stores/sqlite.js";
 import { postgresUrl, storeKinds } from "./stores.js";
@@ -80,6 +80,23 @@ describe.each(storeKinds)("$name store", (kind) => {
     const results = await Promise.all(Array.from({ length: 300 }, (_, i) => store.accept(delivery({ deliveryKey: `["evt_${i % 200}"]` }))));
     expect(results.filter((r) => r.inserted)).toHaveLength(200);
     expect((await store.stats()).byStatus.queued).toBe(200);
+  });
+
+  it.skipIf(!kind.available)("refuses a value it cannot hold for that delivery alone (refused: true); the others of its batch are stored", async () => {
+    const store = await create();
+    kind.refuseNul(store);
+    const bad = [
+      delivery({ deliveryKey: '["nul_reason"]', status: "quarantined", reason: "unknown message \u0000" }),
+      delivery({ deliveryKey: '["nul_warning"]', warnings: [{ path: "/new\u0000field", message: "unknown field", keyword: "additionalProperties" } as never] }),
+    ];
+    const good = Array.from({ length: 30 }, (_, i) => delivery({ deliveryKey: `["ok_${i}"]` }));
+    const results = await Promise.allSettled([...bad, ...good].map((d) => store.accept(d)));
+    expect(results.slice(0, 2).map((r) => r.status === "rejected" && [isRefusedByStore(r.reason), r.reason instanceof RefusedByStore])).toEqual([
+      [true, true],
+      [true, true],
+    ]);
+    expect(results.slice(2).map((r) => r.status === "fulfilled" && r.value.inserted)).toEqual(good.map(() => true));
+    expect((await store.list()).map((d) => d.deliveryKey)).toEqual(good.map((d) => d.deliveryKey));
   });
 
   it.skipIf(!kind.available)("leases a delivery to one worker at a time, and to another once the lease ran out", async () => {
