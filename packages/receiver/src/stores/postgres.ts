@@ -79,9 +79,26 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
     },
   ];
 
+  /**
+   * A query whose connection goes back to the pool when the server refused the values (the connection is
+   * fine), not dropped as pool.query drops it after any error: the halves of a refused batch then need
+   * no new connections.
+   */
+  const queryOwnFault = async <R extends pg.QueryResultRow>(text: string, values: unknown[]) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await client.query<R>(text, values);
+    } catch (error) {
+      if (!refusedByServer(error)) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
   const insertAll = async (items: NewDelivery[]): Promise<Accepted[]> => {
     const ids = items.map(() => globalThis.crypto.randomUUID());
-    const inserted = await pool.query<{ id: string; received_at: Date }>(
+    const inserted = await queryOwnFault<{ id: string; received_at: Date }>(
       `INSERT INTO ${t} (id, provider, delivery_key, message, status, reason, warnings, headers, body, due_at, attempts, lease_owner)
        SELECT id, provider, delivery_key, message,
               CASE WHEN lease_owner IS NULL THEN status ELSE 'processing' END, reason, warnings, headers, body,
