@@ -260,6 +260,10 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
         expect(new TextDecoder().decode(kept.body)).toBe(body);
         // A retry is a duplicate of the kept one: the same answer, nothing more stored.
         expect(await postIvy(body)).toEqual(bad);
+        expect(await receiver.replay(bad.body.id)).toMatchObject({
+          status: 409,
+          body: { message: expect.stringMatching(/^not replayable: it was rejected \(the inbox could not store/) },
+        });
       }
       expect((await store.get(message.body.id))!.reason).toContain('unknown ivy message "order\\u0000updated"');
       await until(() => handled.length === innocent.length);

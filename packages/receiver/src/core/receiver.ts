@@ -524,7 +524,8 @@ export function createReceiver(options: ReceiverOptions) {
   /**
    * Queues a stored delivery again, once its schema or handler is fixed: it is validated now, and queued
    * only if valid (a still-invalid one stays quarantined with the new reason). A handled delivery is
-   * queued again only with `force` (its handlers then run again); a rejected one never (it is not JSON).
+   * queued again only with `force` (its handlers then run again); a rejected one never (it is not JSON, or
+   * holds a value the inbox could not keep).
    * It never marks anything handled: the worker does, after running the handlers.
    */
   async function replay(id: string, { force = false }: { force?: boolean } = {}): Promise<Answer> {
@@ -534,7 +535,8 @@ export function createReceiver(options: ReceiverOptions) {
     const conflict = (message: string) => answer(409, { error: "conflict", id, status: delivery.status, message });
     switch (delivery.status) {
       case "rejected":
-        return conflict(`not replayable: the body is not JSON (${delivery.reason})`);
+        // Not JSON, or holding what the inbox could not keep: its reason says which.
+        return conflict(`not replayable: it was rejected (${delivery.reason})`);
       case "queued":
       case "processing":
         return conflict(`already ${delivery.status}: a worker will run it`);
