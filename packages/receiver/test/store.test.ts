@@ -5,10 +5,11 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { type InboxStore, type NewDelivery, RefusedByStore, isRefusedByStore } from "../src/index.js";
+import { type InboxStore, type NewDelivery, type ReceiverEvent, RefusedByStore, createReceiver, isRefusedByStore, signedHeaders } from "../src/index.js";
 import { postgresStore } from "../src/stores/postgres.js";
 import { sqliteStore } from "../src/stores/sqlite.js";
 import { postgresUrl, storeKinds } from "./stores.js";
+import { ivyBody } from "./support.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -265,6 +266,46 @@ describe("migrating an inbox of version 0.1.0", () => {
     expect(rows[1]!.deliveryKey).toBe(`legacy:${legacyRows[1]!.id}`);
     expect((await store.claim("w", 10, 60_000)).map((d) => d.id)).toEqual([legacyRows[0]!.id]);
   }
+});
+
+describe("SQLite: a body it refuses", () => {
+  it("fails its delivery whole (no row left without its body), and the receiver answers 400 with nothing kept, not 503", async () => {
+    const dir = (await import("node:fs")).mkdtempSync(path.join((await import("node:os")).tmpdir(), "refused-body-"));
+    const file = path.join(dir, "inbox.db");
+    const store = sqliteStore(file);
+    await store.init();
+    // As a size limit would (SQLITE_MAX_LENGTH, or a constraint an operator adds): bodies over 100 bytes.
+    const db = new Database(file);
+    db.exec("CREATE TRIGGER small_bodies BEFORE INSERT ON delivery_bodies WHEN length(NEW.body) > 100 BEGIN SELECT RAISE(ABORT, 'body too big'); END");
+    db.close();
+    try {
+      const refused = await store.accept(delivery({ body: bytes(`{"id":"evt_1","pad":"${"x".repeat(200)}"}`) })).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(RefusedByStore);
+      expect(refused).toMatchObject({ code: "SQLITE_CONSTRAINT_TRIGGER", message: expect.stringContaining("body too big") });
+      const rows = new Database(file, { readonly: true });
+      expect(rows.prepare("SELECT count(*) FROM deliveries").pluck().get()).toBe(0);
+      rows.close();
+      expect((await store.accept(delivery({ deliveryKey: '["small"]' }))).inserted).toBe(true);
+
+      const events: ReceiverEvent[] = [];
+      const receiver = createReceiver({ store, providers: { ivy: { secrets: ["ivy-secret-long-enough"] } }, worker: false, onEvent: (e) => events.push(e) });
+      const body = JSON.stringify({ ...JSON.parse(ivyBody("evt_big")), pad: "x".repeat(200) });
+      const answer = await receiver.handle({
+        method: "POST",
+        path: "/webhooks/ivy",
+        headers: { "content-type": "application/json", "x-ivy-signature": (await signedHeaders("ivy", body, "ivy-secret-long-enough"))["X-Ivy-Signature"]! },
+        body: bytes(body),
+      });
+      expect(answer).toMatchObject({ status: 400, body: { error: "unstorable", message: expect.stringContaining("body too big") } });
+      expect(answer.body.id).toBeUndefined();
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: "error", where: "store", message: expect.stringContaining("could not be stored in any form") }),
+      );
+      expect((await store.list()).map((d) => d.deliveryKey)).toEqual(['["small"]']);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe("a store created and never started", () => {

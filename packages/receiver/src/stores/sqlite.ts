@@ -6,6 +6,9 @@
  * - A worker's claims and outcomes are committed without a sync of their own: a crash of the process
  *   loses none of them; a power cut may lose the last ones (they reach the disk with the next accepted
  *   delivery or checkpoint), and a delivery is then handled again (at-least-once).
+ * - A delivery SQLite refuses (a constraint, a value over its length limit) fails alone, as RefusedByStore;
+ *   any other error (a full disk, an I/O error) fails the whole batch, none of which is then acknowledged.
+ * - ping() writes and syncs as an accept does (a heartbeat row rewritten in place): it fails while they would.
  * - SQLite has one writer at a time, so a claim is decided by whoever holds the write lock: processes
  *   that share the file (a receiver and separate workers) never claim one delivery twice.
  *   import { sqliteStore } from "@webhook-contracts/receiver/sqlite";   (better-sqlite3 must be installed)
