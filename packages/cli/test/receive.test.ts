@@ -3,11 +3,13 @@
  * stores: a gateway that stores before it answers, forwards signed with Standard Webhooks, retries,
  * replays, logs, reports its health and metrics, drains on SIGTERM, and refuses a bad configuration.
  */
+import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { getFixture } from "@webhook-contracts/fixtures";
 import { signedHeaders } from "@webhook-contracts/receiver";
+import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { FORWARD_SECRET, forwardTarget, killAll, run, sleep, start, stores, until, writeConfig } from "./support.js";
@@ -220,6 +222,34 @@ describe.each(stores)("the gateway with the $name store", (kind) => {
     },
   );
 
+  it.skipIf(!kind.available || (kind.name === "sqlite" && !hasPrlimit && !process.env.CI))(
+    "/readyz says 503 while the store cannot accept a write (a full disk, a read-only database), and 200 again once it can, with no restart",
+    async () => {
+      const config = writeConfig(kind);
+      const served = await start(["serve", "--port", "0", "--config", config, "--no-worker"]);
+      const { url } = served;
+      expect((await postIvy(url, ivy("evt_before"))).status).toBe(200);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      const writes = await blockWrites(kind.name, JSON.parse(readFileSync(config, "utf8")).store, served.child.pid!);
+      try {
+        const ready = await fetch(`${url}/readyz`);
+        expect(ready.status).toBe(503);
+        expect(await ready.json()).toMatchObject({ status: "unavailable" });
+        const refused = await fetch(`${url}/webhooks/ivy`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(await signedHeaders("ivy", ivy("evt_during"), "ivy-secret")) },
+          body: ivy("evt_during"),
+        });
+        expect([refused.status, refused.headers.get("retry-after")]).toEqual([503, "5"]);
+      } finally {
+        await writes.unblock();
+      }
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      expect((await postIvy(url, ivy("evt_during"))).body.status).toBe("accepted");
+      expect(list(config).map((d) => d.status)).toEqual(["queued", "queued"]);
+    },
+  );
+
   it.skipIf(!kind.available)("drains on SIGTERM: the forward in hand finishes, then it exits 0", async () => {
     const target = await forwardTarget(async () => {
       await sleep(1500);
@@ -334,3 +364,37 @@ describe("slow senders", () => {
     console.log(`slow senders: RSS ${before.toFixed(0)} -> ${during.toFixed(0)} MiB with 200 stalled; all closed ${closed - opened} ms after opening`);
   });
 });
+
+/** prlimit (util-linux) changes a running process's limits: here, the size its files may grow to. */
+const hasPrlimit = process.platform === "linux" && spawnSync("prlimit", ["--version"]).status === 0;
+
+/**
+ * Makes the gateway's store refuse writes until `unblock`, from outside its process:
+ * - SQLite: a full disk. No file of the process may grow past its size now (RLIMIT_FSIZE), as when no
+ *   block is free: writes that grow the inbox's files fail, writes within them do not.
+ * - PostgreSQL: a read-only server, for this inbox's table only (other tests share the database): every
+ *   write to it fails with the error a read-only transaction raises (25006), from a statement trigger.
+ */
+async function blockWrites(kind: "sqlite" | "postgres", store: { sqlite?: string; postgres?: string; table?: string }, pid: number) {
+  if (kind === "sqlite") {
+    const file = store.sqlite!;
+    const largest = Math.max(...[file, `${file}-wal`].map((f) => statSync(f).size));
+    const limit = (value: string) => expect(spawnSync("prlimit", ["--pid", String(pid), `--fsize=${value}:unlimited`]).status).toBe(0);
+    limit(String(largest));
+    return { unblock: async () => limit("unlimited") };
+  }
+  const client = new pg.Client(store.postgres);
+  await client.connect();
+  const table = pg.escapeIdentifier(store.table!);
+  const trigger = pg.escapeIdentifier(`${store.table}_read_only`);
+  await client.query(`CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+    RAISE EXCEPTION 'cannot execute % in a read-only transaction', TG_OP USING ERRCODE = 'read_only_sql_transaction'; END $$`);
+  await client.query(`CREATE TRIGGER read_only BEFORE INSERT OR UPDATE OR DELETE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${trigger}()`);
+  return {
+    async unblock() {
+      await client.query(`DROP TRIGGER read_only ON ${table}`);
+      await client.query(`DROP FUNCTION ${trigger}()`);
+      await client.end();
+    },
+  };
+}

@@ -44,7 +44,9 @@ export {
   type NewDelivery,
   type Outcome,
   type StoreStats,
+  RefusedByStore,
   deliveryStatuses,
+  isRefusedByStore,
 } from "./core/store.js";
 export { backoffMs } from "./core/worker.js";
 export { type DriftEntry, type DriftOptions, driftReport } from "./core/drift.js";

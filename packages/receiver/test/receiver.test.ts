@@ -234,6 +234,43 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       const shallow = ivyBody("evt_shallow").replace(/^\{/, `{"extra":${nested(50)},`);
       expect((await postIvy(shallow)).body).toMatchObject({ status: "accepted", warnings: 1 });
     });
+    it("a value the inbox refuses (a NUL in a field name, in the message's name) fails only its delivery: 400, kept as rejected, its retries duplicates", async () => {
+      const { postIvy, store, receiver } = await start();
+      kind.refuseNul(store);
+      const handled: string[] = [];
+      receiver.on("ivy", "order_updated", (event) => void handled.push(event.id));
+      const nulField = ivyBody("evt_nul_field").replace(/^\{/, '{"new\\u0000field":1,');
+      const nulMessage = JSON.stringify({ id: "evt_nul_message", type: "order\u0000updated", date: "2025-06-12T09:43:21.118Z", payload: {} });
+      const innocent = Array.from({ length: 20 }, (_, i) => ivyBody(`evt_innocent_${i}`));
+      // All at once, so that they share a commit (one multi-row insert on PostgreSQL).
+      const answers = await Promise.all([nulField, ...innocent, nulMessage].map((body) => postIvy(body)));
+      const [field, ...rest] = answers;
+      const message = rest.pop()!;
+      expect(rest.map((r) => [r.status, r.body.status])).toEqual(innocent.map(() => [200, "accepted"]));
+      for (const [bad, body] of [
+        [field!, nulField],
+        [message, nulMessage],
+      ] as const) {
+        expect(bad).toMatchObject({
+          status: 400,
+          body: { error: "unstorable", message: expect.stringContaining("the inbox could not store it as it came"), id: expect.any(String) },
+        });
+        const kept = (await store.get(bad.body.id))!;
+        expect(kept).toMatchObject({ status: "rejected", reason: expect.stringContaining("could not store it as it came") });
+        expect(kept.reason).not.toContain("\u0000");
+        expect(new TextDecoder().decode(kept.body)).toBe(body);
+        // A retry is a duplicate of the kept one: the same answer, nothing more stored.
+        expect(await postIvy(body)).toEqual(bad);
+        expect(await receiver.replay(bad.body.id)).toMatchObject({
+          status: 409,
+          body: { message: expect.stringMatching(/^not replayable: it was rejected \(the inbox could not store/) },
+        });
+      }
+      expect((await store.get(message.body.id))!.reason).toContain('unknown ivy message "order\\u0000updated"');
+      await until(() => handled.length === innocent.length);
+      expect((await store.list()).length).toBe(innocent.length + 2);
+      expect((await store.list({ status: "rejected" })).map((d) => d.id).sort()).toEqual([field!.body.id, message.body.id].sort());
+    });
   });
 
   describe.skipIf(!kind.available)("what one delivery is", () => {
@@ -501,6 +538,31 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       expect(replayed).toMatchObject({ status: 200, body: { status: "quarantined", reason: expect.stringContaining("/date") } });
       expect((await store.get(r.body.id))!.status).toBe("quarantined");
       expect((await receiver.replay("00000000-0000-4000-8000-000000000000")).status).toBe(404);
+    });
+
+    it("replay of a message unknown when it came names the message the contract knows now, in the inbox and the attempt logs", async () => {
+      const events: ReceiverEvent[] = [];
+      const { receiver, store } = await start({ onEvent: (e) => events.push(e) });
+      const seen: string[] = [];
+      receiver.on("ivy", "order_updated", (event) => void seen.push(event.id));
+      // As a receiver whose contract did not know order_updated yet kept it: no message, quarantined.
+      const { id } = await store.accept({
+        provider: "ivy",
+        deliveryKey: '["evt_learned"]',
+        message: null,
+        status: "quarantined",
+        reason: 'unknown ivy message "order_updated" (new at the provider?)',
+        warnings: [],
+        headers: {},
+        body: new TextEncoder().encode(ivyBody("evt_learned")),
+      });
+      expect((await receiver.replay(id)).body).toEqual({ status: "queued", id, message: "order_updated" });
+      await until(async () => (await store.get(id))?.status === "handled");
+      expect(seen).toEqual(["evt_learned"]);
+      expect(await store.get(id)).toMatchObject({ message: "order_updated", status: "handled" });
+      expect(events.filter((e) => e.type === "attempt").map((e) => [e.type === "attempt" && e.id, e.message, e.type === "attempt" && e.outcome])).toEqual([
+        [id, "order_updated", "handled"],
+      ]);
     });
 
     it("a stored delivery that can no longer be read is quarantined with the reason, not left queued", async () => {

@@ -5,10 +5,11 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import type { InboxStore, NewDelivery } from "../src/index.js";
+import { type InboxStore, type NewDelivery, type ReceiverEvent, RefusedByStore, createReceiver, isRefusedByStore, signedHeaders } from "../src/index.js";
 import { postgresStore } from "../src/stores/postgres.js";
 import { sqliteStore } from "../src/stores/sqlite.js";
 import { postgresUrl, storeKinds } from "./stores.js";
+import { ivyBody } from "./support.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -82,6 +83,23 @@ describe.each(storeKinds)("$name store", (kind) => {
     expect((await store.stats()).byStatus.queued).toBe(200);
   });
 
+  it.skipIf(!kind.available)("refuses a value it cannot hold for that delivery alone (refused: true); the others of its batch are stored", async () => {
+    const store = await create();
+    kind.refuseNul(store);
+    const bad = [
+      delivery({ deliveryKey: '["nul_reason"]', status: "quarantined", reason: "unknown message \u0000" }),
+      delivery({ deliveryKey: '["nul_warning"]', warnings: [{ path: "/new\u0000field", message: "unknown field", keyword: "additionalProperties" } as never] }),
+    ];
+    const good = Array.from({ length: 30 }, (_, i) => delivery({ deliveryKey: `["ok_${i}"]` }));
+    const results = await Promise.allSettled([...bad, ...good].map((d) => store.accept(d)));
+    expect(results.slice(0, 2).map((r) => r.status === "rejected" && [isRefusedByStore(r.reason), r.reason instanceof RefusedByStore])).toEqual([
+      [true, true],
+      [true, true],
+    ]);
+    expect(results.slice(2).map((r) => r.status === "fulfilled" && r.value.inserted)).toEqual(good.map(() => true));
+    expect((await store.list()).map((d) => d.deliveryKey)).toEqual(good.map((d) => d.deliveryKey));
+  });
+
   it.skipIf(!kind.available)("leases a delivery to one worker at a time, and to another once the lease ran out", async () => {
     const store = await create();
     const other = second(store);
@@ -151,10 +169,10 @@ describe.each(storeKinds)("$name store", (kind) => {
     const store = await create();
     const { id } = await store.accept(delivery({ status: "quarantined", reason: "invalid" }));
     expect(await store.claim("w", 10, 60_000)).toEqual([]);
-    expect(await store.requeue(id, ["handled"])).toBe(false);
-    expect(await store.requeue(id, ["quarantined"])).toBe(true);
+    expect(await store.requeue(id, ["handled"], "test")).toBe(false);
+    expect(await store.requeue(id, ["quarantined"], "test")).toBe(true);
     expect(await store.get(id)).toMatchObject({ status: "queued", reason: null, attempts: 0 });
-    expect(await store.requeue(id, ["quarantined"])).toBe(false);
+    expect(await store.requeue(id, ["quarantined"], "test")).toBe(false);
     await store.claim("w", 10, 60_000);
     await store.finish("w", [{ id, attempt: 1, outcome: { status: "handled" } }]);
     await store.requarantine(id, "still invalid", "test");
@@ -270,6 +288,73 @@ describe("migrating an inbox of version 0.1.0", () => {
     expect(rows[1]!.deliveryKey).toBe(`legacy:${legacyRows[1]!.id}`);
     expect((await store.claim("w", 10, 60_000)).map((d) => d.id)).toEqual([legacyRows[0]!.id]);
   }
+});
+
+describe("SQLite: a body it refuses", () => {
+  it("fails its delivery whole (no row left without its body), and the receiver answers 400 with nothing kept, not 503", async () => {
+    const dir = (await import("node:fs")).mkdtempSync(path.join((await import("node:os")).tmpdir(), "refused-body-"));
+    const file = path.join(dir, "inbox.db");
+    const store = sqliteStore(file);
+    await store.init();
+    // As a size limit would (SQLITE_MAX_LENGTH, or a constraint an operator adds): bodies over 100 bytes.
+    const db = new Database(file);
+    db.exec("CREATE TRIGGER small_bodies BEFORE INSERT ON delivery_bodies WHEN length(NEW.body) > 100 BEGIN SELECT RAISE(ABORT, 'body too big'); END");
+    db.close();
+    try {
+      const refused = await store.accept(delivery({ body: bytes(`{"id":"evt_1","pad":"${"x".repeat(200)}"}`) })).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(RefusedByStore);
+      expect(refused).toMatchObject({ code: "SQLITE_CONSTRAINT_TRIGGER", message: expect.stringContaining("body too big") });
+      const rows = new Database(file, { readonly: true });
+      expect(rows.prepare("SELECT count(*) FROM deliveries").pluck().get()).toBe(0);
+      rows.close();
+      expect((await store.accept(delivery({ deliveryKey: '["small"]' }))).inserted).toBe(true);
+
+      const events: ReceiverEvent[] = [];
+      const receiver = createReceiver({ store, providers: { ivy: { secrets: ["ivy-secret-long-enough"] } }, worker: false, onEvent: (e) => events.push(e) });
+      const body = JSON.stringify({ ...JSON.parse(ivyBody("evt_big")), pad: "x".repeat(200) });
+      const answer = await receiver.handle({
+        method: "POST",
+        path: "/webhooks/ivy",
+        headers: { "content-type": "application/json", "x-ivy-signature": (await signedHeaders("ivy", body, "ivy-secret-long-enough"))["X-Ivy-Signature"]! },
+        body: bytes(body),
+      });
+      expect(answer).toMatchObject({ status: 400, body: { error: "unstorable", message: expect.stringContaining("body too big") } });
+      expect(answer.body.id).toBeUndefined();
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: "error", where: "store", message: expect.stringContaining("could not be stored in any form") }),
+      );
+      expect((await store.list()).map((d) => d.deliveryKey)).toEqual(['["small"]']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("a store created and never started", () => {
+  const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "../dist");
+  const children: ReturnType<typeof spawn>[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  // A script that creates a store and does nothing else (a caught config error, a one-off script): the
+  // process must end by itself. Bounded by the test's timeout, not by a sleep.
+  it.each([
+    ["sqliteStore", `const { sqliteStore } = await import(${JSON.stringify(path.join(dist, "sqlite.js"))}); sqliteStore(process.argv[1] + "/inbox.db");`],
+    [
+      "postgresStore",
+      `const { postgresStore } = await import(${JSON.stringify(path.join(dist, "postgres.js"))}); postgresStore("postgres://127.0.0.1:1/none");`,
+    ],
+  ])(
+    "%s lets the process exit",
+    async (_name, script) => {
+      const dir = (await import("node:fs")).mkdtempSync(path.join((await import("node:os")).tmpdir(), "never-started-"));
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script, dir], { stdio: ["ignore", "ignore", "inherit"] });
+      children.push(child);
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      expect(code).toBe(0);
+    },
+    20_000,
+  );
 });
 
 describe("many instances starting at once on a fresh inbox", () => {

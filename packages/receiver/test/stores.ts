@@ -6,6 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll } from "vitest";
 import type { InboxStore } from "../src/index.js";
@@ -37,6 +38,12 @@ export interface StoreKind {
   create(): Promise<InboxStore>;
   /** A second handle on the same inbox (another process would have one). */
   open(store: InboxStore): InboxStore;
+  /**
+   * Makes the store refuse what PostgreSQL refuses of a delivery: a NUL in a TEXT column (the reason)
+   * and `\u0000` in JSONB (the warnings). PostgreSQL does by itself; SQLite keeps both, so it is given
+   * a trigger that refuses them, as a constraint an operator adds would.
+   */
+  refuseNul(store: InboxStore): void;
 }
 
 /** Where each store created here keeps its data, so that a second handle can reach it. */
@@ -54,6 +61,14 @@ export const storeKinds: StoreKind[] = [
       return store;
     },
     open: (store) => sqliteStore(locations.get(store)!),
+    refuseNul(store) {
+      const db = new Database(locations.get(store)!);
+      // A warning's escape \u0000 refused, not an escaped backslash before u0000 (\\u0000): JSONB reads them so.
+      db.exec(`CREATE TRIGGER refuse_nul BEFORE INSERT ON deliveries
+        WHEN instr(CAST(NEW.reason AS BLOB), x'00') > 0 OR replace(NEW.warnings, '\\\\', '') LIKE '%\\u0000%'
+        BEGIN SELECT RAISE(ABORT, 'a NUL, which this inbox refuses'); END`);
+      db.close();
+    },
   },
   {
     name: "postgres",
@@ -68,5 +83,6 @@ export const storeKinds: StoreKind[] = [
       return store;
     },
     open: (store) => postgresStore(postgresUrl!, locations.get(store)!),
+    refuseNul: () => undefined,
   },
 ];

@@ -28,7 +28,7 @@ import {
   resolveProviders,
   settingsProblems,
 } from "./settings.js";
-import type { Delivery, InboxStore, NewDelivery } from "./store.js";
+import { type Delivery, type InboxStore, type NewDelivery, isRefusedByStore } from "./store.js";
 import { type Abort, type AttemptReport, Permanent, createWorker, workerDefaults } from "./worker.js";
 
 export interface ReceiverOptions extends ReceiverSettings {
@@ -111,6 +111,23 @@ const unhandledUnknown = (provider: string, name: string) =>
   `unknown ${provider} message "${name}" (new at the provider?): it has what all ${provider} messages share, but no handler asks for unknown messages (receiver.onUnknown); kept for replay`;
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Text with what a store may refuse written as escapes (`\u0000`): a NUL (PostgreSQL's TEXT and JSONB
+ * cannot hold one) and a lone surrogate (JSONB refuses its escape). Everything else is left as it is.
+ */
+const storable = (text: string) =>
+  text.replace(/\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const storableValue = (value: unknown): unknown =>
+  typeof value === "string"
+    ? storable(value)
+    : Array.isArray(value)
+      ? value.map(storableValue)
+      : value !== null && typeof value === "object"
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storableValue(v)]))
+        : value;
+
+type Stored = Awaited<ReturnType<InboxStore["accept"]>>;
 
 export function createReceiver(options: ReceiverOptions) {
   // What the settings schema checks: everything but the store and the hooks (unknown keys included, to be named).
@@ -328,6 +345,61 @@ export function createReceiver(options: ReceiverOptions) {
     return key.length <= 512 ? key : digestKey(utf8(key));
   }
 
+  /**
+   * What became of a delivery given to the store: stored (or a duplicate); or refused by the store (a
+   * value it cannot hold), and then kept in a form it accepts, as rejected (`stored`), unless it refused
+   * that too (no `stored`: nothing of it could be kept).
+   */
+  type Kept = { stored: Stored; refused?: undefined } | { stored?: Stored; refused: string; message: string | null };
+
+  /**
+   * Stores a delivery. One the store refuses fails alone and never with a 503 (the provider would retry
+   * it forever): it is kept as rejected, its body as it came, what the store may have refused escaped
+   * (message, reason, warnings), under the same key, so that its retries are duplicates of it.
+   */
+  async function keep(delivery: NewDelivery): Promise<Kept> {
+    let refusal: string;
+    try {
+      return { stored: await store.accept(delivery) };
+    } catch (error) {
+      if (!isRefusedByStore(error)) throw error;
+      refusal = storable(errorText(error));
+    }
+    const was = delivery.reason === null ? "" : `; it was to be ${delivery.status}: ${storable(delivery.reason)}`;
+    const refused = `the inbox could not store it as it came (${refusal}): kept with its body as it came and the text the inbox refused escaped${was}`;
+    const message = delivery.message === null ? null : storable(delivery.message);
+    const safe: NewDelivery = {
+      provider: delivery.provider,
+      deliveryKey: delivery.deliveryKey,
+      message,
+      status: "rejected",
+      reason: refused.slice(0, 4000),
+      warnings: storableValue(delivery.warnings) as NewDelivery["warnings"],
+      headers: storableValue(delivery.headers) as NewDelivery["headers"],
+      body: delivery.body,
+    };
+    try {
+      return { stored: await store.accept(safe), refused, message };
+    } catch (error) {
+      if (!isRefusedByStore(error)) throw error;
+      emit({ type: "error", where: "store", message: `a ${delivery.provider} delivery could not be stored in any form: ${errorText(error)}` });
+      return { refused: `the inbox could not store it (${refusal}), nor a form of it with that text escaped (${storable(errorText(error))})`, message };
+    }
+  }
+
+  /**
+   * The answer for a delivery the store refused: 400, as for a body that is not JSON (it will never be
+   * handled, and the provider's dashboard should say so), with the id it is kept under. A retry of one
+   * whose key is stored as a delivery that was not refused is a duplicate of it, as any retry is.
+   */
+  function answerRefused(admitted: { provider: ProviderName; started: number }, kept: Kept & { refused: string }): Answer {
+    const { provider } = admitted;
+    if (kept.stored && !kept.stored.inserted && kept.stored.status !== "rejected")
+      return finish(admitted, provider, kept.message, "duplicate", answer(200, { status: "duplicate", id: kept.stored.id }));
+    const body = { error: "unstorable", message: kept.refused, ...(kept.stored ? { id: kept.stored.id } : {}) };
+    return finish(admitted, provider, kept.message, "rejected", answer(400, body));
+  }
+
   /** Everything after the body is in: authenticate the bytes, read them, store the delivery, answer. */
   async function receive(admitted: { provider: ProviderName; started: number }, headers: Headers, body: Uint8Array): Promise<Answer> {
     const { provider } = admitted;
@@ -345,8 +417,9 @@ export function createReceiver(options: ReceiverOptions) {
         // Authenticated, so it is the provider's: kept (once per distinct body), and the provider is told why.
         const { error, message: reason, ...where } = decoded;
         const key = await digestKey(body);
-        const stored = await store.accept({ provider, deliveryKey: key, message: null, status: "rejected", reason, warnings: [], headers: kept, body });
-        return finish(admitted, provider, null, "rejected", answer(400, { error, message: reason, ...where, id: stored.id }));
+        const rejected = await keep({ provider, deliveryKey: key, message: null, status: "rejected", reason, warnings: [], headers: kept, body });
+        if (rejected.refused !== undefined) return answerRefused(admitted, rejected);
+        return finish(admitted, provider, null, "rejected", answer(400, { error, message: reason, ...where, id: rejected.stored.id }));
       }
       let delivery: NewDelivery;
       let message: string | undefined;
@@ -386,13 +459,18 @@ export function createReceiver(options: ReceiverOptions) {
       // in memory: one write per delivery instead of an insert and then a claim.
       const owned = delivery.status === "queued" && store.leasesOnAccept === true && worker.reserve();
       if (owned) delivery.lease = { owner: worker.owner, ms: worker.leaseMs };
-      let stored: Awaited<ReturnType<InboxStore["accept"]>>;
+      let outcome: Kept;
       try {
-        stored = await store.accept(delivery);
+        outcome = await keep(delivery);
       } catch (error) {
         if (owned) worker.unreserve();
         throw error;
       }
+      if (outcome.refused !== undefined) {
+        if (owned) worker.unreserve();
+        return answerRefused(admitted, outcome);
+      }
+      const { stored } = outcome;
       if (!stored.inserted) {
         if (owned) worker.unreserve();
         return finish(admitted, provider, delivery.message, "duplicate", answer(200, { status: "duplicate", id: stored.id }));
@@ -455,7 +533,8 @@ export function createReceiver(options: ReceiverOptions) {
   /**
    * Queues a stored delivery again, once its schema or handler is fixed: it is validated now, and queued
    * only if valid (a still-invalid one stays quarantined with the new reason). A handled delivery is
-   * queued again only with `force` (its handlers then run again); a rejected one never (it is not JSON).
+   * queued again only with `force` (its handlers then run again); a rejected one never (it is not JSON, or
+   * holds a value the inbox could not keep).
    * It never marks anything handled: the worker does, after running the handlers.
    */
   async function replay(id: string, { force = false }: { force?: boolean } = {}): Promise<Answer> {
@@ -465,7 +544,8 @@ export function createReceiver(options: ReceiverOptions) {
     const conflict = (message: string) => answer(409, { error: "conflict", id, status: delivery.status, message });
     switch (delivery.status) {
       case "rejected":
-        return conflict(`not replayable: the body is not JSON (${delivery.reason})`);
+        // Not JSON, or holding what the inbox could not keep: its reason says which.
+        return conflict(`not replayable: it was rejected (${delivery.reason})`);
       case "queued":
       case "processing":
         return conflict(`already ${delivery.status}: a worker will run it`);
@@ -485,7 +565,9 @@ export function createReceiver(options: ReceiverOptions) {
       await store.requarantine(id, reason, result?.message ?? delivery.message);
       return answer(200, { status: "quarantined", id, reason });
     }
-    if (!(await store.requeue(id, force ? ["quarantined", "handled"] : ["quarantined"]))) return conflict("its status changed meanwhile");
+    // The message today's contract names: one unknown when the delivery came may be known now.
+    const message = result.message ?? validators[delivery.provider as ProviderName].messageOf(decoded.ok ? decoded.value : undefined) ?? null;
+    if (!(await store.requeue(id, force ? ["quarantined", "handled"] : ["quarantined"], message))) return conflict("its status changed meanwhile");
     worker.notify();
     return answer(200, { status: "queued", id, message: result.message });
   }

@@ -12,7 +12,8 @@ import type { ValidationIssue } from "@webhook-contracts/validators";
  * - handled: every handler finished without an error;
  * - quarantined: it did not validate, or its handlers failed every attempt, or it could not be processed:
  *   kept with the reason until someone replays it;
- * - rejected: not JSON at all (not UTF-8, too deep, malformed): kept as it came, never handled.
+ * - rejected: not JSON at all (not UTF-8, too deep, malformed), or holding a value the store cannot keep
+ *   (a NUL in a field name, for PostgreSQL's JSONB): kept as it came, never handled.
  */
 export type DeliveryStatus = "queued" | "processing" | "handled" | "quarantined" | "rejected";
 
@@ -87,6 +88,26 @@ export interface Lease {
   attempt: number;
 }
 
+/**
+ * What a store throws for one delivery it will not keep as it is (a value it cannot hold: a NUL in a
+ * JSONB key or a TEXT column, a value over a size limit, a constraint), while it stores the others: the
+ * receiver then keeps it in a form the store accepts, as rejected, and never answers it 503. A store of
+ * your own may throw this, or any error with `refused: true`.
+ */
+export class RefusedByStore extends Error {
+  readonly refused = true;
+  /** The store's own code for it (SQLSTATE, SQLITE_...). */
+  readonly code: string | undefined;
+  constructor(message: string, code?: string) {
+    super(message);
+    this.name = "RefusedByStore";
+    this.code = code;
+  }
+}
+
+/** True for an error by which a store refused one delivery (as opposed to being unavailable). */
+export const isRefusedByStore = (error: unknown): boolean => typeof error === "object" && error !== null && (error as { refused?: unknown }).refused === true;
+
 export interface StoreStats {
   /** Deliveries by status. */
   byStatus: Record<DeliveryStatus, number>;
@@ -112,7 +133,9 @@ export interface InboxStore {
   /**
    * Stores deliveries durably (committed, synced) before it resolves; one with a provider and key already
    * stored is not stored again, and comes back with the stored one's id and status. Calls that arrive
-   * together are committed together (one sync for many deliveries).
+   * together are committed together (one sync for many deliveries). A delivery holding a value the store
+   * cannot keep fails alone, with an error whose `refused` is true (see RefusedByStore); any other error
+   * means the store is unavailable.
    */
   accept(delivery: NewDelivery): Promise<{ inserted: boolean; id: string; status: DeliveryStatus; receivedAt: string }>;
   /**
@@ -131,17 +154,21 @@ export interface InboxStore {
   /** Gives back leases `owner` holds (all of them, or those listed: a worker that stops): due again at once. */
   release(owner: string, leases?: readonly Lease[]): Promise<void>;
   /**
-   * Queues a delivery again (replay) if it is in one of `from` (its handlers run again, from attempt 1);
-   * false when it is not there or not in one of those statuses.
+   * Queues a delivery again (replay) if it is in one of `from` (its handlers run again, from attempt 1),
+   * with the message today's contract names (one unknown when it came may be known now); false when it
+   * is not there or not in one of those statuses.
    */
-  requeue(id: string, from: readonly DeliveryStatus[]): Promise<boolean>;
+  requeue(id: string, from: readonly DeliveryStatus[], message: string | null): Promise<boolean>;
   /** Sets the reason (and message) of a quarantined delivery that is still invalid when replayed. */
   requarantine(id: string, reason: string, message: string | null): Promise<void>;
   get(id: string): Promise<Delivery | undefined>;
   /** In the order they were stored; `after` (a delivery's id) and `limit` page through them, `since` (ISO) skips older ones. */
   list(filter?: ListFilter): Promise<Delivery[]>;
   stats(): Promise<StoreStats>;
-  /** Resolves when the store answers (readiness). */
+  /**
+   * Resolves when the store can accept a write now (readiness): it writes, in a way that does not grow
+   * the inbox, and rejects while writes fail (a full disk, a read-only database), until they work again.
+   */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

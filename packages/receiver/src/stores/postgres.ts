@@ -2,7 +2,9 @@
  * The inbox in PostgreSQL (pg): for several receivers and workers. A unique index makes a duplicate lose
  * the race, between instances too; workers claim with `FOR UPDATE SKIP LOCKED`, so two never hold one
  * delivery; leases and retry times are on the database's clock, so instances' clocks need not agree.
- * Deliveries that arrive together are inserted by one statement and one commit. A worker's claims and
+ * Deliveries that arrive together are inserted by one statement and one commit; when the server refuses
+ * a value in it (a NUL in a JSONB key or a TEXT column), the batch is tried again in halves down to
+ * single rows, so that the delivery holding it fails alone (RefusedByStore) and the others are stored. A worker's claims and
  * outcomes are committed without waiting for the server's disk (synchronous_commit off, on connections
  * of their own): a crash of the server may lose the last ones, and a delivery is then handled again
  * (at-least-once); an accepted delivery is always synced before it is answered.
@@ -11,7 +13,16 @@
 import pg from "pg";
 import { KEPT_HEADERS } from "../core/auth.js";
 import { groupCommit } from "../core/group-commit.js";
-import { type DeliveryRow, type DeliveryStatus, type InboxStore, type NewDelivery, deliveryFromRow, deliveryStatuses } from "../core/store.js";
+import { type DeliveryRow, type DeliveryStatus, type InboxStore, type NewDelivery, RefusedByStore, deliveryFromRow, deliveryStatuses } from "../core/store.js";
+
+type Accepted = Awaited<ReturnType<InboxStore["accept"]>>;
+
+/**
+ * SQLSTATE classes that blame the values of a statement, not the server: data exceptions (22: a NUL in
+ * TEXT, `\u0000` in JSONB), integrity constraints (23: a CHECK someone added) and program limits (54: a
+ * value too large for an index). A connection lost, a read-only or full server is none of these.
+ */
+const refusedByServer = (error: unknown) => /^(22|23|54)/.test(String((error as { code?: unknown }).code ?? ""));
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -68,9 +79,26 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
     },
   ];
 
-  const acceptAll = async (items: NewDelivery[]) => {
+  /**
+   * A query whose connection goes back to the pool when the server refused the values (the connection is
+   * fine), not dropped as pool.query drops it after any error: the halves of a refused batch then need
+   * no new connections.
+   */
+  const queryOwnFault = async <R extends pg.QueryResultRow>(text: string, values: unknown[]) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await client.query<R>(text, values);
+    } catch (error) {
+      if (!refusedByServer(error)) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+  const insertAll = async (items: NewDelivery[]): Promise<Accepted[]> => {
     const ids = items.map(() => globalThis.crypto.randomUUID());
-    const inserted = await pool.query<{ id: string; received_at: Date }>(
+    const inserted = await queryOwnFault<{ id: string; received_at: Date }>(
       `INSERT INTO ${t} (id, provider, delivery_key, message, status, reason, warnings, headers, body, due_at, attempts, lease_owner)
        SELECT id, provider, delivery_key, message,
               CASE WHEN lease_owner IS NULL THEN status ELSE 'processing' END, reason, warnings, headers, body,
@@ -112,7 +140,32 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
       return { inserted: false, ...other };
     });
   };
-  const accept = groupCommit(acceptAll, options.maxBatch);
+  /**
+   * One statement for the batch. If the server refuses a value in it, the batch is tried again in halves,
+   * in order, down to single rows: only the deliveries holding such a value fail (as RefusedByStore),
+   * the others are stored in the order they came, and one bad row costs a few statements (2 log2 n),
+   * not one per row.
+   */
+  const acceptAll = async (items: NewDelivery[]): Promise<(Accepted | Error)[]> => {
+    try {
+      return await insertAll(items);
+    } catch (error) {
+      if (!refusedByServer(error)) throw error;
+      if (items.length === 1) return [refusal(error)];
+    }
+    const half = Math.ceil(items.length / 2);
+    return [...(await acceptAll(items.slice(0, half))), ...(await acceptAll(items.slice(half)))];
+  };
+  const refusal = (error: unknown) => new RefusedByStore(`PostgreSQL refused it: ${(error as Error).message}`, String((error as { code?: unknown }).code));
+  const acceptInBatch = groupCommit(acceptAll, options.maxBatch);
+  const accept = Object.assign(
+    async (delivery: NewDelivery): Promise<Accepted> => {
+      const result = await acceptInBatch(delivery);
+      if (result instanceof Error) throw result;
+      return result;
+    },
+    { flush: acceptInBatch.flush },
+  );
 
   return {
     leasesOnAccept: true,
@@ -183,11 +236,12 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
         leases ? [owner, leases.map((l) => l.id), leases.map((l) => l.attempt)] : [owner],
       );
     },
-    async requeue(id, from) {
+    async requeue(id, from, message) {
       const result = await pool.query(
-        `UPDATE ${t} SET status = 'queued', due_at = clock_timestamp(), attempts = 0, reason = NULL, last_error = NULL, lease_owner = NULL, handled_at = NULL
+        `UPDATE ${t} SET status = 'queued', message = $3, due_at = clock_timestamp(), attempts = 0, reason = NULL, last_error = NULL, lease_owner = NULL,
+           handled_at = NULL
          WHERE id = $1 AND status = ANY($2::text[])`,
-        [id, from],
+        [id, from, message],
       );
       return result.rowCount === 1;
     },
@@ -236,7 +290,9 @@ export function postgresStore(connectionString: string, table = "webhook_deliver
       return { byStatus, oldestBacklogReceivedAt: oldest && oldest.toISOString() };
     },
     async ping() {
-      await pool.query("SELECT 1");
+      // An insert of no row: the server checks it as it would a delivery's (a read-only server or
+      // transaction, a standby, a revoked privilege refuse it) and writes nothing.
+      await pool.query(`INSERT INTO ${t} SELECT * FROM ${t} WHERE false`);
     },
     async close() {
       await accept.flush();

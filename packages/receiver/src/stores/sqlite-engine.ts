@@ -54,7 +54,26 @@ const migrations: ((db: Database.Database) => void)[] = [
       update.run(JSON.stringify(kept), row.id);
     }
   },
+  // One row that ping() rewrites: a write that does not grow the inbox (see PING_BYTES).
+  (db) =>
+    db.exec(`CREATE TABLE IF NOT EXISTS heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL, pad BLOB);
+    INSERT OR IGNORE INTO heartbeat (id, at) VALUES (1, 0);`),
 ];
+
+/**
+ * What ping() writes each time (rewriting the same row: the inbox does not grow): about as much as a
+ * batch of deliveries does, so that on a disk that is full it fails as their commits would, rather than
+ * fit in the last few free bytes they leave. Random bytes: SQLite skips writing pages whose content did
+ * not change, so the same bytes again would write next to nothing.
+ */
+const PING_BYTES = 64 * 1024;
+
+/**
+ * Error codes by which SQLite refuses the values of one row, the others of the transaction unaffected:
+ * a constraint (CHECK, NOT NULL, a trigger's RAISE) or a value over its length limit. Anything else (a
+ * full disk, an I/O error, a lock) is the store being unavailable.
+ */
+export const refusedByEngine = (error: unknown) => /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH)/.test(String((error as { code?: unknown }).code ?? ""));
 
 export interface AcceptResult {
   inserted: boolean;
@@ -107,6 +126,7 @@ export function openEngine(file: string) {
        ON CONFLICT DO NOTHING`,
     ),
     insertBody: db.prepare("INSERT INTO delivery_bodies (delivery, body) VALUES (?, ?)"),
+    unaccept: db.prepare("DELETE FROM deliveries WHERE rowid = ?"),
     body: db.prepare("SELECT body FROM delivery_bodies WHERE delivery = ?").pluck(),
     byKey: db.prepare("SELECT id, status, received_at FROM deliveries WHERE provider = ? AND delivery_key = ?"),
     byId: db.prepare(`${SELECT} WHERE d.id = ?`),
@@ -138,6 +158,8 @@ export function openEngine(file: string) {
     receivedAt: db.prepare("SELECT received_at FROM deliveries WHERE rowid = ?").pluck(),
   });
   const s = () => (statements ??= prepare());
+  // Apart: an inbox that init() has not migrated yet has no heartbeat, and its other statements still work.
+  let heartbeat: Database.Statement | undefined;
 
   return {
     /** Migrates under the write lock: of several processes starting at once, one migrates, the others wait. */
@@ -192,7 +214,13 @@ export function openEngine(file: string) {
           leaseOwner,
         });
         if (result.changes === 1) {
-          s().insertBody.run(result.lastInsertRowid, Buffer.from(body, "latin1"));
+          try {
+            s().insertBody.run(result.lastInsertRowid, Buffer.from(body, "latin1"));
+          } catch (error) {
+            // A body refused (too big) must not leave its delivery behind without it: the row fails whole.
+            if (refusedByEngine(error)) s().unaccept.run(result.lastInsertRowid);
+            throw error;
+          }
           return { inserted: true, id, status, receivedAt };
         }
         const existing = s().byKey.get(provider, deliveryKey) as { id: string; status: DeliveryStatus; received_at: string };
@@ -222,11 +250,12 @@ export function openEngine(file: string) {
       const rows = s().claim.all({ owner, now, leaseUntil: now + leaseMs, limit }) as (Omit<DeliveryRow, "body"> & { row: number })[];
       return rows.map(({ row, ...delivery }) => ({ ...delivery, body: s().body.get(row) as Buffer }));
     },
-    requeue(id: string, from: readonly DeliveryStatus[]): boolean {
+    requeue(id: string, from: readonly DeliveryStatus[], message: string | null): boolean {
       const placeholders = from.map(() => "?").join(", ");
-      const sql = `UPDATE deliveries SET status = 'queued', due_at = 0, attempts = 0, reason = NULL, last_error = NULL, lease_owner = NULL, handled_at = NULL
+      const sql = `UPDATE deliveries SET status = 'queued', message = ?, due_at = 0, attempts = 0, reason = NULL, last_error = NULL, lease_owner = NULL,
+          handled_at = NULL
         WHERE id = ? AND status IN (${placeholders})`;
-      return db.prepare(sql).run(id, ...from).changes === 1;
+      return db.prepare(sql).run(message, id, ...from).changes === 1;
     },
     requarantine(id: string, reason: string, message: string | null): void {
       db.prepare("UPDATE deliveries SET status = 'quarantined', reason = ?, message = ? WHERE id = ? AND status IN ('quarantined', 'handled')").run(
@@ -260,8 +289,9 @@ export function openEngine(file: string) {
         oldestBacklogReceivedAt: first === undefined ? null : ((s().receivedAt.get(first) as string | undefined) ?? null),
       };
     },
+    /** A write that does not grow the inbox; run in the batch's transaction and answered after its sync, as an accept is. */
     ping(): void {
-      db.prepare("SELECT 1").get();
+      (heartbeat ??= db.prepare("UPDATE heartbeat SET at = ?, pad = randomblob(?) WHERE id = 1")).run(Date.now(), PING_BYTES);
     },
     close(): void {
       if (walFd !== undefined) closeSync(walFd);

@@ -10,7 +10,8 @@ export interface Request<Op extends string = string> {
   op: Op;
   args: unknown[];
 }
-export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string; code?: string } };
+/** `refused`: SQLite refused the values of this one request (a constraint, a value too big); the others stand. */
+export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string; code?: string; refused?: true } };
 
 /**
  * A delivery to store, as it crosses to the SQLite thread: flat, its JSON already written, because a

@@ -6,14 +6,22 @@
  * wait for the disk: commits and syncs overlap, and each takes whatever queued up meanwhile.
  */
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import { type EngineOp, openEngine } from "./sqlite-engine.js";
+import { type EngineOp, openEngine, refusedByEngine } from "./sqlite-engine.js";
 import type { DeliveryRow } from "../core/store.js";
 import { type Reply, type Request as AnyRequest, packRows, transferred } from "./sqlite-protocol.js";
 
 type Request = AnyRequest<EngineOp>;
 
-/** Operations that join the batch's one transaction; those marked durable are synced before their answer. */
-const batched: Partial<Record<Request["op"], { durable: boolean }>> = { accept: { durable: true }, finish: { durable: false }, release: { durable: false } };
+/**
+ * Operations that join the batch's one transaction; those marked durable are synced before their answer.
+ * ping writes and syncs as an accept does: it fails while accepts would.
+ */
+const batched: Partial<Record<Request["op"], { durable: boolean }>> = {
+  accept: { durable: true },
+  finish: { durable: false },
+  release: { durable: false },
+  ping: { durable: true },
+};
 
 const port = parentPort!;
 const engine = openEngine((workerData as { file: string }).file);
@@ -21,7 +29,7 @@ const engine = openEngine((workerData as { file: string }).file);
 const failed = (id: number, error: unknown): Reply => ({
   id,
   ok: false,
-  error: { message: (error as Error).message, code: (error as { code?: string }).code },
+  error: { message: (error as Error).message, code: (error as { code?: string }).code, ...(refusedByEngine(error) ? { refused: true } : {}) },
 });
 
 function run(request: Request): Reply {
@@ -64,7 +72,12 @@ port.on("message", (first: Request[]) => {
     const replies: Reply[] = [];
     try {
       engine.transaction(() => {
-        for (const request of writes) replies.push(run(request));
+        for (const request of writes) {
+          const answer = run(request);
+          // A row refused fails alone; anything else (a full disk, an I/O error) fails the whole batch.
+          if (!answer.ok && !answer.error.refused) throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
+          replies.push(answer);
+        }
       });
     } catch (error) {
       // The commit failed: nothing of the batch was stored.

@@ -6,6 +6,9 @@
  * - A worker's claims and outcomes are committed without a sync of their own: a crash of the process
  *   loses none of them; a power cut may lose the last ones (they reach the disk with the next accepted
  *   delivery or checkpoint), and a delivery is then handled again (at-least-once).
+ * - A delivery SQLite refuses (a constraint, a value over its length limit) fails alone, as RefusedByStore;
+ *   any other error (a full disk, an I/O error) fails the whole batch, none of which is then acknowledged.
+ * - ping() writes and syncs as an accept does (a heartbeat row rewritten in place): it fails while they would.
  * - SQLite has one writer at a time, so a claim is decided by whoever holds the write lock: processes
  *   that share the file (a receiver and separate workers) never claim one delivery twice.
  *   import { sqliteStore } from "@webhook-contracts/receiver/sqlite";   (better-sqlite3 must be installed)
@@ -14,7 +17,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { type InboxStore, deliveryFromRow } from "../core/store.js";
+import { type InboxStore, RefusedByStore, deliveryFromRow } from "../core/store.js";
 import { type PackedRows, type Reply, type Request as AnyRequest, accepting, unpackRows } from "./sqlite-protocol.js";
 import type { EngineOp } from "./sqlite-engine.js";
 
@@ -50,14 +53,13 @@ export function sqliteStore(file: string): InboxStore {
   let next = 0;
   let failure: Error | undefined;
   let outbox: Request[] = [];
-  // The thread keeps the process alive only while a request is waiting for it.
-  thread.unref();
   const settle = (reply: Reply) => {
     const waiting = pending.get(reply.id);
     if (!waiting) return;
     pending.delete(reply.id);
     if (pending.size === 0) thread.unref();
     if (reply.ok) waiting.resolve(reply.value);
+    else if (reply.error.refused) waiting.reject(new RefusedByStore(`SQLite refused it: ${reply.error.message}`, reply.error.code));
     else waiting.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
   };
   const fail = (error: Error) => {
@@ -71,6 +73,9 @@ export function sqliteStore(file: string): InboxStore {
   thread.on("message", (replies: Reply[]) => replies.forEach(settle));
   thread.on("error", fail);
   thread.on("exit", (code) => fail(new Error(`the SQLite thread stopped (exit code ${code})`)));
+  // The thread keeps the process alive only while a request is waiting for it: a store created and never
+  // used lets the process exit. After the listeners: adding a "message" listener refs the thread again.
+  thread.unref();
 
   const send = () => {
     if (outbox.length === 0) return;
@@ -97,7 +102,7 @@ export function sqliteStore(file: string): InboxStore {
     claim: async (owner, limit, leaseMs) => unpackRows(await call<PackedRows>("claim", [owner, limit, leaseMs])).map(deliveryFromRow),
     finish: (owner, items) => call("finish", [owner, items]),
     release: (owner, leases) => call("release", [owner, leases]),
-    requeue: (id, from) => call("requeue", [id, from]),
+    requeue: (id, from, message) => call("requeue", [id, from, message]),
     requarantine: (id, reason, message) => call("requarantine", [id, reason, message]),
     get: async (id) => {
       const [row] = unpackRows(await call<PackedRows>("get", [id]));
