@@ -209,7 +209,7 @@ describe.each(storeKinds)("$name store", (kind) => {
     const [second] = await store.claim("w", 1, 60_000);
     await store.finish("w", [{ id: second!.id, attempt: 1, outcome: { status: "retry", delayMs: 3_600_000, error: "down" } }]);
     expect((await store.stats()).oldestBacklogReceivedAt).toBe(b.receivedAt); // waiting for its retry
-    await store.requeue(b.id, ["queued"]);
+    await store.requeue(b.id, ["queued"], "order_updated");
     const [third] = await store.claim("w", 1, 60_000);
     await store.finish("w", [{ id: third!.id, attempt: 1, outcome: { status: "handled" } }]);
     expect((await store.stats()).oldestBacklogReceivedAt).toBeNull();
