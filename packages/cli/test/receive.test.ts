@@ -274,3 +274,32 @@ describe("slow senders", () => {
     console.log(`slow senders: RSS ${before.toFixed(0)} -> ${during.toFixed(0)} MiB with 200 stalled; all closed ${closed - opened} ms after opening`);
   });
 });
+
+describe("operations", () => {
+  const sqlite = stores[0];
+
+  it("worker without --port, as documented: runs until SIGTERM, forwards what is stored meanwhile, drains the forward in hand and exits 0", async () => {
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    const target = await forwardTarget(async () => {
+      await answered;
+      return 200;
+    });
+    const config = writeConfig(sqlite, { worker: { pollIntervalMs: 100 } });
+    const worker = await start(["worker", "--config", config, "--forward-to", target.url], { WEBHOOK_CONTRACTS_FORWARD_SECRET: FORWARD_SECRET });
+    // Stored by another process after the worker started: only the worker's polling finds it.
+    const { url } = await start(["serve", "--port", "0", "--config", config, "--no-worker"]);
+    const r = await postIvy(url, ivy("evt_for_the_portless_worker"));
+    const died = worker.exited.then((code) => Promise.reject(new Error(`the worker exited ${code} before SIGTERM`)));
+    died.catch(() => undefined); // it exits 0 after SIGTERM, later: only a death before counts
+    await Promise.race([until(() => target.received.length === 1), died]);
+    expect(worker.child.exitCode).toBe(null);
+    worker.child.kill("SIGTERM");
+    await until(() => worker.logs.some((l) => l.msg === "draining"));
+    release();
+    expect(await worker.exited).toBe(0);
+    expect(worker.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(["working", "draining", "attempt", "stopped"]));
+    expect(list(config).find((d) => d.id === r.body.id)!.status).toBe("handled");
+    await target.close();
+  });
+});

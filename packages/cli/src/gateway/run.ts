@@ -10,10 +10,14 @@ export function port(value: string | undefined): number {
 }
 
 export async function runUntilSignal(gateway: Gateway): Promise<number> {
+  // A signal listener does not keep Node's event loop alive, and a worker without a port has nothing else
+  // that does (its poll timer is unref'd): without this timer, `worker` would end at once (exit 13).
+  const alive = setInterval(() => undefined, 1 << 30);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
+  clearInterval(alive);
   await gateway.close();
   return exitCodes.valid;
 }
