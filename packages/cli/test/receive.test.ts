@@ -302,4 +302,16 @@ describe("operations", () => {
     expect(list(config).find((d) => d.id === r.body.id)!.status).toBe("handled");
     await target.close();
   });
+
+  it("serve --no-worker --forward-to says the deliveries wait for a worker elsewhere and that this process does not forward", async () => {
+    const config = writeConfig(sqlite);
+    const { logs } = await start(["serve", "--port", "0", "--config", config, "--no-worker", "--forward-to", "http://127.0.0.1:9/hooks"], {
+      WEBHOOK_CONTRACTS_FORWARD_SECRET: FORWARD_SECRET,
+    });
+    expect(logs.map((l) => l.msg)).toEqual([
+      "no worker in this process (--no-worker): deliveries are stored as queued, and a worker elsewhere forwards them (webhook-contracts worker --config FILE); this process does not forward to http://127.0.0.1:9/hooks",
+      "listening",
+    ]);
+    expect(logs[1]).toMatchObject({ forward: null, worker: false });
+  });
 });

@@ -59,7 +59,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     throw new ReceiverConfigError([{ path: "/store", message: `the store cannot be opened: ${(error as Error).message}` }]);
   }
   if (!runWorker)
-    logger.warn("no forward target and no worker: deliveries are stored as queued for a worker elsewhere (webhook-contracts worker --forward-to URL)");
+    logger.warn(
+      config.forward
+        ? `no worker in this process (--no-worker): deliveries are stored as queued, and a worker elsewhere forwards them (webhook-contracts worker --config FILE); this process does not forward to ${config.forward.url}`
+        : "no forward target and no worker: deliveries are stored as queued for a worker elsewhere (webhook-contracts worker --forward-to URL)",
+    );
 
   let server: Server | undefined;
   let url: string | undefined;
@@ -113,7 +117,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     });
     const address = server.address();
     url = `http://${options.listen.host}:${typeof address === "object" && address ? address.port : options.listen.port}`;
-    logger.info({ url, providers: receiver.providers, forward: config.forward?.url ?? null, worker: runWorker }, "listening");
+    // The forward target is named only where this process forwards to it.
+    logger.info({ url, providers: receiver.providers, forward: runWorker ? (config.forward?.url ?? null) : null, worker: runWorker }, "listening");
   } else {
     logger.info({ forward: config.forward?.url ?? null, owner: receiver.worker.owner }, "working");
   }
