@@ -278,6 +278,45 @@ describe("slow senders", () => {
 describe("operations", () => {
   const sqlite = stores[0];
 
+  it("--admin-port moves /readyz and /metrics off the public port; /healthz stays on both", async () => {
+    const config = writeConfig(sqlite);
+    const { url, logs } = await start(["serve", "--port", "0", "--config", config, "--no-worker", "--admin-port", "0"]);
+    const admin = String(logs.find((l) => l.msg === "listening")!.admin);
+    expect(admin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const status = async (base: string, path: string) => (await fetch(`${base}${path}`)).status;
+    expect(await Promise.all(["/healthz", "/readyz", "/metrics"].map((p) => status(url, p)))).toEqual([200, 404, 404]);
+    expect(await Promise.all(["/healthz", "/readyz", "/metrics", "/webhooks/ivy"].map((p) => status(admin, p)))).toEqual([200, 200, 200, 404]);
+    expect(await (await fetch(`${url}/metrics`)).json()).toEqual({ error: "not_found", message: "/metrics is served on the admin port (server.admin)" });
+  });
+
+  it("server.adminToken: /readyz and /metrics need the bearer token, /healthz does not; an unset token variable stops the start", async () => {
+    const config = writeConfig(sqlite, { server: { adminToken: { env: "WC_TEST_ADMIN_TOKEN" } } });
+    const { url, logs } = await start(["serve", "--port", "0", "--config", config, "--no-worker"], { WC_TEST_ADMIN_TOKEN: "s3cret-admin-token" });
+    const status = async (path: string, authorization?: string) => (await fetch(`${url}${path}`, authorization ? { headers: { authorization } } : {})).status;
+    expect(await status("/healthz")).toBe(200);
+    for (const path of ["/readyz", "/metrics"]) {
+      expect(await status(path)).toBe(401);
+      expect(await status(path, "Bearer s3cret-admin-tokeN")).toBe(401);
+      expect(await status(path, "Bearer s3cret-admin-token-and-more")).toBe(401);
+      expect(await status(path, "s3cret-admin-token")).toBe(401);
+      expect(await status(path, "Bearer s3cret-admin-token")).toBe(200);
+    }
+    expect((await fetch(`${url}/metrics`)).headers.get("www-authenticate")).toBe("Bearer");
+    expect(JSON.stringify(logs)).not.toContain("s3cret-admin-token");
+    const unset = run(["serve", "--port", "0", "--config", config]);
+    expect([unset.status, unset.stderr]).toEqual([2, expect.stringMatching(/\/server\/adminToken: environment variable WC_TEST_ADMIN_TOKEN is not set\n$/)]);
+  });
+
+  it("worker --admin-port serves /metrics without serving webhooks", async () => {
+    const config = writeConfig(sqlite);
+    const { logs } = await start(["worker", "--config", config, "--forward-to", "http://127.0.0.1:9/hooks", "--admin-port", "0"], {
+      WEBHOOK_CONTRACTS_FORWARD_SECRET: FORWARD_SECRET,
+    });
+    const admin = String(logs.find((l) => l.msg === "working")!.admin);
+    expect(await (await fetch(`${admin}/metrics`)).text()).toContain("webhook_contracts_queue_depth");
+    expect((await fetch(`${admin}/webhooks/ivy`, { method: "POST" })).status).toBe(404);
+  });
+
   it("worker without --port, as documented: runs until SIGTERM, forwards what is stored meanwhile, drains the forward in hand and exits 0", async () => {
     let release!: () => void;
     const answered = new Promise<void>((resolve) => (release = resolve));

@@ -50,11 +50,25 @@ export interface ReceiverSettings {
   forward?: ForwardSettings;
 }
 
+/** The HTTP server of `webhook-contracts serve` (and `worker --port`): its limits, its proxies, where /metrics and /readyz are served. */
+export interface ServerSettings {
+  /** A client that has not sent its headers by then gets 408 (default 10000). */
+  headersTimeoutMs?: number;
+  /** Open connections at most; more are refused (default 1024). */
+  maxConnections?: number;
+  /** How long an idle keep-alive connection stays open (default 5000). */
+  keepAliveTimeoutMs?: number;
+  /** Serve /metrics and /readyz on a port of their own (the public port keeps the webhooks and /healthz). */
+  admin?: { port: number; host?: string };
+  /** A bearer token /metrics and /readyz require. */
+  adminToken?: SecretSource;
+}
+
 /** The configuration file of `webhook-contracts serve` and `worker`. */
 export interface ReceiverConfig extends ReceiverSettings {
   store: { sqlite: string } | { postgres: SecretSource; table?: string };
   providers: ProvidersConfig;
-  server?: { headersTimeoutMs?: number; maxConnections?: number; keepAliveTimeoutMs?: number };
+  server?: ServerSettings;
   log?: { level?: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent" };
 }
 
