@@ -3,15 +3,23 @@
  * http server with the limits a public endpoint needs (408 for slow headers and bodies, a connection cap),
  * forwarding each valid delivery to an internal URL signed with Standard Webhooks, one structured log line
  * per request (pino), /healthz, /readyz (the store answers) and /metrics (Prometheus), the last two on
- * an admin port or behind a token if asked (admin.ts). SIGTERM drains:
+ * an admin port or behind a token if asked (admin.ts), and per-address limits (limits.ts). SIGTERM drains:
  * no new connections, the requests in hand answered, the handling in hand finished, leases given back.
  */
 import { type RequestListener, type Server, createServer } from "node:http";
-import { type ConfigProblem, type Receiver, type ReceiverConfig, ReceiverConfigError, createReceiver } from "@webhook-contracts/receiver";
+import {
+  type ConfigProblem,
+  DEFAULT_MAX_BODY_BYTES,
+  type Receiver,
+  type ReceiverConfig,
+  ReceiverConfigError,
+  createReceiver,
+} from "@webhook-contracts/receiver";
 import { readSecret, receiverSettings, storeFromConfig } from "@webhook-contracts/receiver/config";
 import { createNodeMiddleware } from "@webhook-contracts/receiver/node";
 import { type DestinationStream, pino } from "pino";
 import { adminRoutes } from "./admin.js";
+import { DEFAULT_MAX_CONNECTIONS, createLimits } from "./limits.js";
 import { createMetrics } from "./metrics.js";
 
 export interface GatewayOptions {
@@ -44,6 +52,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const adminToken = config.server?.adminToken ? readSecret(config.server.adminToken, "/server/adminToken", env, problems) : undefined;
   const store = await storeFromConfig(config, env);
   const metrics = createMetrics(store);
+  const { limits, problems: limitProblems } = createLimits(config.server ?? {}, config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, metrics.registry, logger);
+  problems.push(...limitProblems);
   if (problems.length > 0) {
     await store.close().catch(() => undefined);
     throw new ReceiverConfigError(problems);
@@ -91,7 +101,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   /** Listens (the base URL), or stops everything and says why not. */
   const serve = async (where: { port: number; host: string }, handler: RequestListener): Promise<{ server: Server; url: string }> => {
     const server = createServer(serverOptions, handler);
-    server.maxConnections = config.server?.maxConnections ?? 1024;
+    server.maxConnections = config.server?.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    limits.guard(server);
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -101,6 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
     }).catch(async (error: NodeJS.ErrnoException) => {
       for (const s of servers) s.close();
+      limits.close();
       await receiver.stop(0);
       await store.close();
       const at = `${where.host}:${where.port}`;
@@ -116,7 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let url: string | undefined;
   let adminUrl: string | undefined;
   if (options.listen) {
-    const middleware = createNodeMiddleware(receiver);
+    const middleware = createNodeMiddleware(receiver, { bodyBudget: limits.bodyBudget });
     const ops = routes(!admin);
     url = (await serve(options.listen, (req, res) => ops(req, res) || middleware(req, res))).url;
   }
@@ -152,6 +164,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             return closed;
           }),
         );
+        limits.close();
         await receiver.stop();
         await store.close();
         logger.info("stopped");

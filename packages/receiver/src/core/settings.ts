@@ -58,6 +58,14 @@ export interface ServerSettings {
   maxConnections?: number;
   /** How long an idle keep-alive connection stays open (default 5000). */
   keepAliveTimeoutMs?: number;
+  /** Open connections from one source address (an IPv6 /64) at most; more get 503 and are closed (default: a quarter of maxConnections, 256). */
+  maxConnectionsPerAddress?: number;
+  /** Body bytes held for one source address before their signature is checked; more get 503, unread (default 8 MiB). */
+  maxUnauthenticatedBytesPerAddress?: number;
+  /** Body bytes held before their signature is checked, all addresses together (default 64 MiB). */
+  maxUnauthenticatedBytes?: number;
+  /** The reverse proxies whose X-Forwarded-For is believed: addresses, CIDRs, "loopback", "linklocal", "uniquelocal" (default none). */
+  trustProxy?: string[];
   /** Serve /metrics and /readyz on a port of their own (the public port keeps the webhooks and /healthz). */
   admin?: { port: number; host?: string };
   /** A bearer token /metrics and /readyz require. */
