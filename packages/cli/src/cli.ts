@@ -44,15 +44,15 @@ const commands: Command[] = [
   },
   {
     name: "serve",
-    usage: ["serve --config FILE [--port 8080] [--host 127.0.0.1] [--forward-to URL] [--no-worker]"],
+    usage: ["serve --config FILE [--port 8080] [--host 127.0.0.1] [--forward-to URL] [--no-worker] [--admin-port N]"],
     summary:
-      "receives webhooks on POST /webhooks/<provider>; each delivery is stored before it is answered 200, then forwarded (--forward-to) signed with Standard Webhooks; /healthz, /readyz, /metrics; SIGTERM drains",
+      "receives webhooks on POST /webhooks/<provider>; each delivery is stored before it is answered 200, then forwarded (--forward-to) signed with Standard Webhooks; /healthz, /readyz, /metrics (--admin-port N: the last two on a port of their own); SIGTERM drains",
     examples: ["webhook-contracts serve --config webhook-contracts.json --port 8080 --forward-to http://127.0.0.1:9000/hooks"],
     run: async (args, io) => (await import("./commands/serve.js")).serve(args, io),
   },
   {
     name: "worker",
-    usage: ["worker --config FILE [--forward-to URL] [--port N]"],
+    usage: ["worker --config FILE [--forward-to URL] [--port N] [--admin-port N]"],
     summary: "forwards stored deliveries, for receivers started with --no-worker (several may run)",
     examples: ["webhook-contracts worker --config webhook-contracts.json --forward-to http://127.0.0.1:9000/hooks"],
     run: async (args, io) => (await import("./commands/worker.js")).worker(args, io),

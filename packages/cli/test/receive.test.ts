@@ -12,6 +12,7 @@ import { signedHeaders } from "@webhook-contracts/receiver";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
+import { addressKey } from "../src/gateway/limits.js";
 import { FORWARD_SECRET, forwardTarget, killAll, run, sleep, start, stores, until, writeConfig } from "./support.js";
 
 afterEach(killAll);
@@ -362,6 +363,223 @@ describe("slow senders", () => {
     expect(Math.min(...closedAt) - opened).toBeGreaterThanOrEqual(1000 - 50);
     expect(during - before).toBeLessThan(64);
     console.log(`slow senders: RSS ${before.toFixed(0)} -> ${during.toFixed(0)} MiB with 200 stalled; all closed ${closed - opened} ms after opening`);
+  });
+});
+
+describe("strangers at the edges", () => {
+  const sqlite = stores[0];
+  const MiB = 1024 * 1024;
+  const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+  const metric = async (url: string, line: string, init?: RequestInit) => {
+    const text = await (await fetch(`${url}/metrics`, init)).text();
+    return new RegExp(`^${line.replace(/[{}"]/g, "\\$&")} (\\d+)$`, "m").exec(text)?.[1];
+  };
+
+  /** A raw connection from `localAddress` (a loopback address: Linux routes all of 127/8 to lo) that writes `data` and records the answer until it closes. */
+  function raw(url: string, localAddress: string, data?: string) {
+    const { port, hostname } = new URL(url);
+    const socket = connect({ port: Number(port), host: hostname, localAddress });
+    let text = "";
+    let closed = false;
+    socket.on("data", (d) => (text += d.toString()));
+    socket.on("error", () => undefined); // a refused one is closed under its writes
+    const answered = new Promise<string>((resolve) =>
+      socket.on("close", () => {
+        closed = true;
+        resolve(text);
+      }),
+    );
+    const connected = new Promise<void>((resolve) => socket.once("connect", () => resolve(void (data && socket.write(data)))));
+    return { socket, connected, answered, isClosed: () => closed };
+  }
+
+  /** A request whose signature is well-formed but false, declaring `declared` bytes and sending all but one of them: it would wait for ever. */
+  async function stalledBody(declared: number, extra = "") {
+    const headers = await signedHeaders("ivy", "{}", "not-the-secret");
+    const head = Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join("");
+    return `POST /webhooks/ivy HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${head}${extra}Content-Length: ${declared}\r\n\r\n${"x".repeat(declared - 1)}`;
+  }
+
+  it("one address's idle connections cannot fill the connection cap: past its share each is answered 503 and closed; another address is served", async () => {
+    const config = writeConfig(sqlite, { server: { maxConnections: 60, maxConnectionsPerAddress: 10, headersTimeoutMs: 60_000 } });
+    const { url } = await start(["serve", "--port", "0", "--config", config, "--no-worker"]);
+    const attack = Array.from({ length: 60 }, () => raw(url, "127.0.0.2"));
+    await Promise.all(attack.map((a) => a.connected));
+    await until(() => attack.filter((a) => a.isClosed()).length >= 50);
+    const refused = await Promise.all(attack.filter((a) => a.isClosed()).map((a) => a.answered));
+    expect(refused).toHaveLength(50);
+    for (const answer of refused) expect(answer).toMatch(/^HTTP\/1\.1 503 .*\r\n[^]*retry-after: 5\r\n[^]*"error":"busy"/);
+    // The ten it may hold are still open, and a sender from 127.0.0.1 is served beside them.
+    expect((await postIvy(url, ivy("evt_beside_idle_connections"))).status).toBe(200);
+    expect(attack.filter((a) => a.isClosed())).toHaveLength(50);
+    expect(await metric(url, 'webhook_contracts_refused_total{limit="connections_per_address"}')).toBe("50");
+  });
+
+  it("stalled bodies behind a false signature: one address holds its budget of unverified bytes, the rest are refused unread; another address is served", async () => {
+    const config = writeConfig(sqlite, { bodyTimeoutMs: 60_000, server: { maxUnauthenticatedBytesPerAddress: 2 * MiB } });
+    const { url, child } = await start(["serve", "--port", "0", "--config", config, "--no-worker"]);
+    const before = rss(child.pid!);
+    const request = await stalledBody(MiB);
+    const attack = Array.from({ length: 8 }, () => raw(url, "127.0.0.2", request));
+    await until(() => attack.filter((a) => a.isClosed()).length >= 6);
+    for (const answer of await Promise.all(attack.filter((a) => a.isClosed()).map((a) => a.answered)))
+      expect(answer).toMatch(/^HTTP\/1\.1 503 .*\r\n[^]*retry-after: 5\r\n[^]*too many bytes of unverified request bodies in hand from your address/);
+    await until(async () => (await metric(url, "webhook_contracts_unauthenticated_bytes")) === String(2 * MiB));
+    expect((await postIvy(url, ivy("evt_beside_stalled_bodies"))).status).toBe(200);
+    await until(async () => (await metric(url, "webhook_contracts_unauthenticated_bytes")) === String(2 * MiB)); // its own bytes given back
+    expect(attack.filter((a) => a.isClosed())).toHaveLength(6);
+    expect(await metric(url, 'webhook_contracts_refused_total{limit="unauthenticated_bytes_per_address"}')).toBe("6");
+    console.log(`stalled bodies: RSS ${before.toFixed(0)} -> ${rss(child.pid!).toFixed(0)} MiB with 8 stalled 1 MiB bodies from one address, 2 held`);
+  });
+
+  it("unverified bytes are bounded in all, and given back when their senders go away", async () => {
+    const config = writeConfig(sqlite, { bodyTimeoutMs: 60_000, server: { maxUnauthenticatedBytesPerAddress: 2 * MiB, maxUnauthenticatedBytes: 3 * MiB } });
+    const { url, logs } = await start(["serve", "--port", "0", "--config", config, "--no-worker"]);
+    const request = await stalledBody(MiB);
+    const first = Array.from({ length: 3 }, () => raw(url, "127.0.0.2", request));
+    await until(() => first.filter((a) => a.isClosed()).length === 1);
+    const second = Array.from({ length: 3 }, () => raw(url, "127.0.0.3", request));
+    await until(() => second.filter((a) => a.isClosed()).length === 2);
+    await until(async () => (await metric(url, "webhook_contracts_unauthenticated_bytes")) === String(3 * MiB));
+    expect(await metric(url, 'webhook_contracts_refused_total{limit="unauthenticated_bytes_per_address"}')).toBe("1");
+    expect(await metric(url, 'webhook_contracts_refused_total{limit="unauthenticated_bytes"}')).toBe("2");
+    // While the whole budget is held, even a small body from elsewhere waits: the memory bound comes first.
+    expect(await postIvy(url, ivy("evt_while_full"))).toMatchObject({ status: 503, body: { error: "busy" } });
+    for (const a of [...first, ...second]) a.socket.destroy();
+    await until(async () => (await metric(url, "webhook_contracts_unauthenticated_bytes")) === "0");
+    expect((await postIvy(url, ivy("evt_after_they_left"))).status).toBe(200);
+    // The refusals are logged once as they start, naming the addresses, not once per request.
+    const refusals = logs.filter((l) => l.msg === "refused by the limits (503, closed)");
+    expect(refusals.length).toBeLessThanOrEqual(2);
+    expect(JSON.stringify(refusals)).toContain("127.0.0.2");
+  });
+
+  it.each([
+    { trustProxy: undefined, sender: "127.0.0.1", second: 503 },
+    { trustProxy: ["127.0.0.1"], sender: "203.0.113.7", second: 200 },
+  ])("X-Forwarded-For names the sender only from a trusted proxy (trustProxy $trustProxy)", async ({ trustProxy, sender, second }) => {
+    const config = writeConfig(sqlite, {
+      maxBodyBytes: 65536,
+      bodyTimeoutMs: 60_000,
+      server: { maxUnauthenticatedBytesPerAddress: 65536, ...(trustProxy ? { trustProxy } : {}) },
+    });
+    const { url, logs } = await start(["serve", "--port", "0", "--config", config, "--no-worker"]);
+    raw(url, "127.0.0.1", await stalledBody(65536, "X-Forwarded-For: 203.0.113.7\r\n"));
+    await until(async () => (await metric(url, "webhook_contracts_unauthenticated_bytes")) === "65536");
+    const post = async (forwardedFor: string) => {
+      const body = ivy(`evt_from_${forwardedFor}`);
+      const headers = { "content-type": "application/json", "x-forwarded-for": forwardedFor, ...(await signedHeaders("ivy", body, "ivy-secret")) };
+      return (await fetch(`${url}/webhooks/ivy`, { method: "POST", headers, body })).status;
+    };
+    expect(await post("203.0.113.8")).toBe(second);
+    expect(await post("203.0.113.7")).toBe(503);
+    await until(() => logs.some((l) => l.msg === "refused by the limits (503, closed)"));
+    expect(logs.find((l) => l.msg === "refused by the limits (503, closed)")).toMatchObject({
+      refused: { unauthenticated_bytes_per_address: { addresses: [sender] } },
+    });
+  });
+
+  it.each([
+    ["127.0.0.2", "127.0.0.2"],
+    ["::ffff:127.0.0.2", "127.0.0.2"],
+    ["2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"],
+    ["2001:db8:1:2::ffff", "2001:db8:1:2::/64"],
+    ["2001:db8:1:3::1", "2001:db8:1:3::/64"],
+  ])("the limits count %s as %s (an IPv6 host has its /64 whole)", (address, key) => {
+    expect(addressKey(address)).toBe(key);
+  });
+
+  it("refuses limits that could never admit the largest body, and a trustProxy entry that is no address", () => {
+    const config = writeConfig(sqlite, {
+      maxBodyBytes: 2 * MiB,
+      server: { maxUnauthenticatedBytesPerAddress: MiB, trustProxy: ["10.0.0.0/8", "proxy.internal"] },
+    });
+    const r = run(["serve", "--port", "0", "--config", config]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`/server/maxUnauthenticatedBytesPerAddress: ${MiB} is below maxBodyBytes (${2 * MiB})`);
+    expect(r.stderr).toContain('/server/trustProxy/1: expected an IP address, a CIDR range or loopback, linklocal, uniquelocal; received "proxy.internal"');
+  });
+});
+
+describe("operations", () => {
+  const sqlite = stores[0];
+
+  it("--admin-port moves /readyz and /metrics off the public port; /healthz stays on both", async () => {
+    const config = writeConfig(sqlite);
+    const { url, logs } = await start(["serve", "--port", "0", "--config", config, "--no-worker", "--admin-port", "0"]);
+    const admin = String(logs.find((l) => l.msg === "listening")!.admin);
+    expect(admin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const status = async (base: string, path: string) => (await fetch(`${base}${path}`)).status;
+    expect(await Promise.all(["/healthz", "/readyz", "/metrics"].map((p) => status(url, p)))).toEqual([200, 404, 404]);
+    expect(await Promise.all(["/healthz", "/readyz", "/metrics", "/webhooks/ivy"].map((p) => status(admin, p)))).toEqual([200, 200, 200, 404]);
+    expect(await (await fetch(`${url}/metrics`)).json()).toEqual({ error: "not_found", message: "/metrics is served on the admin port (server.admin)" });
+  });
+
+  it("server.adminToken: /readyz and /metrics need the bearer token, /healthz does not; an unset token variable stops the start", async () => {
+    const config = writeConfig(sqlite, { server: { adminToken: { env: "WC_TEST_ADMIN_TOKEN" } } });
+    const { url, logs } = await start(["serve", "--port", "0", "--config", config, "--no-worker"], { WC_TEST_ADMIN_TOKEN: "s3cret-admin-token" });
+    const status = async (path: string, authorization?: string) => (await fetch(`${url}${path}`, authorization ? { headers: { authorization } } : {})).status;
+    expect(await status("/healthz")).toBe(200);
+    for (const path of ["/readyz", "/metrics"]) {
+      expect(await status(path)).toBe(401);
+      expect(await status(path, "Bearer s3cret-admin-tokeN")).toBe(401);
+      expect(await status(path, "Bearer s3cret-admin-token-and-more")).toBe(401);
+      expect(await status(path, "s3cret-admin-token")).toBe(401);
+      expect(await status(path, "Bearer s3cret-admin-token")).toBe(200);
+    }
+    expect((await fetch(`${url}/metrics`)).headers.get("www-authenticate")).toBe("Bearer");
+    expect(JSON.stringify(logs)).not.toContain("s3cret-admin-token");
+    const unset = run(["serve", "--port", "0", "--config", config]);
+    expect([unset.status, unset.stderr]).toEqual([2, expect.stringMatching(/\/server\/adminToken: environment variable WC_TEST_ADMIN_TOKEN is not set\n$/)]);
+  });
+
+  it("worker without --port, as documented: runs until SIGTERM, forwards what is stored meanwhile, drains the forward in hand and exits 0", async () => {
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    const target = await forwardTarget(async () => {
+      await answered;
+      return 200;
+    });
+    const config = writeConfig(sqlite, { worker: { pollIntervalMs: 100 } });
+    const worker = await start(["worker", "--config", config, "--forward-to", target.url], { WEBHOOK_CONTRACTS_FORWARD_SECRET: FORWARD_SECRET });
+    // Stored by another process after the worker started: only the worker's polling finds it.
+    const { url } = await start(["serve", "--port", "0", "--config", config, "--no-worker"]);
+    const r = await postIvy(url, ivy("evt_for_the_portless_worker"));
+    const died = worker.exited.then((code) => Promise.reject(new Error(`the worker exited ${code} before SIGTERM`)));
+    died.catch(() => undefined); // it exits 0 after SIGTERM, later: only a death before counts
+    await Promise.race([until(() => target.received.length === 1), died]);
+    expect(worker.child.exitCode).toBe(null);
+    worker.child.kill("SIGTERM");
+    await until(() => worker.logs.some((l) => l.msg === "draining"));
+    release();
+    expect(await worker.exited).toBe(0);
+    expect(worker.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(["working", "draining", "attempt", "stopped"]));
+    expect(list(config).find((d) => d.id === r.body.id)!.status).toBe("handled");
+    await target.close();
+  });
+
+  it("worker --admin-port serves /metrics without serving webhooks", async () => {
+    const config = writeConfig(sqlite);
+    const { logs } = await start(["worker", "--config", config, "--forward-to", "http://127.0.0.1:9/hooks", "--admin-port", "0"], {
+      WEBHOOK_CONTRACTS_FORWARD_SECRET: FORWARD_SECRET,
+    });
+    const admin = String(logs.find((l) => l.msg === "working")!.admin);
+    expect(await (await fetch(`${admin}/metrics`)).text()).toContain("webhook_contracts_queue_depth");
+    expect((await fetch(`${admin}/webhooks/ivy`, { method: "POST" })).status).toBe(404);
+  });
+
+  it("serve --no-worker --forward-to says the deliveries wait for a worker elsewhere and that this process does not forward", async () => {
+    const config = writeConfig(sqlite);
+    const { logs } = await start(["serve", "--port", "0", "--config", config, "--no-worker", "--forward-to", "http://127.0.0.1:9/hooks"], {
+      WEBHOOK_CONTRACTS_FORWARD_SECRET: FORWARD_SECRET,
+    });
+    expect(logs.map((l) => l.msg)).toEqual([
+      "no worker in this process (--no-worker): deliveries are stored as queued, and a worker elsewhere forwards them (webhook-contracts worker --config FILE); this process does not forward to http://127.0.0.1:9/hooks",
+      "listening",
+    ]);
+    expect(logs[1]).toMatchObject({ forward: null, worker: false });
   });
 });
 

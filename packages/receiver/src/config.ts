@@ -17,6 +17,7 @@ import type { InboxStore } from "./core/store.js";
 import type { ReceiverOptions } from "./core/receiver.js";
 
 export type { ReceiverConfig } from "./core/settings.js";
+export { readSecret } from "./core/settings.js";
 
 const list = (value: string | undefined) =>
   value
@@ -64,6 +65,7 @@ export async function loadConfig(file: string, env: Env = process.env, overrides
     resolveProviders(config.providers, env, problems);
     if (config.forward) readSecret(config.forward.secret, "/forward/secret", env, problems);
     if ("postgres" in config.store) readSecret(config.store.postgres, "/store/postgres", env, problems);
+    if (config.server?.adminToken) readSecret(config.server.adminToken, "/server/adminToken", env, problems);
   }
   if (problems.length > 0) throw new ReceiverConfigError(problems, file);
   // A relative SQLite path is relative to the configuration file, not to wherever the command runs.

@@ -11,7 +11,7 @@ export type * from "./generated/auth-schemes.js";
 export type { AuthResult, AuthScheme, Headers, SecretSource, SignatureSpec } from "./core/auth.js";
 export { authSchemes } from "./core/auth.js";
 export { type DecodedBody, DEFAULT_MAX_DEPTH, decodeBody, rawValueAt } from "./core/body.js";
-export { type Crypto, type CryptoBackend, createCrypto } from "./core/crypto.js";
+export { type Crypto, type CryptoBackend, createCrypto, timingSafeEqual } from "./core/crypto.js";
 export { type Forwarded, forwardBody, forwarder, withoutUserinfo } from "./core/forward.js";
 export { type JsonParseResult, type JsonSyntaxError, parseJson } from "./core/json.js";
 export {
@@ -33,6 +33,7 @@ export {
   type ReceiverConfig,
   ReceiverConfigError,
   type ReceiverSettings,
+  type ServerSettings,
   type WorkerSettings,
   configProblems,
 } from "./core/settings.js";

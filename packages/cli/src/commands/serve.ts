@@ -1,7 +1,7 @@
 /** serve: the receiver as a gateway (SIGTERM or SIGINT drains it). */
 import { parseArgs } from "node:util";
 import type { CliIO } from "../io.js";
-import { port, runUntilSignal, start } from "../gateway/run.js";
+import { adminPort, port, runUntilSignal, start } from "../gateway/run.js";
 import { openConfig } from "./config.js";
 
 export async function serve(args: string[], _io: CliIO): Promise<number> {
@@ -13,10 +13,11 @@ export async function serve(args: string[], _io: CliIO): Promise<number> {
       config: { type: "string" },
       "forward-to": { type: "string" },
       "no-worker": { type: "boolean", default: false },
+      "admin-port": { type: "string" },
     },
   });
   const listen = { port: port(values.port), host: values.host };
   const config = await openConfig(values.config, values["forward-to"]);
-  const gateway = await start({ config, listen, ...(values["no-worker"] ? { worker: false } : {}) });
+  const gateway = await start({ config, listen, ...adminPort(values["admin-port"], config), ...(values["no-worker"] ? { worker: false } : {}) });
   return runUntilSignal(gateway);
 }

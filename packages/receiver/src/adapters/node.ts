@@ -19,6 +19,23 @@ interface ParsedRequest extends IncomingMessage {
 
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next?: Next) => void;
 
+/**
+ * Room for the bytes of one request's body, held before its signature is checked (a signature covers the
+ * whole body, so the body is buffered first): what bounds the memory a stranger with a well-formed but
+ * false signature can take. The gateway keeps one budget per source address and one in all.
+ */
+export interface BodyBudget {
+  /** Room for `bytes` more: undefined when granted, else the answer that refuses the request (it is then closed, unread). */
+  take(bytes: number): Answer | undefined;
+  /** Gives back all this request took; called once, when its answer is sent or its connection closes. */
+  release(): void;
+}
+
+export interface NodeMiddlewareOptions {
+  /** A budget for each request that passed the checks on its headers, before its body is read (default: none, bounded by maxBodyBytes only). */
+  bodyBudget?: (req: IncomingMessage) => BodyBudget;
+}
+
 function send(res: ServerResponse, answer: Answer): void {
   if (res.headersSent) return;
   res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
@@ -33,7 +50,7 @@ function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
 
 const asBytes = (value: unknown): Uint8Array | undefined => (value instanceof Uint8Array ? value : undefined);
 
-export function createNodeMiddleware(receiver: Receiver): NodeMiddleware {
+export function createNodeMiddleware(receiver: Receiver, options: NodeMiddlewareOptions = {}): NodeMiddleware {
   return (req, res, next) => {
     const request = req as ParsedRequest;
     const headers = flatHeaders(req);
@@ -62,12 +79,20 @@ export function createNodeMiddleware(receiver: Receiver): NodeMiddleware {
           },
         });
       }
-      readBody(req, receiver.maxBodyBytes, receiver.bodyTimeoutMs).then((body) => {
-        if (typeof body === "string") {
+      const budget = options.bodyBudget?.(req);
+      if (budget) {
+        res.once("close", () => budget.release());
+        // The declared length is taken before a byte is read: over the budget, the body is never buffered.
+        const refusal = budget.take(Number(headers["content-length"]) || 0);
+        if (refusal) {
           res.once("finish", () => req.destroy());
-          return send(res, receiver.refused(admitted, body));
+          return send(res, refusal);
         }
-        return receiver.receive(admitted, headers, body).then((a) => send(res, a));
+      }
+      readBody(req, receiver.maxBodyBytes, receiver.bodyTimeoutMs, budget).then((body) => {
+        if (body instanceof Uint8Array) return receiver.receive(admitted, headers, body).then((a) => send(res, a));
+        res.once("finish", () => req.destroy());
+        return send(res, typeof body === "string" ? receiver.refused(admitted, body) : body.refused);
       }, fail);
     }, fail);
 
@@ -77,21 +102,32 @@ export function createNodeMiddleware(receiver: Receiver): NodeMiddleware {
   };
 }
 
-/** The body, or why not: over the limit (refused as soon as the stream passes it), or not in full in time. */
-function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Uint8Array | "payload_too_large" | "timeout"> {
+type BodyRead = Uint8Array | "payload_too_large" | "timeout" | { refused: Answer };
+
+/**
+ * The body, or why not: over the limit (refused as soon as the stream passes it), not in full in time, or
+ * over the budget (a body longer than it declared, or sent without a length, takes its room as it comes).
+ */
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number, budget: BodyBudget | undefined): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const done = (result: Uint8Array | "payload_too_large" | "timeout") => {
+    let room = Number(req.headers["content-length"]) || 0;
+    const done = (result: BodyRead) => {
       clearTimeout(timer);
       req.off("data", onData).off("end", onEnd).off("error", onError);
-      if (typeof result === "string") req.pause();
+      if (!(result instanceof Uint8Array)) req.pause();
       resolve(result);
     };
     const timer = setTimeout(() => done("timeout"), timeoutMs);
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) return done("payload_too_large");
+      if (budget && size > room) {
+        const refused = budget.take(size - room);
+        if (refused) return done({ refused });
+        room = size;
+      }
       chunks.push(chunk);
     };
     const onEnd = () => done(Buffer.concat(chunks, size));

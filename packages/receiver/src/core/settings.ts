@@ -62,11 +62,33 @@ export interface ReceiverSettings {
   forward?: ForwardSettings;
 }
 
+/** The HTTP server of `webhook-contracts serve` (and `worker --port`): its limits, its proxies, where /metrics and /readyz are served. */
+export interface ServerSettings {
+  /** A client that has not sent its headers by then gets 408 (default 10000). */
+  headersTimeoutMs?: number;
+  /** Open connections at most; more are refused (default 1024). */
+  maxConnections?: number;
+  /** How long an idle keep-alive connection stays open (default 5000). */
+  keepAliveTimeoutMs?: number;
+  /** Open connections from one source address (an IPv6 /64) at most; more get 503 and are closed (default: a quarter of maxConnections, 256). */
+  maxConnectionsPerAddress?: number;
+  /** Body bytes held for one source address before their signature is checked; more get 503, unread (default 8 MiB). */
+  maxUnauthenticatedBytesPerAddress?: number;
+  /** Body bytes held before their signature is checked, all addresses together (default 64 MiB). */
+  maxUnauthenticatedBytes?: number;
+  /** The reverse proxies whose X-Forwarded-For is believed: addresses, CIDRs, "loopback", "linklocal", "uniquelocal" (default none). */
+  trustProxy?: string[];
+  /** Serve /metrics and /readyz on a port of their own (the public port keeps the webhooks and /healthz). */
+  admin?: { port: number; host?: string };
+  /** A bearer token /metrics and /readyz require. */
+  adminToken?: SecretSource;
+}
+
 /** The configuration file of `webhook-contracts serve` and `worker`. */
 export interface ReceiverConfig extends ReceiverSettings {
   store: { sqlite: string } | { postgres: SecretSource; table?: string };
   providers: ProvidersConfig;
-  server?: { headersTimeoutMs?: number; maxConnections?: number; keepAliveTimeoutMs?: number };
+  server?: ServerSettings;
   log?: { level?: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent" };
 }
 
