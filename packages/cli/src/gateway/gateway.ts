@@ -145,7 +145,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ).url;
   }
   // The forward target is named only where this process forwards to it.
-  const where = { ...(adminUrl ? { admin: adminUrl } : {}), forward: runWorker && config.forward ? withoutUserinfo(config.forward.url) : null, worker: runWorker };
+  const where = {
+    ...(adminUrl ? { admin: adminUrl } : {}),
+    forward: runWorker && config.forward ? withoutUserinfo(config.forward.url) : null,
+    worker: runWorker,
+  };
   if (url) logger.info({ url, providers: receiver.providers, ...where }, "listening");
   else logger.info({ ...where, owner: receiver.worker.owner }, "working");
 
