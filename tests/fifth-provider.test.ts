@@ -130,7 +130,7 @@ function addProvider(): void {
 let server: ChildProcess | undefined;
 
 beforeAll(() => {
-  repo = copyRepository("fifth provider", { ACME_SECRET: "whsec-acme" });
+  repo = copyRepository("fifth provider", { ACME_SECRET: "acme-endpoint-secret" });
   repo.release();
   copy = repo.dir;
   addProvider();
@@ -224,7 +224,7 @@ it("receives a delivery the CLI signed as declared, refuses one signed with anot
   const served = await repo.serve(config);
   server = served.child;
   const base = served.base;
-  const sent = runCli(["send", "--provider", "acme", "--fixture", "invoice.paid", "--to", base, "--secret", "whsec-acme"]);
+  const sent = runCli(["send", "--provider", "acme", "--fixture", "invoice.paid", "--to", base, "--secret", "acme-endpoint-secret"]);
   expect(sent.stdout).toMatch(/202|200/);
   expect(sent.status).toBe(0);
   const forged = runCli(["send", "--provider", "acme", "--fixture", "invoice.voided", "--to", base, "--secret", "guess"]);

@@ -45,8 +45,9 @@ beforeAll(async () => {
   repo.run("pnpm", ["build"]);
   config = path.join(repo.dir, "receiver.json");
   repo.write("receiver.json", {
+    allowPlaintextSecrets: true,
     store: { sqlite: "./inbox.db" },
-    providers: { ivy: { secrets: ["ivy-secret"] }, retorna: { secrets: ["retorna-secret"] } },
+    providers: { ivy: { secrets: ["ivy-signing-secret"] }, retorna: { secrets: ["retorna-shared-secret"] } },
     worker: false,
     log: { level: "silent" },
   });
@@ -56,11 +57,11 @@ beforeAll(async () => {
   const paid = fixture("ivy/order_updated/valid/paid.json") as { payload: object };
   const processed = fixture("retorna/payout_order_status/valid/docs-example.json");
   const sends: [string, string, unknown, string][] = [
-    ["ivy", "ivy-secret", { ...paid, id: "evt_loop_1", payload: { ...paid.payload, channel: "app" } }, "accepted"],
-    ["ivy", "ivy-secret", { ...paid, id: "evt_loop_2", payload: { ...paid.payload, channel: "web", paymentMode: "split" } }, "accepted"],
-    ["retorna", "retorna-secret", { ...processed, status: "ON_HOLD", subStatus: null }, "accepted"],
-    ["ivy", "ivy-secret", settled("evt_loop_3", "Ana Lima", 1250), "quarantined"],
-    ["ivy", "ivy-secret", settled("evt_loop_4", "Bo Berg", 99.5), "quarantined"],
+    ["ivy", "ivy-signing-secret", { ...paid, id: "evt_loop_1", payload: { ...paid.payload, channel: "app" } }, "accepted"],
+    ["ivy", "ivy-signing-secret", { ...paid, id: "evt_loop_2", payload: { ...paid.payload, channel: "web", paymentMode: "split" } }, "accepted"],
+    ["retorna", "retorna-shared-secret", { ...processed, status: "ON_HOLD", subStatus: null }, "accepted"],
+    ["ivy", "ivy-signing-secret", settled("evt_loop_3", "Ana Lima", 1250), "quarantined"],
+    ["ivy", "ivy-signing-secret", settled("evt_loop_4", "Bo Berg", 99.5), "quarantined"],
   ];
   for (const [i, [provider, secret, body, status]] of sends.entries()) {
     repo.write(`delivery-${i}.json`, body);
@@ -193,8 +194,9 @@ it("inbox replay --all-quarantined queues them, and a worker hands them to the h
   const port = await freePort();
   await new Promise<void>((r) => handler!.listen(port, "127.0.0.1", r));
   repo.write("worker.json", {
+    allowPlaintextSecrets: true,
     store: { sqlite: "./inbox.db" },
-    providers: { ivy: { secrets: ["ivy-secret"] }, retorna: { secrets: ["retorna-secret"] } },
+    providers: { ivy: { secrets: ["ivy-signing-secret"] }, retorna: { secrets: ["retorna-shared-secret"] } },
     forward: { url: `http://127.0.0.1:${port}/webhooks`, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
     worker: { pollIntervalMs: 100 },
     log: { level: "silent" },

@@ -147,8 +147,9 @@ async function chaos(scenario: Scenario): Promise<Run> {
     writeFileSync(
       config,
       JSON.stringify({
+        allowPlaintextSecrets: true,
         store,
-        providers: { ivy: { secrets: ["ivy-secret"] } },
+        providers: { ivy: { secrets: ["ivy-signing-secret"] } },
         worker: WORKER,
         forward: { url: `${target.base}/hooks/unnamed`, secret: FORWARD_SECRET },
       }),
@@ -176,7 +177,7 @@ async function chaos(scenario: Scenario): Promise<Run> {
       try {
         const response = await fetch(`${incarnation.url}/webhooks/ivy`, {
           method: "POST",
-          headers: { "content-type": "application/json", ...(await signedHeaders("ivy", body, "ivy-secret")) },
+          headers: { "content-type": "application/json", ...(await signedHeaders("ivy", body, "ivy-signing-secret")) },
           body,
           signal: AbortSignal.timeout(15_000),
         });

@@ -236,7 +236,7 @@ describe("usage errors exit 2", () => {
   it("turns an environment failure into one line and exit 2; --debug adds where it happened", async () => {
     const config = writeScratch(
       "unreachable-store.json",
-      JSON.stringify({ store: { sqlite: "/nonexistent/dir/inbox.db" }, providers: { ivy: { secrets: ["ivy-secret"] } } }),
+      JSON.stringify({ allowPlaintextSecrets: true, store: { sqlite: "/nonexistent/dir/inbox.db" }, providers: { ivy: { secrets: ["ivy-signing-secret"] } } }),
     );
     const r = await run(["inbox", "list", "--config", config]);
     expect(r).toEqual({ code: 2, stdout: "", stderr: "webhook-contracts: Cannot open database because the directory does not exist (--debug shows where)\n" });

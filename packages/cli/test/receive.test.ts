@@ -18,7 +18,7 @@ import { FORWARD_SECRET, forwardTarget, killAll, run, sleep, start, stores, unti
 afterEach(killAll);
 
 const ivy = (id: string, over: Record<string, unknown> = {}) => JSON.stringify({ ...getFixture("ivy", "order_updated", "paid"), id, ...over });
-const postIvy = async (url: string, body: string, secret = "ivy-secret") =>
+const postIvy = async (url: string, body: string, secret = "ivy-signing-secret") =>
   fetch(`${url}/webhooks/ivy`, { method: "POST", headers: { "content-type": "application/json", ...(await signedHeaders("ivy", body, secret)) }, body }).then(
     async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }),
   );
@@ -29,7 +29,7 @@ describe.each(stores)("the gateway with the $name store", (kind) => {
     const target = await forwardTarget();
     const config = writeConfig(kind, { forward: { url: target.url, secret: FORWARD_SECRET } });
     const { url, logs } = await start(["serve", "--port", "0", "--config", config]);
-    const sent = run(["send", "--provider", "ivy", "--fixture", "order_updated", "--to", url, "--secret", "ivy-secret"]);
+    const sent = run(["send", "--provider", "ivy", "--fixture", "order_updated", "--to", url, "--secret", "ivy-signing-secret"]);
     expect(sent.stdout).toMatch(/^200 \{"status":"accepted","id":"[0-9a-f-]{36}","message":"order_updated","warnings":0\}\n$/);
     expect(sent.status).toBe(0);
     const refused = run(["send", "--provider", "ivy", "--fixture", "order_updated", "--to", url, "--secret", "wrong"]);
@@ -60,7 +60,7 @@ describe.each(stores)("the gateway with the $name store", (kind) => {
       ["ivy", "order_updated", "accepted", 200, "number"],
       ["ivy", null, "unauthorized", 401, "number"],
     ]);
-    expect(JSON.stringify(logs)).not.toMatch(/ivy-secret|whsec_MfKQ/);
+    expect(JSON.stringify(logs)).not.toMatch(/ivy-signing-secret|whsec_MfKQ/);
     await target.close();
   });
 
@@ -282,8 +282,8 @@ describe("a configuration serve cannot run on", () => {
     expect(r.stderr.split("\n").slice(1, -1).sort()).toEqual(
       [
         "  /forward/secret: missing (required)",
-        "  /forward/url: expected a string matching /^https?://[^\\s/?#]+([/?#]\\S*)?$/, received a string of 7 characters",
-        "  /providers/amplia-reg/apiKeys/0: expected a non-empty string, received an empty string",
+        "  /forward/url: expected an http:// or https:// URL, received a string of 7 characters",
+        "  /providers/amplia-reg/apiKeys/0: expected at least 16 characters (a secret or key as issued, not a placeholder), received an empty string",
         "  /providers/ivy/secrets: expected array, received a string of 10 characters",
         '  /providers/stripe: unknown provider "stripe": expected one of amplia-reg, ivy, retorna, scalapay',
       ].sort(),
@@ -299,6 +299,33 @@ describe("a configuration serve cannot run on", () => {
       2,
       expect.stringMatching(/^webhook-contracts: \S+receiver\.json: \/providers\/ivy\/secrets\/0: environment variable IVY_SECRET_NOT_SET is not set\n$/),
     ]);
+  });
+
+  it("exits 2, at once, on a forward secret from the environment that is not base64 (it hung), naming the variable, not the value", () => {
+    // The production form, every secret from the environment (no allowPlaintextSecrets).
+    const config = writeConfig(sqlite, {
+      allowPlaintextSecrets: undefined,
+      providers: { ivy: { secrets: [{ env: "IVY_SECRET_UNDER_TEST" }] } },
+      forward: { url: "http://127.0.0.1:1/x", secret: { env: "FORWARD_SECRET_UNDER_TEST" } },
+    });
+    for (const env of [
+      { IVY_SECRET_UNDER_TEST: "ivy-signing-secret", FORWARD_SECRET_UNDER_TEST: "whsec_abc" },
+      { IVY_SECRET_UNDER_TEST: "ivy-signing-secret", FORWARD_SECRET_UNDER_TEST: FORWARD_SECRET, WEBHOOK_CONTRACTS_FORWARD_SECRET: "whsec_abc" },
+    ] as Record<string, string>[]) {
+      const variable = Object.keys(env).at(-1)!;
+      const r = run(["serve", "--port", "0", "--config", config], env);
+      expect([r.status, r.signal, r.stdout]).toEqual([2, null, ""]);
+      expect(r.stderr).toBe(
+        `webhook-contracts: ${config}: /forward/secret: expected "whsec_" and the base64 of a key of 24 bytes or more (a Standard Webhooks secret, e.g. from \`openssl rand -base64 32\`), received a string of 9 characters (from environment variable ${variable})\n`,
+      );
+    }
+  });
+
+  it("refuses credentials in the forward URL, from --forward-to too, without echoing the password", () => {
+    const config = writeConfig(sqlite, { forward: { url: "http://127.0.0.1:1/x", secret: FORWARD_SECRET } });
+    const r = run(["serve", "--port", "0", "--config", config, "--forward-to", "http://ops:pa55-w0rd@127.0.0.1:1/x"]);
+    expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/\/forward\/url: the URL holds credentials .* \(from --forward-to\)\n$/)]);
+    expect(r.stderr).not.toContain("pa55-w0rd");
   });
 
   it("says so in one line when the port is busy", async () => {
@@ -320,6 +347,34 @@ describe("a configuration serve cannot run on", () => {
   });
 });
 
+describe("read-only commands", () => {
+  const sqlite = stores[0];
+
+  it("inbox list, inbox check and drift run with no provider or forward secret set; replay and serve still need them", () => {
+    const config = writeConfig(sqlite, {
+      allowPlaintextSecrets: undefined,
+      providers: { ivy: { secrets: [{ env: "IVY_SECRET_NOT_SET" }] } },
+      forward: { url: "http://127.0.0.1:1/x", secret: { env: "FORWARD_SECRET_NOT_SET" } },
+    });
+    for (const command of [["inbox", "list"], ["inbox", "check"], ["drift"]]) {
+      const r = run([...command, "--config", config]);
+      expect({ command, status: r.status, stderr: r.stderr }).toEqual({ command, status: 0, stderr: expect.not.stringMatching(/NOT_SET/) });
+    }
+    for (const command of [
+      ["inbox", "replay", "--all-quarantined"],
+      ["serve", "--port", "0"],
+    ]) {
+      const r = run([...command, "--config", config]);
+      expect({ command, status: r.status }).toEqual({ command, status: 2 });
+      expect(r.stderr).toContain("/providers/ivy/secrets/0: environment variable IVY_SECRET_NOT_SET is not set");
+      expect(r.stderr).toContain("/forward/secret: environment variable FORWARD_SECRET_NOT_SET is not set");
+    }
+    // The rest of the file is still checked.
+    const bad = writeConfig(sqlite, { providers: { ivy: { secrets: [{ env: "IVY_SECRET_NOT_SET" }], toleranceSeconds: 60 } } });
+    expect(run(["inbox", "list", "--config", bad]).stderr).toMatch(/\/providers\/ivy\/toleranceSeconds: unknown setting "toleranceSeconds"\n$/);
+  });
+});
+
 describe("slow senders", () => {
   const sqlite = stores[0];
   const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
@@ -330,7 +385,7 @@ describe("slow senders", () => {
     const { port, hostname } = new URL(url);
     const before = rss(child.pid!);
     const body = ivy("evt_slow_body");
-    const signature = (await signedHeaders("ivy", body, "ivy-secret"))["X-Ivy-Signature"];
+    const signature = (await signedHeaders("ivy", body, "ivy-signing-secret"))["X-Ivy-Signature"];
     const opened = Date.now();
     const sockets = await Promise.all(
       Array.from(

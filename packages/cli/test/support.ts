@@ -47,7 +47,11 @@ export type StoreSpec = (typeof stores)[number];
 export function writeConfig(kind: StoreSpec, extra: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), "webhook-contracts-serve-"));
   const file = path.join(dir, "receiver.json");
-  writeFileSync(file, JSON.stringify({ store: kind.store(dir), providers: { ivy: { secrets: ["ivy-secret"] } }, ...extra }));
+  // Secrets written in the file: these are throwaway local ones.
+  writeFileSync(
+    file,
+    JSON.stringify({ allowPlaintextSecrets: true, store: kind.store(dir), providers: { ivy: { secrets: ["ivy-signing-secret"] } }, ...extra }),
+  );
   return file;
 }
 

@@ -45,6 +45,8 @@ function settingsSchema(provider: ProviderContract): object {
               description: `How far the signed timestamp may be from now, in seconds, against replays (default ${s.toleranceSeconds}).`,
               type: "integer",
               minimum: 1,
+              // An hour: beyond that a captured delivery could be replayed for a day or an eon (1e15 was accepted).
+              maximum: 3600,
             },
           }
         : {}),
@@ -80,6 +82,18 @@ ${providers.map((p) => `  ${JSON.stringify(p.name)}?: ${p.typePrefix}Auth;`).joi
 `;
 }
 
+/** Node's timers hold 2^31 - 1 ms at most; a longer one fires after 1 ms (handlerTimeoutMs: 2147483648 failed every attempt). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Every integer setting named *Ms, wherever a section declares it, gets that bound: one rule, not one line per setting. */
+function boundTimers(node: unknown): void {
+  if (node === null || typeof node !== "object") return;
+  const properties = (node as { properties?: Record<string, { type?: unknown; maximum?: number }> }).properties;
+  for (const [name, property] of Object.entries(properties ?? {}))
+    if (name.endsWith("Ms") && property.type === "integer") property.maximum = Math.min(property.maximum ?? MAX_TIMER_MS, MAX_TIMER_MS);
+  for (const child of Object.values(node)) boundTimers(child);
+}
+
 async function main(): Promise<void> {
   const providers = await loadContracts();
   await mkdir(outDir, { recursive: true });
@@ -94,6 +108,7 @@ async function main(): Promise<void> {
     definitions: { providers: { properties: object } };
   };
   schema.definitions.providers.properties = Object.fromEntries(providers.map((p) => [p.name, settingsSchema(p)]));
+  boundTimers(schema);
   await writeFile(path.join(outDir, "config.schema.json"), `${JSON.stringify(schema, null, 2)}\n`);
 
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, code: { source: true, esm: true } });

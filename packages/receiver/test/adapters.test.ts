@@ -32,7 +32,7 @@ const packageDir = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const repoRoot = path.resolve(packageDir, "../..");
 const runtimesDir = path.join(packageDir, "test/runtimes");
 const CI = Boolean(process.env.CI);
-const SECRET = "ivy-new-secret";
+const SECRET = "ivy-new-signing-secret";
 
 let sequence = 0;
 /** A fresh Ivy event id: deliveries are keyed by it, and a repeated one would be a duplicate. */

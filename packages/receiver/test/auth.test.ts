@@ -39,6 +39,26 @@ function expectedSignature(scheme: Extract<DeclaredScheme, { kind: "signature" }
   return (scheme.signature.prefix ?? "") + createHmac("sha256", secret).update(signed).digest(scheme.signature.encoding);
 }
 
+describe("why a request is refused, in words that say what happened", () => {
+  it.each([
+    [
+      "a signature no configured secret made",
+      "ivy",
+      { "X-Ivy-Signature": "0".repeat(64) },
+      "X-Ivy-Signature matches no configured secret (HMAC-SHA256 of {body})",
+    ],
+    [
+      "Basic credentials of no configured secret",
+      "retorna",
+      { authorization: `Basic ${btoa("retorna:wrong-password")}` },
+      "HTTP Basic credentials match no configured secret",
+    ],
+    ["a key that is not configured", "retorna", { "X-Webhook-Secret": "wrong-secret-0001" }, "X-Webhook-Secret is not a configured secret"],
+  ])("%s", async (_name, provider, headers, reason) => {
+    expect(await verify(authSchemes, provider, { secrets: ["configured-secret-0001"] }, headers)).toEqual({ ok: false, reason });
+  });
+});
+
 describe("every declared alternative of every provider", async () => {
   const providers = await loadContracts();
   const cases = providers.flatMap((p) => p.auth.map((scheme, index) => [`${p.name} ${scheme.id}`, p.name, scheme, index] as const));

@@ -40,7 +40,7 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       const body = ivyBody();
       const r = await fetch(`${base}/webhooks/ivy`, {
         method: "POST",
-        headers: { "content-type": "text/plain", ...(await signedHeaders("ivy", body, "ivy-new-secret")) },
+        headers: { "content-type": "text/plain", ...(await signedHeaders("ivy", body, "ivy-new-signing-secret")) },
         body,
       });
       expect(r.status).toBe(415);
@@ -50,7 +50,7 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
     it("413 for a body over the limit, from its declared length or while it streams, without reading it all", async () => {
       const { base, post, store } = await start({ maxBodyBytes: 4096 });
       const big = JSON.stringify({ padding: "x".repeat(10_000) });
-      expect(await post("ivy", big, await signedHeaders("ivy", big, "ivy-new-secret"))).toEqual({
+      expect(await post("ivy", big, await signedHeaders("ivy", big, "ivy-new-signing-secret"))).toEqual({
         status: 413,
         body: { error: "payload_too_large", message: "the body is over 4096 bytes" },
       });
@@ -112,45 +112,47 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
   describe.skipIf(!kind.available)("authentication", () => {
     it("Ivy: HMAC of the raw bytes; a tampered body fails; both secrets of a rotation pass", async () => {
       const { post, postIvy } = await start();
-      expect((await postIvy(ivyBody("evt_a"), "ivy-old-secret")).status).toBe(200);
-      expect((await postIvy(ivyBody("evt_b"), "ivy-new-secret")).status).toBe(200);
+      expect((await postIvy(ivyBody("evt_a"), "ivy-old-signing-secret")).status).toBe(200);
+      expect((await postIvy(ivyBody("evt_b"), "ivy-new-signing-secret")).status).toBe(200);
       const body = ivyBody("evt_c");
       const tampered = body.replace('"total":129.9', '"total":1.29');
       expect(tampered).not.toBe(body);
-      expect((await post("ivy", tampered, await signedHeaders("ivy", body, "ivy-new-secret"))).status).toBe(401);
+      expect((await post("ivy", tampered, await signedHeaders("ivy", body, "ivy-new-signing-secret"))).status).toBe(401);
       const spaced = JSON.stringify(JSON.parse(body), null, 2);
-      expect((await post("ivy", spaced, await signedHeaders("ivy", body, "ivy-new-secret"))).status).toBe(401);
+      expect((await post("ivy", spaced, await signedHeaders("ivy", body, "ivy-new-signing-secret"))).status).toBe(401);
     });
 
     it("Scalapay: HMAC of V1:{timestamp}:{body}; an old timestamp is refused as a replay; header case does not matter", async () => {
       const now = 1_750_000_000_000;
       const { post } = await start({ now: () => now });
       const body = JSON.stringify(getFixture("scalapay", "authorized"));
-      expect((await post("scalapay", body, await signedHeaders("scalapay", body, "scalapay-key", { nowMs: now - 60_000 }))).status).toBe(200);
-      const old = await post("scalapay", body, await signedHeaders("scalapay", body, "scalapay-key", { nowMs: now - 301_000 }));
+      expect((await post("scalapay", body, await signedHeaders("scalapay", body, "scalapay-api-key-0001", { nowMs: now - 60_000 }))).status).toBe(200);
+      const old = await post("scalapay", body, await signedHeaders("scalapay", body, "scalapay-api-key-0001", { nowMs: now - 301_000 }));
       expect(old).toMatchObject({ status: 401, body: { message: "x-scalapay-timestamp is more than 300 s from now (a replay?)" } });
       expect((await post("scalapay", body, await signedHeaders("scalapay", body, "another-key", { nowMs: now }))).status).toBe(401);
       const seconds = String(Math.floor(now / 1000));
       const charged = JSON.stringify(getFixture("scalapay", "charged"));
-      const signature = createHmac("sha256", "scalapay-key").update(`V1:${seconds}:${charged}`).digest("hex");
+      const signature = createHmac("sha256", "scalapay-api-key-0001").update(`V1:${seconds}:${charged}`).digest("hex");
       expect((await post("scalapay", charged, { "X-Scalapay-HMAC-V1": signature.toUpperCase(), "X-Scalapay-Timestamp": seconds })).status).toBe(200);
     });
 
     it("Amplia Reg: an API key in the configured header; Retorna: a shared secret in its header", async () => {
       const { post } = await start();
       const amplia = JSON.stringify(getFixture("amplia-reg", "OrderStatusChanged", "01-order-created.en"));
-      expect((await post("amplia-reg", amplia, { "X-Amplia-Key": "amplia-key" })).status).toBe(200);
-      expect((await post("amplia-reg", amplia, { "X-Api-Key": "amplia-key" })).status).toBe(401);
+      expect((await post("amplia-reg", amplia, { "X-Amplia-Key": "amplia-api-key-0001" })).status).toBe(200);
+      expect((await post("amplia-reg", amplia, { "X-Api-Key": "amplia-api-key-0001" })).status).toBe(401);
       expect((await post("amplia-reg", amplia, { "X-Amplia-Key": "amplia-kez" })).status).toBe(401);
       const retorna = JSON.stringify(getFixture("retorna", "payout_order_status"));
-      expect((await post("retorna", retorna, await signedHeaders("retorna", retorna, "retorna-secret", { header: "X-Webhook-Secret" }))).status).toBe(200);
+      expect((await post("retorna", retorna, await signedHeaders("retorna", retorna, "retorna-shared-secret", { header: "X-Webhook-Secret" }))).status).toBe(
+        200,
+      );
       expect((await post("retorna", retorna, { "X-Webhook-Secret": "guess" })).status).toBe(401);
     });
 
     it("Retorna over HTTP Basic: the scheme in any case", async () => {
-      const { post } = await start({ providers: { retorna: { secrets: ["retorna:s3cret"] } } });
+      const { post } = await start({ providers: { retorna: { secrets: ["retorna:s3cret-basic-pw"] } } });
       const body = JSON.stringify(getFixture("retorna", "payout_order_status"));
-      const credentials = Buffer.from("retorna:s3cret").toString("base64");
+      const credentials = Buffer.from("retorna:s3cret-basic-pw").toString("base64");
       expect((await post("retorna", body, { authorization: `Basic ${credentials}` })).status).toBe(200);
       const other = JSON.stringify({ ...JSON.parse(body), id: 4242 });
       expect((await post("retorna", other, { authorization: `basic ${credentials}` })).status).toBe(200);
@@ -185,14 +187,14 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
     it("never an API key, a secret header or Basic credentials; the signature headers and content type are", async () => {
       const { post, postIvy, store } = await start();
       const amplia = JSON.stringify(getFixture("amplia-reg", "OrderStatusChanged", "01-order-created.en"));
-      await post("amplia-reg", amplia, { "X-Amplia-Key": "amplia-key", "user-agent": "Amplia/5", cookie: "session=1" });
+      await post("amplia-reg", amplia, { "X-Amplia-Key": "amplia-api-key-0001", "user-agent": "Amplia/5", cookie: "session=1" });
       const retorna = JSON.stringify(getFixture("retorna", "payout_order_status"));
-      await post("retorna", retorna, { "X-Webhook-Secret": "retorna-secret", authorization: "Basic cmV0b3JuYS1zZWNyZXQ=" });
+      await post("retorna", retorna, { "X-Webhook-Secret": "retorna-shared-secret", authorization: "Basic cmV0b3JuYS1zaGFyZWQtc2VjcmV0" });
       const ivy = ivyBody();
       await postIvy(ivy);
       const all = await store.list();
       const text = JSON.stringify(all.map((d) => d.headers));
-      expect(text).not.toMatch(/amplia-key|retorna-secret|cmV0b3JuYS1zZWNyZXQ|session=1/);
+      expect(text).not.toMatch(/amplia-api-key|retorna-shared-secret|cmV0b3JuYS1zaGFyZWQtc2VjcmV0|session=1/);
       expect(all.find((d) => d.provider === "amplia-reg")!.headers).toEqual({
         "content-type": "application/json",
         "content-length": String(amplia.length),
@@ -279,7 +281,7 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       const { receiver, post } = await start();
       receiver.on("scalapay", "refunded", (event) => void handled.push(event.refundAmount as number));
       const refund = (amount: number) => JSON.stringify({ ...getFixture("scalapay", "refunded", "with-refund-amount"), refundAmount: amount });
-      const send = async (body: string) => (await post("scalapay", body, await signedHeaders("scalapay", body, "scalapay-key"))).body;
+      const send = async (body: string) => (await post("scalapay", body, await signedHeaders("scalapay", body, "scalapay-api-key-0001"))).body;
       expect(await send(refund(25.5))).toMatchObject({ status: "accepted" });
       expect(await send(refund(10))).toMatchObject({ status: "accepted" });
       expect(await send(refund(10))).toMatchObject({ status: "duplicate" });
@@ -292,7 +294,7 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       const base = JSON.stringify(getFixture("retorna", "payout_order_status"));
       const withId = (id: string) => base.replace(/"id":\s*\d+/, `"id":${id}`);
       expect(JSON.parse(withId("12345678901234567890")).id).toBe(JSON.parse(withId("12345678901234567891")).id);
-      const send = async (body: string) => (await post("retorna", body, { "X-Webhook-Secret": "retorna-secret" })).body;
+      const send = async (body: string) => (await post("retorna", body, { "X-Webhook-Secret": "retorna-shared-secret" })).body;
       const a = await send(withId("12345678901234567890"));
       const b = await send(withId("12345678901234567891"));
       expect([a.status, b.status]).toEqual(["accepted", "accepted"]);
@@ -515,7 +517,7 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
         seen.push(event.orderToken);
       });
       const body = JSON.stringify(getFixture("scalapay", "created"));
-      const r = await post("scalapay", body, await signedHeaders("scalapay", body, "scalapay-key"));
+      const r = await post("scalapay", body, await signedHeaders("scalapay", body, "scalapay-api-key-0001"));
       expect(r.body.status).toBe("accepted");
       await until(async () => (await store.get(r.body.id))?.status === "quarantined");
       expect(await store.get(r.body.id)).toMatchObject({ reason: "handler failed 1 times; last: database unavailable" });
@@ -616,7 +618,7 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       });
       expect(events.find((e) => e.type === "request" && e.outcome === "unauthorized")).toMatchObject({ status: 401, reason: "missing X-Ivy-Signature header" });
       expect(events.find((e) => e.type === "attempt")).toMatchObject({ provider: "ivy", message: "order_updated", attempt: 1, outcome: "handled" });
-      expect(JSON.stringify(events)).not.toMatch(/ivy-new-secret|ivy-old-secret/);
+      expect(JSON.stringify(events)).not.toMatch(/ivy-new-signing-secret|ivy-old-signing-secret/);
     });
   });
 });
@@ -644,7 +646,7 @@ describe("a store that is away", () => {
     const answer = await receiver.handle({
       method: "POST",
       path: "/webhooks/ivy",
-      headers: { "content-type": "application/json", "x-ivy-signature": (await signedHeaders("ivy", body, "ivy-new-secret"))["X-Ivy-Signature"] },
+      headers: { "content-type": "application/json", "x-ivy-signature": (await signedHeaders("ivy", body, "ivy-new-signing-secret"))["X-Ivy-Signature"] },
       body: new TextEncoder().encode(body),
     });
     expect(answer).toEqual({

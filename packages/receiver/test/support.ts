@@ -6,10 +6,10 @@ import { createNodeMiddleware } from "../src/adapters/node.js";
 import type { StoreKind } from "./stores.js";
 
 export const providers: ProvidersConfig = {
-  ivy: { secrets: ["ivy-old-secret", "ivy-new-secret"] },
-  scalapay: { apiKeys: ["scalapay-key"], toleranceSeconds: 300 },
-  "amplia-reg": { apiKeys: ["amplia-key"], header: "X-Amplia-Key" },
-  retorna: { secrets: ["retorna-secret"], header: "X-Webhook-Secret" },
+  ivy: { secrets: ["ivy-old-signing-secret", "ivy-new-signing-secret"] },
+  scalapay: { apiKeys: ["scalapay-api-key-0001"], toleranceSeconds: 300 },
+  "amplia-reg": { apiKeys: ["amplia-api-key-0001"], header: "X-Amplia-Key" },
+  retorna: { secrets: ["retorna-shared-secret"], header: "X-Webhook-Secret" },
 };
 
 export const ivyBody = (id = "evt_0001") => JSON.stringify({ ...getFixture("ivy", "order_updated", "paid"), id });
@@ -44,7 +44,7 @@ export async function startReceiver(kind: StoreKind, options: Partial<ReceiverOp
     server,
     base,
     post,
-    postIvy: async (body, secret = "ivy-new-secret") => post("ivy", body, await signedHeaders("ivy", body, secret)),
+    postIvy: async (body, secret = "ivy-new-signing-secret") => post("ivy", body, await signedHeaders("ivy", body, secret)),
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

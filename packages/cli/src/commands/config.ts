@@ -1,12 +1,16 @@
 /** The configuration file, loaded for a command: every problem is a usage error (exit 2), listed with where it is. */
 import { ReceiverConfigError } from "@webhook-contracts/receiver";
-import { type ReceiverConfig, loadConfig } from "@webhook-contracts/receiver/config";
+import { type LoadOptions, type ReceiverConfig, loadConfig } from "@webhook-contracts/receiver/config";
 import { UsageError } from "../io.js";
 
-export async function openConfig(file: string | undefined, forwardTo?: string): Promise<ReceiverConfig> {
+/**
+ * `storeOnly`: for commands that only read the store (inbox list, inbox check, drift), which must run
+ * without the providers' secrets (in CI, say); everything else in the file is still checked.
+ */
+export async function openConfig(file: string | undefined, forwardTo?: string, options: LoadOptions = {}): Promise<ReceiverConfig> {
   if (!file) throw new UsageError("missing --config (a receiver configuration file)");
   try {
-    return await loadConfig(file, process.env, forwardTo ? { forwardTo } : {});
+    return await loadConfig(file, process.env, forwardTo ? { forwardTo } : {}, options);
   } catch (error) {
     if (error instanceof ReceiverConfigError) throw new UsageError(error.message, false);
     throw error;

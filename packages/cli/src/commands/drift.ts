@@ -34,7 +34,7 @@ export async function drift(args: string[], io: CliIO): Promise<number> {
     options: { config: { type: "string" }, since: { type: "string" }, json: { type: "boolean", default: false }, propose: { type: "boolean", default: false } },
   });
   const since = values.since === undefined ? undefined : sinceTime(values.since);
-  const config = await openConfig(values.config);
+  const config = await openConfig(values.config, undefined, { storeOnly: true });
   const store = await storeFromConfig(config);
   try {
     await store.init();

@@ -42,7 +42,9 @@ export async function inbox(args: string[], io: CliIO): Promise<number> {
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError(`--limit must be a positive whole number, not ${values.limit}`);
   if (action === "replay" && !values["all-quarantined"] && positionals.length !== 1)
     throw new UsageError("inbox replay needs one delivery ID or --all-quarantined");
-  const config = await openConfig(values.config);
+  // list and check only read the store. Replay writes what the worker acts on, and decides by the forward
+  // target whether an unknown message can go (createReceiver): it is checked in full, as serve is.
+  const config = await openConfig(values.config, undefined, { storeOnly: action !== "replay" });
   const store = await storeFromConfig(config);
   try {
     await store.init();

@@ -46,6 +46,15 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+function closingOnThrow<A, T>(store: { close(): Promise<void> }, make: (options: A) => T, options: A): T {
+  try {
+    return make(options);
+  } catch (error) {
+    void store.close().catch(() => undefined);
+    throw error;
+  }
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, env = process.env } = options;
   const logger = pino({ level: config.log?.level ?? "info", base: { service: "webhook-contracts" } }, options.log ?? pino.destination(1));
@@ -60,7 +69,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     throw new ReceiverConfigError(problems);
   }
   const runWorker = options.worker ?? Boolean(config.forward);
-  const receiver = createReceiver({
+  // A receiver that cannot be made must not leave the store open (its thread kept the process alive).
+  const receiver = closingOnThrow(store, createReceiver, {
     ...receiverSettings(config, env),
     store,
     worker: runWorker ? (typeof config.worker === "object" ? config.worker : {}) : false,

@@ -128,7 +128,7 @@ function check(scheme: AuthScheme, settings: ResolvedAuth, crypto: Crypto, proce
         } catch {
           return fail("HTTP Basic credentials are not base64 of UTF-8 text");
         }
-        return (await isSecret(credentials)) ? OK : fail("HTTP Basic credentials do not match");
+        return (await isSecret(credentials)) ? OK : fail("HTTP Basic credentials match no configured secret");
       },
       body: async () => OK,
     };
@@ -172,7 +172,7 @@ function check(scheme: AuthScheme, settings: ResolvedAuth, crypto: Crypto, proce
       const parts = signedParts(spec, body, ts ? headers[ts.header.toLowerCase()]!.trim() : undefined);
       return (await anyHmacMatches(crypto, spec, secrets, parts, digestOf(headers[name]!.trim())))
         ? OK
-        : fail(`${header} does not match ${spec.signed} (HMAC-SHA256 with no configured ${scheme.secrets === "apiKeys" ? "API key" : "secret"})`);
+        : fail(`${header} matches no configured ${scheme.secrets === "apiKeys" ? "API key" : "secret"} (HMAC-SHA256 of ${spec.signed})`);
     },
   };
 }

@@ -5,6 +5,7 @@
  * byte order mark is ignored, as RFC 8259 allows; the stored bytes keep it.
  */
 import { parseJson } from "./json.js";
+import { unescapePointerSegment } from "./pointer.js";
 
 /** Nesting deeper than this is refused (400): real payloads nest a handful of levels. */
 export const DEFAULT_MAX_DEPTH = 64;
@@ -99,13 +100,7 @@ const segmentCache = new Map<string, string[]>();
 function segmentsOf(pointer: string): string[] {
   let segments = segmentCache.get(pointer);
   if (!segments) {
-    segments =
-      pointer === ""
-        ? []
-        : pointer
-            .slice(1)
-            .split("/")
-            .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    segments = pointer === "" ? [] : pointer.slice(1).split("/").map(unescapePointerSegment);
     if (segmentCache.size < 1000) segmentCache.set(pointer, segments);
   }
   return segments;

@@ -12,6 +12,7 @@ import { Webhook } from "standardwebhooks";
 import type { SecretSource } from "./auth.js";
 import { type ConfigProblem, type Env, readSecret } from "./settings.js";
 import type { Delivery } from "./store.js";
+import { escapePointerSegment } from "./pointer.js";
 
 export interface ForwardTarget {
   url: string;
@@ -46,7 +47,7 @@ const HEADER_VALUE = /^[\x21-\x7e\x80-\xff]([\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x8
 export function readForwardHeaders(headers: Readonly<Record<string, SecretSource>>, env: Env, problems: ConfigProblem[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, source] of Object.entries(headers)) {
-    const path = `/forward/headers/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const path = `/forward/headers/${escapePointerSegment(name)}`;
     if (!TOKEN.test(name)) problems.push({ path, message: "not a header name (letters, digits and !#$%&'*+.^_`|~- only)" });
     else if (OWN_HEADERS.includes(name.toLowerCase()))
       problems.push({ path, message: `set by the gateway itself (${OWN_HEADERS.join(", ")}); pick another header` });

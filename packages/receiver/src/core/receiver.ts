@@ -18,16 +18,7 @@ import { type Authenticator, type Headers, authenticators } from "./auth.js";
 import { DEFAULT_MAX_DEPTH, decodeBody, rawValueAt, valueAt } from "./body.js";
 import { type CryptoBackend, concat, createCrypto, toHex, utf8 } from "./crypto.js";
 import { forwarder, readForwardHeaders } from "./forward.js";
-import {
-  type ConfigProblem,
-  type Env,
-  ReceiverConfigError,
-  type ReceiverSettings,
-  defaultEnv,
-  readSecret,
-  resolveProviders,
-  settingsProblems,
-} from "./settings.js";
+import { type ConfigProblem, type Env, ReceiverConfigError, type ReceiverSettings, checkedSettings, defaultEnv } from "./settings.js";
 import { type Delivery, type InboxStore, type NewDelivery, isRefusedByStore } from "./store.js";
 import { type Abort, type AttemptReport, Permanent, createWorker, workerDefaults } from "./worker.js";
 
@@ -132,13 +123,13 @@ type Stored = Awaited<ReturnType<InboxStore["accept"]>>;
 export function createReceiver(options: ReceiverOptions) {
   // What the settings schema checks: everything but the store and the hooks (unknown keys included, to be named).
   const { store, env: _env, onEvent: _onEvent, now: _now, crypto: _crypto, ...settings } = options;
-  const problems: ConfigProblem[] = settingsProblems(settings);
+  const problems: ConfigProblem[] = [];
+  // Every secret read first, so that a value from the environment gets the checks its literal would.
+  const { providers, forwardSecret } = checkedSettings(settings, options.env ?? defaultEnv(), problems);
   if (!store || typeof store.accept !== "function")
     problems.push({ path: "/store", message: "expected an inbox store (sqliteStore, postgresStore or your own InboxStore)" });
-  const env = options.env ?? defaultEnv();
-  const providers = problems.length === 0 ? resolveProviders(options.providers ?? {}, env, problems) : {};
-  const forwardSecret = options.forward && problems.length === 0 ? readSecret(options.forward.secret, "/forward/secret", env, problems) : undefined;
-  const forwardHeaders = options.forward?.headers && problems.length === 0 ? readForwardHeaders(options.forward.headers, env, problems) : undefined;
+  const forwardHeaders =
+    options.forward?.headers && problems.length === 0 ? readForwardHeaders(options.forward.headers, options.env ?? defaultEnv(), problems) : undefined;
   if (problems.length > 0) throw new ReceiverConfigError(problems);
 
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;

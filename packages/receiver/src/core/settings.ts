@@ -1,7 +1,8 @@
 /**
- * The receiver's settings, checked before the first request: against config.schema.json (compiled by Ajv
- * at build time, so nothing compiles at import), then every `{"env": "NAME"}` read. Every problem is
- * reported at once, each with the JSON Pointer of the setting. No message ever shows a secret's value.
+ * The receiver's settings, checked before the first request: every `{"env": "NAME"}` read, then the
+ * whole against config.schema.json (compiled by Ajv at build time, so nothing compiles at import), so that
+ * a value from the environment gets the checks its literal would. Every problem is reported at once, each
+ * with the JSON Pointer of the setting and the variable a value came from. No message shows a secret's value.
  */
 import { providerNames } from "@webhook-contracts/validators";
 import { type ProvidersConfig, type ResolvedProviders, type SecretSource, authSchemes } from "./auth.js";
@@ -90,6 +91,8 @@ export interface ReceiverConfig extends ReceiverSettings {
   providers: ProvidersConfig;
   server?: ServerSettings;
   log?: { level?: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent" };
+  /** Accept secrets written in the file as strings, for local use (default false: `{"env": "NAME"}`). */
+  allowPlaintextSecrets?: boolean;
 }
 
 export interface ConfigProblem {
@@ -126,6 +129,14 @@ function kind(value: unknown): string {
   return `a${typeof value === "object" ? "n" : ""} ${typeof value}`;
 }
 
+/** What the schema's patterns ask for, in words (the others are shown as they are). */
+const PATTERNS: Readonly<Record<string, string>> = {
+  "\\S": "a secret that is not blank (only spaces)",
+  "^whsec_([A-Za-z0-9+/]{4}){8,}([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$":
+    '"whsec_" and the base64 of a key of 24 bytes or more (a Standard Webhooks secret, e.g. from `openssl rand -base64 32`)',
+  "^https?://[^\\s/?#]+([/?#]\\S*)?$": "an http:// or https:// URL",
+};
+
 function problemsOf(check: ShapeCheck, data: unknown): ConfigProblem[] {
   if (check(data)) return [];
   const out: ConfigProblem[] = [];
@@ -151,10 +162,13 @@ function problemsOf(check: ShapeCheck, data: unknown): ConfigProblem[] {
         message = `expected at least ${String(e.params.limit)} (a list of secrets, keys or {"env": "NAME"}), received ${received}`;
         break;
       case "minLength":
-        message = `expected a non-empty string, received ${received}`;
+        message =
+          e.params.limit === 1
+            ? `expected a non-empty string, received ${received}`
+            : `expected at least ${String(e.params.limit)} characters (a secret or key as issued, not a placeholder), received ${received}`;
         break;
       case "pattern":
-        message = `expected a string matching /${String(e.params.pattern)}/, received ${received}`;
+        message = `expected ${PATTERNS[String(e.params.pattern)] ?? `a string matching /${String(e.params.pattern)}/`}, received ${received}`;
         break;
       case "minimum":
       case "maximum":
@@ -166,55 +180,167 @@ function problemsOf(check: ShapeCheck, data: unknown): ConfigProblem[] {
       default:
         message = `${e.keyword} ${JSON.stringify(e.params)}, received ${received}`;
     }
-    out.push({ path, message });
+    // One problem a setting: a blank short secret is short, not also blank.
+    if (!out.some((p) => p.path === path)) out.push({ path, message });
   }
   return out;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** The secrets of a list, read: an unset variable is a problem unless optional; an empty result is one too. */
-function readSecrets(sources: readonly SecretSource[], path: string, env: Env, problems: ConfigProblem[], single = false): string[] {
-  const out: string[] = [];
-  const unset: string[] = [];
-  sources.forEach((source, i) => {
-    if (typeof source === "string") return void out.push(source);
-    const value = env[source.env];
-    if (value !== undefined && value !== "") return void out.push(value);
-    if (source.optional) return void unset.push(source.env);
-    problems.push({ path: single ? path : `${path}/${i}`, message: `environment variable ${source.env} is not set` });
-  });
-  if (out.length === 0 && unset.length === sources.length) {
-    problems.push({ path, message: `no secret is set: ${unset.join(", ")} ${unset.length === 1 ? "is" : "are"} unset` });
+/**
+ * Where a value came from when not from the file or the options, by JSON Pointer: "environment variable
+ * NAME", "--forward-to". A problem with such a value names it (never the value).
+ */
+export type Origins = Map<string, string>;
+
+const isEnvReference = (source: unknown): source is { env: string; optional?: boolean } =>
+  source !== null && typeof source === "object" && typeof (source as { env?: unknown }).env === "string";
+
+/** One secret source read: the variable's value when set; else the source itself (the shape check passes it; an unset one is a problem here). */
+function readSource(source: unknown, path: string, env: Env, problems: ConfigProblem[], origins: Origins): unknown {
+  if (!isEnvReference(source)) return source;
+  const value = env[source.env];
+  if (value !== undefined && value !== "") {
+    origins.set(path, `environment variable ${source.env}`);
+    return value;
   }
-  return out;
+  if (!source.optional) problems.push({ path, message: `environment variable ${source.env} is not set` });
+  return source;
 }
 
-export function readSecret(source: SecretSource, path: string, env: Env, problems: ConfigProblem[]): string {
-  return readSecrets([source], path, env, problems, true)[0] ?? "";
+/** A list of secret sources read; every entry an unset optional variable is a problem too (nothing to verify with). */
+function readList(sources: unknown, path: string, env: Env, problems: ConfigProblem[], origins: Origins): unknown {
+  if (!Array.isArray(sources)) return sources;
+  const read = sources.map((source, i) => readSource(source, `${path}/${i}`, env, problems, origins));
+  const unset = sources.filter((source, i) => isEnvReference(source) && source.optional && read[i] === source) as { env: string }[];
+  if (sources.length > 0 && unset.length === sources.length)
+    problems.push({ path, message: `no secret is set: ${unset.map((s) => s.env).join(", ")} ${unset.length === 1 ? "is" : "are"} unset` });
+  return read;
 }
 
-/** Every provider's secrets, read from the settings and the environment. */
-export function resolveProviders(providers: ProvidersConfig, env: Env, problems: ConfigProblem[]): ResolvedProviders {
+/** Which secrets to read: a command that only reads the store needs neither the providers' nor the forward target's. */
+export interface SecretsToRead {
+  providers: boolean;
+  forward: boolean;
+  store: boolean;
+}
+
+const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
+/**
+ * The settings with every `{"env": "NAME"}` secret replaced by its value, so that the shape check gives a
+ * value from the environment exactly the checks its literal would get. An unset variable is a problem
+ * (its source stays, to be dropped by secretsOf when optional). Any shape is taken: the check comes after.
+ */
+function withSecretsRead<T>(settings: T, env: Env, problems: ConfigProblem[], origins: Origins, read: SecretsToRead): T {
+  const root = asRecord(settings);
+  if (!root) return settings;
+  const out: Record<string, unknown> = { ...root };
+  const providers = asRecord(root.providers);
+  if (read.providers && providers) {
+    out.providers = Object.fromEntries(
+      Object.entries(providers).map(([name, auth]) => {
+        const settingsOf = asRecord(auth);
+        if (!settingsOf) return [name, auth];
+        const resolved = { ...settingsOf };
+        for (const key of new Set((authSchemes[name] ?? []).map((s) => s.secrets)))
+          if (key in resolved) resolved[key] = readList(resolved[key], `/providers/${name}/${key}`, env, problems, origins);
+        return [name, resolved];
+      }),
+    );
+  }
+  const forward = asRecord(root.forward);
+  if (read.forward && forward && "secret" in forward)
+    out.forward = { ...forward, secret: readSource(forward.secret, "/forward/secret", env, problems, origins) };
+  const store = asRecord(root.store);
+  if (read.store && store && "postgres" in store) out.store = { ...store, postgres: readSource(store.postgres, "/store/postgres", env, problems, origins) };
+  return out as T;
+}
+
+/** A checked provider's secrets as the receiver runs on them: strings only (unset optional variables dropped). */
+function secretsOf(providers: ProvidersConfig | undefined): ResolvedProviders {
   const out: Record<string, unknown> = {};
-  for (const [name, auth] of Object.entries(providers)) {
+  for (const [name, auth] of Object.entries(providers ?? {})) {
     if (!auth) continue;
     const resolved: Record<string, unknown> = { ...auth };
     for (const key of new Set((authSchemes[name] ?? []).map((s) => s.secrets))) {
-      const list = (auth as Record<string, unknown>)[key];
-      if (Array.isArray(list)) resolved[key] = readSecrets(list as SecretSource[], `/providers/${name}/${key}`, env, problems);
+      const list = resolved[key];
+      if (Array.isArray(list)) resolved[key] = list.filter((s): s is string => typeof s === "string");
     }
     out[name] = resolved;
   }
   return out as ResolvedProviders;
 }
 
-/** Problems of createReceiver's settings (shape only; secrets are read by resolveProviders). */
+/** Problems of the forward target's URL the pattern cannot see: credentials in it would reach logs and the inbox. */
+function forwardUrlProblems(settings: unknown, problems: ConfigProblem[]): ConfigProblem[] {
+  const url = asRecord(asRecord(settings)?.forward)?.url;
+  if (typeof url !== "string" || problems.some((p) => p.path === "/forward/url")) return [];
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [{ path: "/forward/url", message: `expected an http:// or https:// URL, received ${kind(url)} that is not one` }];
+  }
+  if (parsed.username || parsed.password)
+    return [
+      {
+        path: "/forward/url",
+        message:
+          "the URL holds credentials (user:password@ before the host); they would be written to logs and to the inbox: remove them (the target authenticates the webhook-signature header)",
+      },
+    ];
+  return [];
+}
+
+/** Each problem at a value that came from elsewhere than the file says where (the variable's name, never its value). */
+function named(problems: ConfigProblem[], origins: Origins): ConfigProblem[] {
+  if (origins.size === 0) return problems;
+  return problems.map((p) => {
+    for (const [pointer, origin] of origins)
+      if (p.path === pointer || p.path.startsWith(`${pointer}/`)) return { ...p, message: `${p.message} (from ${origin})` };
+    return p;
+  });
+}
+
+/** The settings createReceiver runs on, checked in one pass: every secret read, then the shape and the forward URL. */
+export function checkedSettings(
+  settings: ReceiverSettings,
+  env: Env,
+  problems: ConfigProblem[],
+): { providers: ResolvedProviders; forwardSecret: string | undefined } {
+  const origins: Origins = new Map();
+  const read = withSecretsRead(settings, env, problems, origins, { providers: true, forward: true, store: false });
+  const found = problemsOf(checkSettingsShape, read);
+  problems.push(...named([...found, ...forwardUrlProblems(read, found)], origins));
+  const secret = read.forward?.secret;
+  return { providers: secretsOf(read.providers), forwardSecret: typeof secret === "string" ? secret : undefined };
+}
+
+/**
+ * A configuration file's content checked in one pass: the secrets `read` names read from `env`, then the
+ * shape (each value from the environment as its literal), the store and the forward URL. `origins` names
+ * the values that came from the environment or the command line.
+ */
+export function checkConfig(config: unknown, env: Env, problems: ConfigProblem[], origins: Origins, read: SecretsToRead): void {
+  const resolved = withSecretsRead(config, env, problems, origins, read);
+  problems.push(...named(configProblems(resolved), origins));
+}
+
+/** The secret at `path` read now (an unset variable is a problem): e.g. the store's connection string when it opens. */
+export function readSecret(source: SecretSource, path: string, env: Env, problems: ConfigProblem[]): string {
+  const value = readSource(source, path, env, problems, new Map());
+  return typeof value === "string" ? value : "";
+}
+
+/** Problems of createReceiver's settings (shape only; checkedSettings reads the secrets too). */
 export function settingsProblems(settings: unknown): ConfigProblem[] {
   return problemsOf(checkSettingsShape, settings);
 }
 
-/** Problems of a configuration file's content (shape only). */
+/** Problems of a configuration file's content (shape, store and forward URL; `{"env"}` secrets are not read). */
 export function configProblems(config: unknown): ConfigProblem[] {
   const problems = problemsOf(checkConfigShape, config);
   const store = (config as { store?: Record<string, unknown> } | null)?.store;
@@ -227,6 +353,7 @@ export function configProblems(config: unknown): ConfigProblem[] {
       });
     else if ("table" in store && kinds[0] === "sqlite") problems.push({ path: "/store/table", message: `"table" is for PostgreSQL only` });
   }
+  problems.push(...forwardUrlProblems(config, problems));
   return problems;
 }
 
