@@ -238,7 +238,7 @@ describe.each(stores)("the gateway with the $name store", (kind) => {
         expect(await ready.json()).toMatchObject({ status: "unavailable" });
         const refused = await fetch(`${url}/webhooks/ivy`, {
           method: "POST",
-          headers: { "content-type": "application/json", ...(await signedHeaders("ivy", ivy("evt_during"), "ivy-secret")) },
+          headers: { "content-type": "application/json", ...(await signedHeaders("ivy", ivy("evt_during"), "ivy-signing-secret")) },
           body: ivy("evt_during"),
         });
         expect([refused.status, refused.headers.get("retry-after")]).toEqual([503, "5"]);
@@ -525,7 +525,7 @@ describe("strangers at the edges", () => {
     await until(async () => (await metric(url, "webhook_contracts_unauthenticated_bytes")) === "65536");
     const post = async (forwardedFor: string) => {
       const body = ivy(`evt_from_${forwardedFor}`);
-      const headers = { "content-type": "application/json", "x-forwarded-for": forwardedFor, ...(await signedHeaders("ivy", body, "ivy-secret")) };
+      const headers = { "content-type": "application/json", "x-forwarded-for": forwardedFor, ...(await signedHeaders("ivy", body, "ivy-signing-secret")) };
       return (await fetch(`${url}/webhooks/ivy`, { method: "POST", headers, body })).status;
     };
     expect(await post("203.0.113.8")).toBe(second);

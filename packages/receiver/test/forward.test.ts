@@ -185,12 +185,18 @@ describe("credentials in a URL", () => {
     expect(withoutUserinfo(text)).toBe(shown);
   });
 
-  it("never reach the inbox's last_error and reason, nor the attempt events", async () => {
-    const t = await target();
-    const withCredentials = t.url.replace("http://", "http://operator:hunter2-secret@");
+  it("in the forward URL are refused when the receiver is made, never echoed; in a redirect's Location they never reach the inbox nor the events", async () => {
+    const t = await target((_req, res) => void res.writeHead(302, { location: "http://operator:hunter2-secret@127.0.0.1:1/login" }).end());
+    const made = (url: string) => () =>
+      startReceiver(storeKinds[0]!, { forward: { url, secret: SECRET }, worker: { pollIntervalMs: 20, backoffBaseMs: 10, backoffMaxMs: 20, maxAttempts: 2 } });
+    const refused = await made(t.url.replace("http://", "http://operator:hunter2-secret@"))().catch((error: unknown) => error as Error);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toMatch(/\/forward\/url: the URL holds credentials/);
+    expect((refused as Error).message).not.toMatch(/hunter2|operator/);
+
     const events: ReceiverEvent[] = [];
     const running = await startReceiver(storeKinds[0]!, {
-      forward: { url: withCredentials, secret: SECRET },
+      forward: { url: t.url, secret: SECRET },
       worker: { pollIntervalMs: 20, backoffBaseMs: 10, backoffMaxMs: 20, maxAttempts: 2 },
       onEvent: (e) => void events.push(e),
     });
@@ -200,8 +206,7 @@ describe("credentials in a URL", () => {
         const d = await running.store.get(r.body.id);
         return d?.status === "quarantined" ? d : undefined;
       });
-      expect(kept?.reason).toMatch(new RegExp(`^handler failed 2 times; last: forward to ${t.url} failed: `));
-      expect(kept?.lastError).toMatch(new RegExp(`^forward to ${t.url} failed: `));
+      expect(kept?.lastError).toMatch(new RegExp(`^forward to ${t.url} answered 302 \\(a redirect, Location http://127\\.0\\.0\\.1:1/login\\)`));
       const written = JSON.stringify([kept, events]);
       expect(written).not.toMatch(/hunter2|operator/);
     } finally {
@@ -276,9 +281,9 @@ describe("the forward target's own authentication (forward.headers)", () => {
           forward: {
             url: "http://127.0.0.1:1/hooks",
             secret: SECRET,
-            headers: { authorization: { env: "UNSET_TARGET_TOKEN" }, "Webhook-Signature": "v1,forged", "x-api-key": { env: "TARGET_KEY" } },
+            headers: { authorization: { env: "UNSET_TARGET_TOKEN" }, "Webhook-Signature": "v1,forged-signature-value", "x-api-key": { env: "TARGET_KEY" } },
           },
-          env: { TARGET_KEY: "key-5678\r\nx-injected: 1" },
+          env: { TARGET_KEY: "key-5678-abcdefgh\r\nx-injected: 1" },
         });
       expect(make).toThrow(ReceiverConfigError);
       let problems: unknown;
