@@ -3,7 +3,7 @@
  * bench/results/ (results.md and results.svg); exits 1 when a target is missed. Not part of the tests:
  * timings are noisy.
  *   pnpm bench [--quick]                 (--quick: shorter runs, for trying things out)
- *   pnpm bench --only receiver [--quick] [--profile <dir>] [--out <dir>] [--targets a,b] [--connections 50] [--serve-worker]
+ *   pnpm bench --only receiver [--quick] [--profile <dir>] [--out <dir>] [--targets a,b] [--connections 50] [--rounds N] [--seconds S] [--serve-worker]
  *     only the receiver's throughput (BENCH_ONLY=receiver does the same): its targets printed, results.md
  *     written only to --out (a partial run never overwrites bench/results/); --profile writes a CPU profile
  *     of `serve` on SQLite in its first measured round at the most connections (summarise it with
@@ -47,6 +47,8 @@ const receiverOptions: ReceiverCaseOptions = {
   ...(option("targets") ? { targets: option("targets")!.split(",") } : {}),
   ...(option("connections") ? { connections: option("connections")!.split(",").map(Number) } : {}),
   ...(args.includes("--serve-worker") ? { serveWorker: true } : {}),
+  ...(option("rounds") ? { rounds: Number(option("rounds")) } : {}),
+  ...(option("seconds") ? { seconds: Number(option("seconds")) } : {}),
 };
 
 function print(all: Check[], where: string): void {
