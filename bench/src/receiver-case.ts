@@ -216,7 +216,7 @@ async function load(server: Server, connections: number, seconds: number): Promi
 }
 
 const fmt = (r: Round) =>
-  `${r.target.padEnd(16)} ${String(r.connections).padStart(3)} conns: ${Math.round(r.rps).toLocaleString("en-US").padStart(7)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${r.non2xx || r.errors ? `  non-2xx ${r.non2xx} errors ${r.errors}` : ""}${r.backlog !== undefined ? `  backlog ${r.backlog} drained in ${Math.round(r.drainMs!)} ms` : ""}${r.stalled ? `  WORKER STALLED with ${r.stalled} queued` : ""}`;
+  `${r.target.padEnd(16)} ${String(r.connections).padStart(3)} conns: ${Math.round(r.rps).toLocaleString("en-US").padStart(7)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  CPU ${Math.round(r.cpuUs ?? 0)} µs/req${r.non2xx || r.errors ? `  non-2xx ${r.non2xx} errors ${r.errors}` : ""}${r.backlog !== undefined ? `  backlog ${r.backlog} drained in ${Math.round(r.drainMs!)} ms` : ""}${r.stalled ? `  WORKER STALLED with ${r.stalled} queued` : ""}`;
 
 /** A durable target's store: where its rows are, and how to count them by status. */
 interface StoreSpec {
@@ -364,7 +364,11 @@ export async function runReceiverBench(options: ReceiverCaseOptions = {}): Promi
       if (durable(server)) pool.ensure(Math.max(60_000, Math.ceil(fastest * secs * 1.5)));
       if (server.name === "standardwebhooks") swRequests = await standardWebhooksRequests(pool, 4096);
       if (profileFile) await server.ask({ cmd: "profile-start" });
+      type Cpu = { user: number; system: number };
+      const cpuBefore = await server.ask<Cpu>({ cmd: "cpu" });
       const round = await load(server, conns, secs);
+      const cpuAfter = await server.ask<Cpu>({ cmd: "cpu" });
+      round.cpuUs = (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / Math.max(1, round.ok);
       if (profileFile) {
         await server.ask({ cmd: "profile-stop", file: profileFile });
         bench.profile = profileFile;

@@ -152,6 +152,11 @@ export interface Round {
   p50: number;
   p99: number;
   max: number;
+  /**
+   * The server process's CPU time (every thread's) per 2xx answer in the round, in µs: what a request
+   * costs, which a busy shared machine disturbs far less than the requests per second.
+   */
+  cpuUs?: number;
   /** Receivers: deliveries queued or in hand when the round ended, and the time their worker took to finish them. */
   backlog?: number;
   drainMs?: number;
@@ -219,11 +224,11 @@ export function rpsRatio(b: ReceiverBench, target: string, connections: number):
 }
 
 /** The median over the rounds of a target's figure divided by another target's in the same round. */
-export function ratioTo(b: ReceiverBench, target: string, reference: string, connections: number, figure: "rps" | "p99" | "p50"): number {
+export function ratioTo(b: ReceiverBench, target: string, reference: string, connections: number, figure: "rps" | "p99" | "p50" | "cpuUs"): number {
   const of = roundsOf(b, reference, connections);
   return median(
     roundsOf(b, target, connections)
-      .map((r, i) => (of[i] ? r[figure] / of[i][figure] : Number.NaN))
+      .map((r, i) => (of[i] ? (r[figure] ?? Number.NaN) / (of[i][figure] ?? Number.NaN) : Number.NaN))
       .filter((x) => !Number.isNaN(x)),
   );
 }

@@ -14,6 +14,7 @@
  *                                   (left > 0: the worker stopped claiming, nothing moved for 2 s)
  *   {cmd: "recover"}                after a stall: a new receiver on the same store, the backlog handled first
  *   {cmd: "state"}                  outcomes so far, the worker's deliveries in hand, the store's counts
+ *   {cmd: "cpu"}                    this process's CPU time so far, every thread's: {user, system} in µs
  *   {cmd: "profile-start"}          starts V8's CPU profiler (this process's main thread)
  *   {cmd: "profile-stop", file}     stops it and writes the .cpuprofile
  *   {cmd: "stop"}                   stops the worker and the server, closes the store: {outcomes, handled, byStatus}
@@ -41,7 +42,14 @@ const dist = process.env.BENCH_RECEIVER_DIST;
 const entry = (name: "index" | "node" | "sqlite" | "postgres") =>
   dist ? pathToFileURL(path.join(dist, `${name}.js`)).href : name === "index" ? "@webhook-contracts/receiver" : `@webhook-contracts/receiver/${name}`;
 
-type Command = { cmd: "state" } | { cmd: "drain" } | { cmd: "recover" } | { cmd: "profile-start" } | { cmd: "profile-stop"; file: string } | { cmd: "stop" };
+type Command =
+  | { cmd: "cpu" }
+  | { cmd: "state" }
+  | { cmd: "drain" }
+  | { cmd: "recover" }
+  | { cmd: "profile-start" }
+  | { cmd: "profile-stop"; file: string }
+  | { cmd: "stop" };
 
 const [kind = "bare", where = "", table = ""] = process.argv.slice(2);
 const reply = (message: unknown) => process.send!(message);
@@ -186,6 +194,8 @@ process.on("message", (message: Command) => {
         return reply({ cmd: "drain", ...(await drain()) });
       case "recover":
         return reply({ cmd: "recover", ...(await recover()) });
+      case "cpu":
+        return reply({ cmd: "cpu", ...process.cpuUsage() });
       case "profile-start":
         await profileStart();
         return reply({ cmd: "profile-start" });

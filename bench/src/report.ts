@@ -311,6 +311,8 @@ function receiverFigures(b: ReceiverBench, target: string, connections: number) 
     p99ToReference: reference ? ratioTo(b, target, reference, connections, "p99") : Number.NaN,
     p50: median(rounds.map((r) => r.p50)),
     p99: median(rounds.map((r) => r.p99)),
+    cpuUs: median(rounds.map((r) => r.cpuUs ?? Number.NaN)),
+    cpuToReference: reference ? ratioTo(b, target, reference, connections, "cpuUs") : Number.NaN,
     stalls: rounds.filter((r) => r.stalled).length,
   };
 }
@@ -335,7 +337,7 @@ export function receiverChecks(b: ReceiverBench): Check[] {
         const ref = receiverFigures(b, f.reference, conns);
         out.push({
           area: "receiver",
-          measure: `${nameOf(target)} ÷ ${nameOf(f.reference)}, req/s at ${conns} connections (${ops(f.rps)} vs ${ops(ref.rps)}; ${fmt(f.ratio)}x bare node:http${f.stalls ? `; ${f.stalls} of its rounds with a stalled worker` : ""})`,
+          measure: `${nameOf(target)} ÷ ${nameOf(f.reference)}, req/s at ${conns} connections (${ops(f.rps)} vs ${ops(ref.rps)}; ${fmt(f.ratio)}x bare node:http; CPU per request ${fmt(f.cpuToReference)}x the reference's${f.stalls ? `; ${f.stalls} of its rounds with a stalled worker` : ""})`,
           value: `${fmt(f.toReference)}x`,
           target: headline ? `≥ ${fmt(SERVE_RATIO_TARGET)}x` : "—",
           pass: f.toReference >= SERVE_RATIO_TARGET,
@@ -391,10 +393,10 @@ export function receiverMarkdown(b: ReceiverBench): string[] {
   const lines = [
     "## Receiver throughput",
     "",
-    `autocannon against each server in a process of its own: POST /webhooks/ivy, the Ivy order_updated fixture, every request to a durable server a distinct delivery (its own id and X-Ivy-Signature). The minimal references (bench/src/minimal/) do exactly the required work: the body read, the HMAC on the raw bytes (timing-safe compare), strict UTF-8, JSON.parse, the generated validator, and a durable insert with group commit (SQLite: WAL, fdatasync before answering; PostgreSQL: one multi-row INSERT per group, synchronous commit). \`webhook-contracts serve\` runs from a configuration file as an operator's (secrets from the environment, its log at info written to a file, a forward target)${b.serveWorker ? ", its own worker forwarding while it receives" : " with --no-worker: a `webhook-contracts worker` process forwards what it stored once the rounds are over"}. The peers (@octokit/webhooks' Node middleware; the standardwebhooks library's verify in a bare server) verify and parse but store nothing${b.postgresSettings ? `; PostgreSQL ${b.postgresSettings.server_version} (fsync ${b.postgresSettings.fsync}, synchronous_commit ${b.postgresSettings.synchronous_commit})` : ""}. For each connection count: a warm-up of each, then ${b.rounds} round${b.rounds === 1 ? "" : "s"} of ${b.seconds} s in which the servers take turns (the order reversed every other round). Figures are medians over the rounds; ratios are medians of each round's ratio, so compare ratios, not absolute figures, between runs.${b.postgresSkipped ? ` PostgreSQL not measured: ${b.postgresSkipped}.` : ""}`,
+    `autocannon against each server in a process of its own: POST /webhooks/ivy, the Ivy order_updated fixture, every request to a durable server a distinct delivery (its own id and X-Ivy-Signature). The minimal references (bench/src/minimal/) do exactly the required work: the body read, the HMAC on the raw bytes (timing-safe compare), strict UTF-8, JSON.parse, the generated validator, and a durable insert with group commit (SQLite: WAL, fdatasync before answering; PostgreSQL: one multi-row INSERT per group, synchronous commit). \`webhook-contracts serve\` runs from a configuration file as an operator's (secrets from the environment, its log at info written to a file, a forward target)${b.serveWorker ? ", its own worker forwarding while it receives" : " with --no-worker: a `webhook-contracts worker` process forwards what it stored once the rounds are over"}. The peers (@octokit/webhooks' Node middleware; the standardwebhooks library's verify in a bare server) verify and parse but store nothing${b.postgresSettings ? `; PostgreSQL ${b.postgresSettings.server_version} (fsync ${b.postgresSettings.fsync}, synchronous_commit ${b.postgresSettings.synchronous_commit})` : ""}. For each connection count: a warm-up of each, then ${b.rounds} round${b.rounds === 1 ? "" : "s"} of ${b.seconds} s in which the servers take turns (the order reversed every other round). Figures are medians over the rounds; ratios are medians of each round's ratio, so compare ratios, not absolute figures, between runs. CPU per request is the server process's CPU time (all its threads) over the round divided by its 2xx answers: what a request costs, which a busy shared machine disturbs far less than the requests per second.${b.postgresSkipped ? ` PostgreSQL not measured: ${b.postgresSkipped}.` : ""}`,
     "",
-    "| connections | server | req/s | × bare | × its reference | p50 | p99 | p99 × reference | req/s by round |",
-    "|---:|---|---:|---:|---:|---:|---:|---:|---|",
+    "| connections | server | req/s | × bare | × its reference | p50 | p99 | p99 × reference | CPU per request | CPU × reference | req/s by round |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const conns of b.connections) {
     for (const target of b.targets) {
@@ -402,8 +404,9 @@ export function receiverMarkdown(b: ReceiverBench): string[] {
       const rounds = roundsOf(b, target, conns);
       const vsRef = f.reference && f.reference !== target ? fmt(f.toReference) : f.reference === target ? "1.00" : "";
       const p99Ref = f.reference && f.reference !== target ? fmt(f.p99ToReference) : f.reference === target ? "1.00" : "";
+      const cpuRef = f.reference && f.reference !== target ? fmt(f.cpuToReference) : f.reference === target ? "1.00" : "";
       lines.push(
-        `| ${conns} | ${nameOf(target)} | ${ops(f.rps)} | ${fmt(f.ratio)} | ${vsRef} | ${fmt(f.p50, 2)} ms | ${fmt(f.p99, 2)} ms | ${p99Ref} | ${rounds.map((r) => ops(r.rps)).join(", ")} |`,
+        `| ${conns} | ${nameOf(target)} | ${ops(f.rps)} | ${fmt(f.ratio)} | ${vsRef} | ${fmt(f.p50, 2)} ms | ${fmt(f.p99, 2)} ms | ${p99Ref} | ${Math.round(f.cpuUs)} µs | ${cpuRef} | ${rounds.map((r) => ops(r.rps)).join(", ")} |`,
       );
     }
   }

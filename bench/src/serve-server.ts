@@ -5,6 +5,7 @@
  * It picks a free port on 127.0.0.1, starts `serve --config <file> --port <port> [flags]` (its log lines
  * go to this process's standard output: the bench points it at a file, as an operator's log), waits
  * until /healthz answers, and says {port} on its IPC channel; then answers commands there:
+ *   {cmd: "cpu"}     this process's CPU time so far, every thread's: {user, system} in µs
  *   {cmd: "profile-start"} / {cmd: "profile-stop", file}   a CPU profile of this process's main thread
  *   {cmd: "stop"}    SIGTERM, as an operator would: serve drains and returns; {cmd: "stop", code}
  */
@@ -18,7 +19,7 @@ const { main } = (await import(cli)) as {
   main: (argv: string[], io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }) => Promise<number>;
 };
 
-type Command = { cmd: "profile-start" } | { cmd: "profile-stop"; file: string } | { cmd: "stop" };
+type Command = { cmd: "cpu" } | { cmd: "profile-start" } | { cmd: "profile-stop"; file: string } | { cmd: "stop" };
 
 const [config = "", ...flags] = process.argv.slice(2);
 const reply = (message: unknown) => process.send!(message);
@@ -58,6 +59,8 @@ while (!(await healthy())) {
 process.on("message", (message: Command) => {
   void (async () => {
     switch (message.cmd) {
+      case "cpu":
+        return reply({ cmd: "cpu", ...process.cpuUsage() });
       case "profile-start":
         await profileStart();
         return reply({ cmd: "profile-start" });
