@@ -33,7 +33,13 @@ export interface Gateway {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, env = process.env } = options;
-  const logger = pino({ level: config.log?.level ?? "info", base: { service: "webhook-contracts" } }, options.log ?? pino.destination(1));
+  // Asynchronous writes: under load the lines that come while one write is under way go out together in
+  // the next, instead of one blocking write system call per request on the event loop (6% of serve's busy
+  // time in the bench's profile). Nothing is held back for a buffer to fill.
+  const logger = pino(
+    { level: config.log?.level ?? "info", base: { service: "webhook-contracts" } },
+    options.log ?? pino.destination({ dest: 1, sync: false }),
+  );
   const store = await storeFromConfig(config, env);
   const metrics = createMetrics(store);
   const runWorker = options.worker ?? Boolean(config.forward);
