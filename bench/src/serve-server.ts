@@ -51,7 +51,10 @@ const healthy = () =>
       .once("error", () => resolve(false));
   });
 const deadline = Date.now() + 60_000;
+let exited: number | undefined;
+void served.then((code) => (exited = code));
 while (!(await healthy())) {
+  if (exited !== undefined) throw new Error(`serve exited with code ${exited} before it answered /healthz`);
   if (Date.now() > deadline) throw new Error(`serve did not answer /healthz on port ${port} within 60 s`);
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
