@@ -302,7 +302,7 @@ const nameOf = (target: string) => label[target] ?? target;
 /** A target's medians over its rounds at one connection count, and its ratios to bare and to its reference in the same rounds. */
 function receiverFigures(b: ReceiverBench, target: string, connections: number) {
   const rounds = roundsOf(b, target, connections);
-  const reference = b.targets.includes(referenceOf(target)) ? referenceOf(target) : undefined;
+  const reference = target !== "bare" && b.targets.includes(referenceOf(target)) ? referenceOf(target) : undefined;
   return {
     rps: median(rounds.map((r) => r.rps)),
     ratio: rpsRatio(b, target, connections),
