@@ -14,6 +14,8 @@ export const IVY_FIXTURE = "ivy/order_updated/valid/paid.json";
 export const IVY_PATH = "/webhooks/ivy";
 /** The one secret the receiver under load is configured with. */
 export const BENCH_IVY_SECRET = "bench-ivy-signing-secret";
+/** The standardwebhooks peer's secret, and the forward secret of `serve` (whsec_ + base64). */
+export const BENCH_STANDARD_WEBHOOKS_SECRET = "whsec_YmVuY2gtc3RhbmRhcmQtd2ViaG9va3Mtc2VjcmV0";
 
 export interface IvyRequest {
   body: string;
@@ -92,6 +94,47 @@ export class IvyDeliveries {
   at(i: number): IvyRequest {
     return this.request(i % this.ids.length);
   }
+
+  /**
+   * Delivery `i` modulo the pool as GitHub sends a webhook (the @octokit/webhooks peer): the same bytes and
+   * HMAC, in X-Hub-Signature-256, with an event name and a delivery id.
+   */
+  github(i: number): IvyRequest {
+    const at = i % this.ids.length;
+    return {
+      body: this.body(at),
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "push",
+        "x-github-delivery": this.ids[at]!,
+        "x-hub-signature-256": `sha256=${this.signatures[at]!}`,
+      },
+    };
+  }
+}
+
+/**
+ * `count` deliveries signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature)
+ * at the current time, by the standardwebhooks library itself: made before each round of that peer, since
+ * it refuses a timestamp more than five minutes old.
+ */
+export async function standardWebhooksRequests(pool: IvyDeliveries, count: number, secret = BENCH_STANDARD_WEBHOOKS_SECRET): Promise<IvyRequest[]> {
+  const { Webhook } = await import("standardwebhooks");
+  const webhook = new Webhook(secret);
+  const now = new Date();
+  return Array.from({ length: count }, (_, i) => {
+    const { body } = pool.at(i);
+    const id = `msg_${i}`;
+    return {
+      body,
+      headers: {
+        "content-type": "application/json",
+        "webhook-id": id,
+        "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+        "webhook-signature": webhook.sign(id, now, body),
+      },
+    };
+  });
 }
 
 /** One timed round of load against one server. */
@@ -109,6 +152,11 @@ export interface Round {
   p50: number;
   p99: number;
   max: number;
+  /**
+   * The server process's CPU time (every thread's) per 2xx answer in the round, in µs: what a request
+   * costs, which a busy shared machine disturbs far less than the requests per second.
+   */
+  cpuUs?: number;
   /** Receivers: deliveries queued or in hand when the round ended, and the time their worker took to finish them. */
   backlog?: number;
   drainMs?: number;
@@ -129,6 +177,8 @@ export interface StoreCheck {
   cutOff: number;
   /** Times the receiver was replaced (a new createReceiver on the same store) because its worker had stopped claiming. */
   recoveries: number;
+  /** `serve` with no worker of its own: the time the worker process took to handle what it stored. */
+  workerMs?: number;
   pass: boolean;
 }
 
@@ -137,8 +187,14 @@ export interface ReceiverBench {
   seconds: number;
   rounds: number;
   connections: number[];
-  /** Targets in the order of each round: "bare", "sqlite", and "postgres" when a server was given. */
+  /**
+   * Targets in the order of each round: "bare", the minimal references ("minimal-sqlite",
+   * "minimal-postgres"), `webhook-contracts serve` ("serve-sqlite", "serve-postgres"), the non-durable
+   * peers ("octokit", "standardwebhooks"); the receiver library on its own ("sqlite", "postgres") when asked.
+   */
   targets: string[];
+  /** How `serve` ran: its worker in the same process (forwarding while it receives), or none (a worker process handled the deliveries after the rounds). */
+  serveWorker?: boolean;
   /** Every measured round (warm-ups left out). */
   results: Round[];
   checks: Record<string, StoreCheck>;
@@ -155,12 +211,24 @@ export const median = (values: number[]) => {
   return sorted.length === 0 ? Number.NaN : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+/** The reference each target is measured against: the minimal design on the same store; SQLite's for the rest. */
+export const referenceOf = (target: string) => (target.endsWith("postgres") ? "minimal-postgres" : "minimal-sqlite");
+
 /** The rounds of one target at one connection count, in order. */
 export const roundsOf = (b: ReceiverBench, target: string, connections: number) =>
   b.results.filter((r) => r.target === target && r.connections === connections);
 
 /** The median over the rounds of a target's requests per second divided by the bare server's in the same round. */
 export function rpsRatio(b: ReceiverBench, target: string, connections: number): number {
-  const bare = roundsOf(b, "bare", connections);
-  return median(roundsOf(b, target, connections).map((r, i) => r.rps / bare[i]!.rps));
+  return ratioTo(b, target, "bare", connections, "rps");
+}
+
+/** The median over the rounds of a target's figure divided by another target's in the same round. */
+export function ratioTo(b: ReceiverBench, target: string, reference: string, connections: number, figure: "rps" | "p99" | "p50" | "cpuUs"): number {
+  const of = roundsOf(b, reference, connections);
+  return median(
+    roundsOf(b, target, connections)
+      .map((r, i) => (of[i] ? (r[figure] ?? Number.NaN) / (of[i][figure] ?? Number.NaN) : Number.NaN))
+      .filter((x) => !Number.isNaN(x)),
+  );
 }

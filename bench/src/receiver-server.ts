@@ -4,11 +4,17 @@
  *   node --import tsx bench/src/receiver-server.ts bare
  *   node --import tsx bench/src/receiver-server.ts sqlite <file>
  *   node --import tsx bench/src/receiver-server.ts postgres <connection string> <table>
+ *   node --import tsx bench/src/receiver-server.ts minimal-sqlite <file>       (bench/src/minimal/)
+ *   node --import tsx bench/src/receiver-server.ts minimal-postgres <connection string> <table>
+ *   node --import tsx bench/src/receiver-server.ts octokit                     (a non-durable peer)
+ *   node --import tsx bench/src/receiver-server.ts standardwebhooks            (a non-durable peer)
+ *   node --import tsx bench/src/receiver-server.ts sink                        (a forward target: 204)
  * It listens on 127.0.0.1 (a free port) and says {port} on its IPC channel; then answers commands there:
  *   {cmd: "drain"}                  waits until its worker has handled every delivery: {backlog, drainMs, left}
  *                                   (left > 0: the worker stopped claiming, nothing moved for 2 s)
  *   {cmd: "recover"}                after a stall: a new receiver on the same store, the backlog handled first
  *   {cmd: "state"}                  outcomes so far, the worker's deliveries in hand, the store's counts
+ *   {cmd: "cpu"}                    this process's CPU time so far, every thread's: {user, system} in µs
  *   {cmd: "profile-start"}          starts V8's CPU profiler (this process's main thread)
  *   {cmd: "profile-stop", file}     stops it and writes the .cpuprofile
  *   {cmd: "stop"}                   stops the worker and the server, closes the store: {outcomes, handled, byStatus}
@@ -17,15 +23,16 @@
  * For diagnosis runs, not measured ones: BENCH_RECEIVER_OPTIONS (JSON) is merged into createReceiver's options, e.g.
  * '{"worker":false}' (intake alone) or '{"worker":{"concurrency":64}}'.
  */
-import { writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { Session } from "node:inspector/promises";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import type { InboxStore } from "@webhook-contracts/receiver";
-import { BENCH_IVY_SECRET } from "./receiver-load.ts";
+import { postgresReference } from "./minimal/postgres-reference.ts";
+import { sqliteReference } from "./minimal/sqlite-reference.ts";
+import { profileStart, profileStop } from "./profiler.ts";
+import { BENCH_IVY_SECRET, BENCH_STANDARD_WEBHOOKS_SECRET, IVY_PATH } from "./receiver-load.ts";
 
 /**
  * BENCH_RECEIVER_DIST: the receiver from another build (a directory laid out as packages/receiver/dist),
@@ -35,7 +42,14 @@ const dist = process.env.BENCH_RECEIVER_DIST;
 const entry = (name: "index" | "node" | "sqlite" | "postgres") =>
   dist ? pathToFileURL(path.join(dist, `${name}.js`)).href : name === "index" ? "@webhook-contracts/receiver" : `@webhook-contracts/receiver/${name}`;
 
-type Command = { cmd: "state" } | { cmd: "drain" } | { cmd: "recover" } | { cmd: "profile-start" } | { cmd: "profile-stop"; file: string } | { cmd: "stop" };
+type Command =
+  | { cmd: "cpu" }
+  | { cmd: "state" }
+  | { cmd: "drain" }
+  | { cmd: "recover" }
+  | { cmd: "profile-start" }
+  | { cmd: "profile-stop"; file: string }
+  | { cmd: "stop" };
 
 const [kind = "bare", where = "", table = ""] = process.argv.slice(2);
 const reply = (message: unknown) => process.send!(message);
@@ -51,14 +65,46 @@ async function openStore(): Promise<InboxStore> {
 
 const outcomes: Record<string, number> = {};
 let handled = 0;
-let listener: http.RequestListener;
+let listener: http.RequestListener | undefined;
 let stopReceiver: () => Promise<void> = async () => undefined;
 let drain: () => Promise<{ backlog: number; drainMs: number; left: number }> = async () => ({ backlog: 0, drainMs: 0, left: 0 });
 let recover: () => Promise<{ recoverMs: number }> = async () => ({ recoverMs: 0 });
 let stats: () => Promise<unknown> = async () => undefined;
 let inFlight = () => 0;
+/** The servers that are not the receiver library's: made whole here (the references and peers make their own). */
+let made: http.Server | undefined;
 
-if (kind === "bare") {
+if (kind === "minimal-sqlite") made = sqliteReference(where, BENCH_IVY_SECRET);
+else if (kind === "minimal-postgres") made = await postgresReference(where, table, BENCH_IVY_SECRET);
+else if (kind === "octokit") {
+  // @octokit/webhooks' own Node middleware, as its README mounts it: HMAC (x-hub-signature-256), JSON.parse, a no-op handler.
+  const { Webhooks, createNodeMiddleware } = await import("@octokit/webhooks");
+  const webhooks = new Webhooks({ secret: BENCH_IVY_SECRET });
+  webhooks.onAny(() => undefined);
+  const middleware = createNodeMiddleware(webhooks, { path: IVY_PATH });
+  listener = (req, res) => void middleware(req, res);
+} else if (kind === "standardwebhooks") {
+  // The standardwebhooks library's verify (HMAC over id.timestamp.body, a timestamp window, JSON.parse) in a bare server.
+  const { Webhook } = await import("standardwebhooks");
+  const webhook = new Webhook(BENCH_STANDARD_WEBHOOKS_SECRET);
+  listener = (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      try {
+        webhook.verify(Buffer.concat(chunks).toString("utf8"), req.headers as Record<string, string>);
+      } catch {
+        return void res.writeHead(401, { "content-type": "application/json" }).end('{"error":"unauthorized"}');
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end('{"status":"accepted"}');
+    });
+  };
+} else if (kind === "sink") {
+  listener = (req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(204).end());
+  };
+} else if (kind === "bare") {
   const answer = JSON.stringify({ status: "accepted" });
   listener = (req, res) => {
     const chunks: Buffer[] = [];
@@ -69,7 +115,7 @@ if (kind === "bare") {
       res.end(answer);
     });
   };
-} else {
+} else if (kind === "sqlite" || kind === "postgres") {
   const { createReceiver } = (await import(entry("index"))) as typeof import("@webhook-contracts/receiver");
   const { createNodeMiddleware } = (await import(entry("node"))) as typeof import("@webhook-contracts/receiver/node");
   const store = await openStore();
@@ -134,10 +180,10 @@ if (kind === "bare") {
     await receiver.stop();
     await store.close();
   };
-}
+} else throw new Error(`receiver-server: unknown kind ${kind}`);
 
-const server = http.createServer({ keepAliveTimeout: 60_000 }, listener);
-let session: Session | undefined;
+const server = made ?? http.createServer({ keepAliveTimeout: 60_000 }, listener!);
+server.keepAliveTimeout = 60_000;
 
 process.on("message", (message: Command) => {
   void (async () => {
@@ -148,19 +194,14 @@ process.on("message", (message: Command) => {
         return reply({ cmd: "drain", ...(await drain()) });
       case "recover":
         return reply({ cmd: "recover", ...(await recover()) });
+      case "cpu":
+        return reply({ cmd: "cpu", ...process.cpuUsage() });
       case "profile-start":
-        session = new Session();
-        session.connect();
-        await session.post("Profiler.enable");
-        await session.post("Profiler.setSamplingInterval", { interval: 250 });
-        await session.post("Profiler.start");
+        await profileStart();
         return reply({ cmd: "profile-start" });
-      case "profile-stop": {
-        const { profile } = await session!.post("Profiler.stop");
-        writeFileSync(message.file, JSON.stringify(profile));
-        session!.disconnect();
+      case "profile-stop":
+        await profileStop(message.file);
         return reply({ cmd: "profile-stop", file: message.file });
-      }
       case "stop": {
         server.closeAllConnections();
         server.close();

@@ -3,11 +3,14 @@
  * bench/results/ (results.md and results.svg); exits 1 when a target is missed. Not part of the tests:
  * timings are noisy.
  *   pnpm bench [--quick]                 (--quick: shorter runs, for trying things out)
- *   pnpm bench --only receiver [--quick] [--profile <dir>] [--out <dir>]
+ *   pnpm bench --only receiver [--quick] [--profile <dir>] [--out <dir>] [--targets a,b] [--connections 50] [--rounds N] [--seconds S] [--serve-worker]
  *     only the receiver's throughput (BENCH_ONLY=receiver does the same): its targets printed, results.md
  *     written only to --out (a partial run never overwrites bench/results/); --profile writes a CPU profile
- *     of the SQLite receiver's first measured round at 50 connections (summarise it with
- *     `tsx bench/src/profile-summary.ts <file>`).
+ *     of `serve` on SQLite in its first measured round at the most connections (summarise it with
+ *     `tsx bench/src/profile-summary.ts <file>`); --targets: only these servers beside bare node:http
+ *     (minimal-sqlite, serve-sqlite, minimal-postgres, serve-postgres, octokit, standardwebhooks, and the
+ *     receiver library alone: sqlite, postgres); --serve-worker: serve forwards with its own worker while
+ *     it receives, instead of a worker process after the rounds.
  *   pnpm bench --only validation [--quick] [--case <label text>] [--out <dir>]
  *     only the validators' speed, ours beside every peer and the floor, with the speed targets; results.md
  *     written only to --out.
@@ -41,6 +44,11 @@ const receiverOptions: ReceiverCaseOptions = {
   ...(quick ? { seconds: 2, rounds: 1, warmupSeconds: 1 } : {}),
   ...(process.env.WEBHOOK_CONTRACTS_TEST_POSTGRES ? { postgres: process.env.WEBHOOK_CONTRACTS_TEST_POSTGRES } : {}),
   ...(option("profile") ? { profile: path.resolve(option("profile")!) } : {}),
+  ...(option("targets") ? { targets: option("targets")!.split(",") } : {}),
+  ...(option("connections") ? { connections: option("connections")!.split(",").map(Number) } : {}),
+  ...(args.includes("--serve-worker") ? { serveWorker: true } : {}),
+  ...(option("rounds") ? { rounds: Number(option("rounds")) } : {}),
+  ...(option("seconds") ? { seconds: Number(option("seconds")) } : {}),
 };
 
 function print(all: Check[], where: string): void {
@@ -101,7 +109,7 @@ log("bundle sizes…");
 const sizes = await bundleSizes();
 log("code generation (a cold build, a cached one, synthetic projects)…");
 const codegen = { ...buildTimes(), synthetic: syntheticCodegen(quick ? [30, 60, 90] : [100, 300, 500]) };
-log("receiver throughput (autocannon; bare node:http, SQLite, PostgreSQL)…");
+log("receiver throughput (autocannon; bare node:http, the minimal references, serve, the peers)…");
 const receiver = receiverThroughput(receiverOptions);
 
 log("replay gate (inbox check on SQLite)…");

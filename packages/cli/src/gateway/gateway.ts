@@ -55,9 +55,41 @@ function closingOnThrow<A, T>(store: { close(): Promise<void> }, make: (options:
   }
 }
 
+/**
+ * Standard output, written once per turn of the event loop: the lines of the requests answered in a turn
+ * go out together at its end (none waits longer), or sooner when 8 KiB gather. One write per line, even
+ * an asynchronous one (a thread-pool job each), cost serve about 8% of its time under load.
+ */
+function linesPerTurn(): DestinationStream & { flush(cb?: (error?: Error) => void): void } {
+  // sonic-boom's own buffering would fsync the file at each flush: the lines are gathered here instead.
+  const out = pino.destination({ dest: 1, sync: true });
+  let pending = "";
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const lines = pending;
+    pending = "";
+    if (lines) out.write(lines);
+  };
+  return {
+    write(line: string) {
+      pending += line;
+      if (pending.length >= 8192) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush(cb) {
+      flush();
+      cb?.();
+    },
+  };
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, env = process.env } = options;
-  const logger = pino({ level: config.log?.level ?? "info", base: { service: "webhook-contracts" } }, options.log ?? pino.destination(1));
+  const logger = pino({ level: config.log?.level ?? "info", base: { service: "webhook-contracts" } }, options.log ?? linesPerTurn());
   const problems: ConfigProblem[] = [];
   const adminToken = config.server?.adminToken ? readSecret(config.server.adminToken, "/server/adminToken", env, problems) : undefined;
   const store = await storeFromConfig(config, env);
