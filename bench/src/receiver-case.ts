@@ -316,7 +316,7 @@ export async function runReceiverBench(options: ReceiverCaseOptions = {}): Promi
   }
   if (bench.postgresSkipped) log(`receiver: PostgreSQL not measured: ${bench.postgresSkipped}`);
   const targets = wanted.filter((t) => pgClient || !t.endsWith("postgres"));
-  const env = { BENCH_IVY_SECRET, BENCH_FORWARD_SECRET: BENCH_STANDARD_WEBHOOKS_SECRET };
+  const env = { BENCH_IVY_SECRET, BENCH_FORWARD_SECRET: BENCH_STANDARD_WEBHOOKS_SECRET, ...(postgres ? { BENCH_POSTGRES_URL: postgres } : {}) };
   let sink: Server | undefined;
   let swRequests: IvyRequest[] = [];
 
@@ -341,7 +341,7 @@ export async function runReceiverBench(options: ReceiverCaseOptions = {}): Promi
         writeFileSync(
           configs[t],
           JSON.stringify({
-            store: spec!.sqlite ? { sqlite: spec!.sqlite } : { postgres, table: spec!.table },
+            store: spec!.sqlite ? { sqlite: spec!.sqlite } : { postgres: { env: "BENCH_POSTGRES_URL" }, table: spec!.table },
             providers: { ivy: { secrets: [{ env: "BENCH_IVY_SECRET" }] } },
             forward: { url: `http://127.0.0.1:${sink!.port}/hooks`, secret: { env: "BENCH_FORWARD_SECRET" } },
             log: { level: "info" },
@@ -423,10 +423,10 @@ export async function runReceiverBench(options: ReceiverCaseOptions = {}): Promi
       let workerMs: number | undefined;
       if (server.family === "serve") {
         if (!serveWorker) {
-          // What serve --no-worker stored, forwarded by a worker process as the README runs one (--port keeps it alive: issue 24, row 13).
+          // What serve --no-worker stored, forwarded by a worker process as the README runs one (no port).
           const started = performance.now();
           const fd = openSync(logs[server.name]!, "a");
-          const worker = spawn(process.execPath, [cliBin, "worker", "--config", configs[server.name]!, "--port", "0"], {
+          const worker = spawn(process.execPath, [cliBin, "worker", "--config", configs[server.name]!], {
             stdio: ["ignore", fd, "inherit"],
             env: { ...process.env, ...env },
           });
