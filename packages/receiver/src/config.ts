@@ -42,6 +42,11 @@ export interface LoadOptions {
    * and _FORWARD_SECRET are ignored.
    */
   storeOnly?: boolean;
+  /**
+   * Checks of settings the caller owns (the CLI's server limits), run on the configuration as loaded
+   * (the environment applied) and reported with every other problem, in the one pass.
+   */
+  check?: (config: ReceiverConfig) => ConfigProblem[];
 }
 
 /** The file's secrets written as strings (a connection string: only with a password in it), by JSON Pointer. */
@@ -140,6 +145,7 @@ export async function loadConfig(file: string, env: Env = process.env, overrides
   checkConfig(config, env, problems, origins, { providers: !options.storeOnly, forward: !options.storeOnly, store: true });
   const adminToken = (config as Partial<ReceiverConfig> | null)?.server?.adminToken;
   if (adminToken && !options.storeOnly) readSecret(adminToken, "/server/adminToken", env, problems);
+  if (options.check && config !== null && typeof config === "object") problems.push(...options.check(config));
   if (problems.length > 0) throw new ReceiverConfigError(problems, file);
   // A relative SQLite path is relative to the configuration file, not to wherever the command runs.
   if ("sqlite" in config.store && !path.isAbsolute(config.store.sqlite)) config.store = { sqlite: path.resolve(path.dirname(file), config.store.sqlite) };

@@ -7,15 +7,7 @@
  * no new connections, the requests in hand answered, the handling in hand finished, leases given back.
  */
 import { type RequestListener, type Server, createServer } from "node:http";
-import {
-  type ConfigProblem,
-  DEFAULT_MAX_BODY_BYTES,
-  type Receiver,
-  type ReceiverConfig,
-  ReceiverConfigError,
-  createReceiver,
-  withoutUserinfo,
-} from "@webhook-contracts/receiver";
+import { type ConfigProblem, type Receiver, type ReceiverConfig, ReceiverConfigError, createReceiver, withoutUserinfo } from "@webhook-contracts/receiver";
 import { readSecret, receiverSettings, storeFromConfig } from "@webhook-contracts/receiver/config";
 import { createNodeMiddleware } from "@webhook-contracts/receiver/node";
 import { type DestinationStream, pino } from "pino";
@@ -94,8 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const adminToken = config.server?.adminToken ? readSecret(config.server.adminToken, "/server/adminToken", env, problems) : undefined;
   const store = await storeFromConfig(config, env);
   const metrics = createMetrics(store);
-  const { limits, problems: limitProblems } = createLimits(config.server ?? {}, config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, metrics.registry, logger);
-  problems.push(...limitProblems);
+  const limits = createLimits(config.server ?? {}, metrics.registry, logger);
   if (problems.length > 0) {
     await store.close().catch(() => undefined);
     throw new ReceiverConfigError(problems);

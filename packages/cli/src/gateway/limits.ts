@@ -55,10 +55,24 @@ export function addressKey(address: string): string {
   return `${new ipaddr.IPv6([...(ip as ipaddr.IPv6).parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
 }
 
-/** The trust function of `trustProxy`, or the problems of its entries (an address, a CIDR or a proxy-addr name). */
-function compileTrust(list: string[] | undefined, problems: ConfigProblem[]): (address: string, hop: number) => boolean {
-  if (!list) return () => false;
-  list.forEach((entry, i) => {
+/**
+ * Problems of the limits' settings, checked with the rest of the configuration (loadConfig's `check`),
+ * before any store opens: a budget below the largest body allowed would refuse that body for ever, and a
+ * `trustProxy` entry must be an address, a CIDR range or a proxy-addr name.
+ */
+export function limitProblems(settings: LimitSettings, maxBodyBytes: number): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const budgets = [
+    ["maxUnauthenticatedBytesPerAddress", settings.maxUnauthenticatedBytesPerAddress ?? DEFAULT_MAX_UNAUTHENTICATED_BYTES_PER_ADDRESS],
+    ["maxUnauthenticatedBytes", settings.maxUnauthenticatedBytes ?? DEFAULT_MAX_UNAUTHENTICATED_BYTES],
+  ] as const;
+  for (const [name, budget] of budgets)
+    if (budget < maxBodyBytes)
+      problems.push({
+        path: `/server/${name}`,
+        message: `${budget} is below maxBodyBytes (${maxBodyBytes}): a body that size could never be received; raise it or lower maxBodyBytes`,
+      });
+  (settings.trustProxy ?? []).forEach((entry, i) => {
     try {
       proxyAddr.compile(entry);
     } catch {
@@ -68,7 +82,7 @@ function compileTrust(list: string[] | undefined, problems: ConfigProblem[]): (a
       });
     }
   });
-  return problems.length > 0 ? () => false : proxyAddr.compile(list);
+  return problems;
 }
 
 export interface Limits {
@@ -82,25 +96,14 @@ export interface Limits {
   close(): void;
 }
 
-export function createLimits(settings: LimitSettings, maxBodyBytes: number, registry: Registry, logger: Logger): { limits: Limits; problems: ConfigProblem[] } {
+/** The limits of checked settings (limitProblems found none). */
+export function createLimits(settings: LimitSettings, registry: Registry, logger: Logger): Limits {
   // One address may hold a quarter of all connections (256 of the default 1024): room for a provider's
   // burst from one address, while a single host cannot take the rest.
   const maxConnections = settings.maxConnectionsPerAddress ?? Math.max(1, Math.floor((settings.maxConnections ?? DEFAULT_MAX_CONNECTIONS) / 4));
   const maxPerAddress = settings.maxUnauthenticatedBytesPerAddress ?? DEFAULT_MAX_UNAUTHENTICATED_BYTES_PER_ADDRESS;
   const maxTotal = settings.maxUnauthenticatedBytes ?? DEFAULT_MAX_UNAUTHENTICATED_BYTES;
-  const problems: ConfigProblem[] = [];
-  // A budget smaller than the largest body allowed would refuse that body for ever.
-  if (maxPerAddress < maxBodyBytes)
-    problems.push({
-      path: "/server/maxUnauthenticatedBytesPerAddress",
-      message: `${maxPerAddress} is below maxBodyBytes (${maxBodyBytes}): a body that size could never be received; raise it or lower maxBodyBytes`,
-    });
-  if (maxTotal < maxBodyBytes)
-    problems.push({
-      path: "/server/maxUnauthenticatedBytes",
-      message: `${maxTotal} is below maxBodyBytes (${maxBodyBytes}): a body that size could never be received; raise it or lower maxBodyBytes`,
-    });
-  const trusted = compileTrust(settings.trustProxy, problems);
+  const trusted: (address: string, hop: number) => boolean = settings.trustProxy ? proxyAddr.compile(settings.trustProxy) : () => false;
 
   const connections = new Map<string, number>();
   const held = new Map<string, number>();
@@ -207,5 +210,5 @@ export function createLimits(settings: LimitSettings, maxBodyBytes: number, regi
       clearTimeout(reportTimer);
     },
   };
-  return { limits, problems };
+  return limits;
 }
