@@ -191,6 +191,9 @@ describe.each(stores)("the gateway with the $name store", (kind) => {
       const config = writeConfig(kind, {
         forward: { url: target.url, secret: FORWARD_SECRET },
         worker: { backoffBaseMs: 20, backoffMaxMs: 100, pollIntervalMs: 20 },
+        // The outage lasts seconds between two scrapes: with no idle timeout the server never closes the
+        // kept-alive connection as fetch reuses it (a race with timers a busy machine fires late).
+        server: { keepAliveTimeoutMs: 0 },
       });
       const { url } = await start(["serve", "--port", "0", "--config", config]);
       const before = Date.now();
