@@ -46,7 +46,7 @@ export interface ReceiverCaseOptions {
   connections?: number[];
   /** A PostgreSQL connection string; none: PostgreSQL is not measured. */
   postgres?: string;
-  /** A directory: the CPU profile of `serve` on SQLite (or of the library on SQLite, when it runs and serve does not) in its first measured round at the most connections. */
+  /** A directory: the CPU profiles of `serve` on SQLite (or of the library on SQLite, when it runs and serve does not) and of the minimal reference, in their first measured round at the most connections. */
   profile?: string;
   /** Only these targets (besides bare, always measured); default DEFAULT_TARGETS. */
   targets?: string[];
@@ -358,7 +358,8 @@ export async function runReceiverBench(options: ReceiverCaseOptions = {}): Promi
     bench.targets = servers.map((s) => s.name);
     let fastest = 0;
     const durable = (s: Server) => s.family === "library" || s.family === "minimal" || s.family === "serve";
-    const profiled = targets.includes("serve-sqlite") ? "serve-sqlite" : "sqlite";
+    // serve's profile beside its reference's, taken in the same round, so that the two compare kind by kind.
+    const profiled = [targets.includes("serve-sqlite") ? "serve-sqlite" : "sqlite", "minimal-sqlite"];
 
     const turn = async (server: Server, conns: number, secs: number, measured: boolean, profileFile?: string): Promise<Round> => {
       if (durable(server)) pool.ensure(Math.max(60_000, Math.ceil(fastest * secs * 1.5)));
@@ -371,7 +372,7 @@ export async function runReceiverBench(options: ReceiverCaseOptions = {}): Promi
       round.cpuUs = (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / Math.max(1, round.ok);
       if (profileFile) {
         await server.ask({ cmd: "profile-stop", file: profileFile });
-        bench.profile = profileFile;
+        (bench.profiles ??= []).push(profileFile);
       }
       if (durable(server)) fastest = Math.max(fastest, round.rps);
       if (server.family === "library") {
@@ -407,10 +408,10 @@ export async function runReceiverBench(options: ReceiverCaseOptions = {}): Promi
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? servers : [...servers].reverse();
         for (const server of order) {
-          const profiling = profile && server.name === profiled && round === 0 && conns === Math.max(...connections);
+          const profiling = profile && profiled.includes(server.name) && round === 0 && conns === Math.max(...connections);
           if (profiling) mkdirSync(profile, { recursive: true });
           bench.results.push(
-            await turn(server, conns, seconds, true, profiling ? path.join(profile, `receiver-${profiled}-${conns}conns-${Date.now()}.cpuprofile`) : undefined),
+            await turn(server, conns, seconds, true, profiling ? path.join(profile, `receiver-${server.name}-${conns}conns-${Date.now()}.cpuprofile`) : undefined),
           );
         }
       }

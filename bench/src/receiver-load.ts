@@ -201,8 +201,8 @@ export interface ReceiverBench {
   /** Why PostgreSQL was not measured, when it was not. */
   postgresSkipped?: string;
   postgresSettings?: Record<string, string>;
-  /** Where the CPU profile of the SQLite receiver went (with --profile). */
-  profile?: string;
+  /** Where the CPU profiles of the SQLite receiver and of its minimal reference went (with --profile). */
+  profiles?: string[];
 }
 
 export const median = (values: number[]) => {

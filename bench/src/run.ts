@@ -76,7 +76,7 @@ if (only === "receiver") {
     );
     writeFileSync(path.join(out, "receiver.json"), JSON.stringify(receiver, null, 2));
   }
-  if (receiver.profile) log(`CPU profile: ${receiver.profile}`);
+  for (const file of receiver.profiles ?? []) log(`CPU profile: ${file}`);
   print(all, out ? `results in ${path.join(out, "results.md")}` : "a partial run: bench/results/ left as it was");
   process.exit();
 }
