@@ -688,11 +688,11 @@ describe("importing the core", () => {
     expect(out.drivers).toEqual([]);
   });
 
-  it("'./sqlite' loads better-sqlite3 only on its store's thread, once a store is opened", () => {
+  it("'./sqlite' loads better-sqlite3 only once a store is opened", () => {
     const imported = importUnderHook(["@webhook-contracts/receiver/sqlite"]);
     expect(imported.status, imported.stderr).toBe(0);
     expect(JSON.parse(imported.stdout).drivers).toEqual([]);
-    // Opening a store starts its thread, which loads the driver: the hook (inherited by the thread) refuses it.
+    // Opening a store loads the driver (on its thread too: the hook is inherited): the hook refuses it.
     const file = path.join(mkdtempSync(path.join(tmpdir(), "hook-")), "inbox.db");
     const code = `import { sqliteStore } from "@webhook-contracts/receiver/sqlite";
       await sqliteStore(${JSON.stringify(file)}).init().then(() => console.log("opened"), (e) => { console.log("refused: " + e.message); process.exit(3); });`;

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type InboxStore, type NewDelivery, type ReceiverEvent, RefusedByStore, createReceiver, isRefusedByStore, signedHeaders } from "../src/index.js";
 import { postgresStore } from "../src/stores/postgres.js";
 import { sqliteStore } from "../src/stores/sqlite.js";
-import { postgresUrl, storeKinds } from "./stores.js";
+import { postgresUrl, sqliteOnItsOwnThread, storeKinds } from "./stores.js";
 import { ivyBody } from "./support.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -25,7 +25,7 @@ const delivery = (over: Partial<NewDelivery> = {}): NewDelivery => ({
   ...over,
 });
 
-describe.each(storeKinds)("$name store", (kind) => {
+describe.each([...storeKinds, sqliteOnItsOwnThread])("$name store", (kind) => {
   const open: InboxStore[] = [];
   const create = async () => {
     const store = await kind.create();
@@ -341,6 +341,10 @@ describe("a store created and never started", () => {
   it.each([
     ["sqliteStore", `const { sqliteStore } = await import(${JSON.stringify(path.join(dist, "sqlite.js"))}); sqliteStore(process.argv[1] + "/inbox.db");`],
     [
+      "sqliteStore on its own thread",
+      `const { sqliteStore } = await import(${JSON.stringify(path.join(dist, "sqlite.js"))}); sqliteStore(process.argv[1] + "/inbox.db", { thread: true });`,
+    ],
+    [
       "postgresStore",
       `const { postgresStore } = await import(${JSON.stringify(path.join(dist, "postgres.js"))}); postgresStore("postgres://127.0.0.1:1/none");`,
     ],
@@ -355,6 +359,22 @@ describe("a store created and never started", () => {
     },
     20_000,
   );
+});
+
+describe("a SQLite store opened on the event loop's thread and left open", () => {
+  const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "../dist");
+  // Its database and the log's descriptor for fdatasync hold no handle of the event loop: a script that
+  // stores a delivery and forgets to close the store still ends by itself.
+  it("lets the process exit", async () => {
+    const dir = (await import("node:fs")).mkdtempSync(path.join((await import("node:os")).tmpdir(), "left-open-"));
+    const script = `const { sqliteStore } = await import(${JSON.stringify(path.join(dist, "sqlite.js"))});
+      const store = sqliteStore(process.argv[1] + "/inbox.db");
+      await store.init();
+      await store.accept({ provider: "ivy", deliveryKey: "[1]", message: null, status: "queued", reason: null, warnings: [], headers: {}, body: new Uint8Array([123, 125]) });`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script, dir], { stdio: ["ignore", "ignore", "inherit"] });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve)).finally(() => child.exitCode === null && child.kill("SIGKILL"));
+    expect(code).toBe(0);
+  }, 20_000);
 });
 
 describe("many instances starting at once on a fresh inbox", () => {

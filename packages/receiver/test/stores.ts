@@ -11,7 +11,7 @@ import pg from "pg";
 import { afterAll } from "vitest";
 import type { InboxStore } from "../src/index.js";
 import { postgresStore } from "../src/stores/postgres.js";
-import { sqliteStore } from "../src/stores/sqlite.js";
+import { type SqliteStoreOptions, sqliteStore } from "../src/stores/sqlite.js";
 
 export const postgresUrl = process.env.WEBHOOK_CONTRACTS_TEST_POSTGRES;
 if (!postgresUrl && process.env.CI) throw new Error("CI=true but WEBHOOK_CONTRACTS_TEST_POSTGRES is not set: the PostgreSQL store must be tested in CI");
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 export interface StoreKind {
-  name: "sqlite" | "postgres";
+  name: "sqlite" | "sqlite-thread" | "postgres";
   available: boolean;
   /** A fresh, empty store, initialised. */
   create(): Promise<InboxStore>;
@@ -49,27 +49,33 @@ export interface StoreKind {
 /** Where each store created here keeps its data, so that a second handle can reach it. */
 const locations = new WeakMap<InboxStore, string>();
 
-export const storeKinds: StoreKind[] = [
-  {
-    name: "sqlite",
-    available: true,
-    async create() {
-      const file = path.join(mkdtempSync(path.join(tmpdir(), "webhook-inbox-")), "inbox.db");
-      const store = sqliteStore(file);
-      locations.set(store, file);
-      await store.init();
-      return store;
-    },
-    open: (store) => sqliteStore(locations.get(store)!),
-    refuseNul(store) {
-      const db = new Database(locations.get(store)!);
-      // A warning's escape \u0000 refused, not an escaped backslash before u0000 (\\u0000): JSONB reads them so.
-      db.exec(`CREATE TRIGGER refuse_nul BEFORE INSERT ON deliveries
-        WHEN instr(CAST(NEW.reason AS BLOB), x'00') > 0 OR replace(NEW.warnings, '\\\\', '') LIKE '%\\u0000%'
-        BEGIN SELECT RAISE(ABORT, 'a NUL, which this inbox refuses'); END`);
-      db.close();
-    },
+/** SQLite in a temp file; `options` as sqliteStore takes them (on the event loop's thread by default). */
+const sqliteKind = (name: StoreKind["name"], options: SqliteStoreOptions): StoreKind => ({
+  name,
+  available: true,
+  async create() {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "webhook-inbox-")), "inbox.db");
+    const store = sqliteStore(file, options);
+    locations.set(store, file);
+    await store.init();
+    return store;
   },
+  open: (store) => sqliteStore(locations.get(store)!, options),
+  refuseNul(store) {
+    const db = new Database(locations.get(store)!);
+    // A warning's escape \u0000 refused, not an escaped backslash before u0000 (\\u0000): JSONB reads them so.
+    db.exec(`CREATE TRIGGER refuse_nul BEFORE INSERT ON deliveries
+      WHEN instr(CAST(NEW.reason AS BLOB), x'00') > 0 OR replace(NEW.warnings, '\\\\', '') LIKE '%\\u0000%'
+      BEGIN SELECT RAISE(ABORT, 'a NUL, which this inbox refuses'); END`);
+    db.close();
+  },
+});
+
+/** The SQLite store in its other mode, on a thread of its own: store.test.ts runs the store's contract on it too. */
+export const sqliteOnItsOwnThread = sqliteKind("sqlite-thread", { thread: true });
+
+export const storeKinds: StoreKind[] = [
+  sqliteKind("sqlite", {}),
   {
     name: "postgres",
     available: Boolean(postgresUrl),

@@ -1,13 +1,13 @@
 /**
  * The SQLite inbox itself, synchronous (better-sqlite3): the schema and its migrations, and each
- * operation of the store. It runs on a thread of its own (sqlite-thread.ts), so that neither its
- * statements nor a sync to disk ever stop the event loop that answers requests.
+ * operation of the store. sqlite.ts runs it on the event loop's thread or on a thread of its own
+ * (sqlite-thread.ts); sqlite-batch.ts runs the requests that arrive together.
  */
 import { closeSync, fdatasync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import { KEPT_HEADERS } from "../core/auth.js";
 import type { DeliveryRow, DeliveryStatus, Lease, ListFilter, Outcome, StoreStats } from "../core/store.js";
-import type { Accepting } from "./sqlite-protocol.js";
+import { type Accepting, refusedByEngine } from "./sqlite-protocol.js";
 
 /**
  * Schema versions, in order; `PRAGMA user_version` says which ran. The first is the layout of version
@@ -68,13 +68,6 @@ const migrations: ((db: Database.Database) => void)[] = [
  */
 const PING_BYTES = 64 * 1024;
 
-/**
- * Error codes by which SQLite refuses the values of one row, the others of the transaction unaffected:
- * a constraint (CHECK, NOT NULL, a trigger's RAISE) or a value over its length limit. Anything else (a
- * full disk, an I/O error, a lock) is the store being unavailable.
- */
-export const refusedByEngine = (error: unknown) => /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH)/.test(String((error as { code?: unknown }).code ?? ""));
-
 export interface AcceptResult {
   inserted: boolean;
   id: string;
@@ -83,7 +76,7 @@ export interface AcceptResult {
 }
 
 export type SqliteEngine = ReturnType<typeof openEngine>;
-/** The engine methods a store may call across threads. */
+/** The engine methods a store may call as requests (see sqlite-batch.ts). */
 export type EngineOp = Exclude<keyof SqliteEngine, "transaction" | "sync" | "synced">;
 
 /** A delivery with its body. */
@@ -215,7 +208,7 @@ export function openEngine(file: string) {
         });
         if (result.changes === 1) {
           try {
-            s().insertBody.run(result.lastInsertRowid, Buffer.from(body, "latin1"));
+            s().insertBody.run(result.lastInsertRowid, typeof body === "string" ? Buffer.from(body, "latin1") : body);
           } catch (error) {
             // A body refused (too big) must not leave its delivery behind without it: the row fails whole.
             if (refusedByEngine(error)) s().unaccept.run(result.lastInsertRowid);

@@ -14,8 +14,8 @@ export interface Request<Op extends string = string> {
 export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string; code?: string; refused?: true } };
 
 /**
- * A delivery to store, as it crosses to the SQLite thread: flat, its JSON already written, because a
- * structured clone of nested objects costs the receiving thread more than JSON.stringify does.
+ * A delivery to store, as the engine takes it: flat, its JSON already written, because a structured clone
+ * of nested objects (to the SQLite thread) costs the receiving thread more than JSON.stringify does.
  */
 export type Accepting = [
   provider: string,
@@ -25,15 +25,18 @@ export type Accepting = [
   reason: string | null,
   warnings: string | null,
   headers: string,
-  /** The body's bytes as a "binary" (Latin-1) string, one character a byte: a string crosses threads far cheaper than bytes. */
-  body: string,
+  /**
+   * The body's bytes; to the SQLite thread as a "binary" (Latin-1) string, one character a byte: a string
+   * crosses threads far cheaper than bytes.
+   */
+  body: Uint8Array | string,
   leaseOwner: string | null,
   leaseMs: number,
 ];
 
-export function accepting(d: NewDelivery): Accepting {
+export function accepting(d: NewDelivery, crossing: boolean): Accepting {
   const warnings = d.warnings.length ? JSON.stringify(d.warnings) : null;
-  const body = Buffer.from(d.body.buffer, d.body.byteOffset, d.body.byteLength).toString("latin1");
+  const body = crossing ? Buffer.from(d.body.buffer, d.body.byteOffset, d.body.byteLength).toString("latin1") : d.body;
   return [d.provider, d.deliveryKey, d.message, d.status, d.reason, warnings, JSON.stringify(d.headers), body, d.lease?.owner ?? null, d.lease?.ms ?? 0];
 }
 
@@ -73,3 +76,10 @@ export const transferred = (replies: readonly Reply[]): ArrayBuffer[] =>
       ? [(r.value as PackedRows).bodies]
       : [],
   );
+
+/**
+ * Error codes by which SQLite refuses the values of one row, the others of the transaction unaffected:
+ * a constraint (CHECK, NOT NULL, a trigger's RAISE) or a value over its length limit. Anything else (a
+ * full disk, an I/O error, a lock) is the store being unavailable.
+ */
+export const refusedByEngine = (error: unknown) => /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH)/.test(String((error as { code?: unknown }).code ?? ""));
