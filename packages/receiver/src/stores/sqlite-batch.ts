@@ -35,7 +35,12 @@ export interface Answers {
 export const failed = (id: number, error: unknown): Reply => ({
   id,
   ok: false,
-  error: { message: (error as Error).message, code: (error as { code?: string }).code, ...(refusedByEngine(error) ? { refused: true } : {}) },
+  error: {
+    message: (error as Error).message,
+    code: (error as { code?: string }).code,
+    ...(refusedByEngine(error) ? { refused: true } : {}),
+    ...(error instanceof Error ? { thrown: error } : {}),
+  },
 });
 
 /**

@@ -11,7 +11,10 @@ export interface Request<Op extends string = string> {
   args: unknown[];
 }
 /** `refused`: SQLite refused the values of this one request (a constraint, a value too big); the others stand. */
-export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string; code?: string; refused?: true } };
+export type Reply =
+  | { id: number; ok: true; value: unknown }
+  /** `thrown`: the error itself (it crosses threads as a structured clone: its class, message and stack), for whoever debugs it. */
+  | { id: number; ok: false; error: { message: string; code?: string; refused?: true; thrown?: Error } };
 
 /**
  * A delivery to store, as the engine takes it: flat, its JSON already written, because a structured clone

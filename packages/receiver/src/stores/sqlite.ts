@@ -64,7 +64,7 @@ const settler =
     settled();
     if (reply.ok) waiting.resolve(reply.value);
     else if (reply.error.refused) waiting.reject(new RefusedByStore(`SQLite refused it: ${reply.error.message}`, reply.error.code));
-    else waiting.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
+    else waiting.reject(Object.assign(reply.error.thrown ?? new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
   };
 
 /** How a store's requests reach the engine: `call` queues one; rows come back as DeliveryRow[] either way. */
