@@ -8,7 +8,7 @@
  */
 import { authSchemes } from "../generated/auth-schemes.js";
 import type { AuthScheme, SecretSource, SignatureSpec } from "./auth-scheme.js";
-import { type Crypto, timingSafeEqual, toHex, utf8 } from "./crypto.js";
+import { type Crypto, fromHex, timingSafeEqual, toHex, utf8 } from "./crypto.js";
 
 export type { AuthScheme, SecretSource, SignatureSpec } from "./auth-scheme.js";
 export type * from "../generated/auth-schemes.js";
@@ -55,12 +55,6 @@ export const KEPT_HEADERS: readonly string[] = [...COMMON_KEPT_HEADERS, ...Objec
 const DIGEST_TEXT = { hex: /^[0-9a-fA-F]{64}$/, base64: /^[A-Za-z0-9+/]{43}=$/ } as const;
 const DIGEST_NAME = { hex: "a hex HMAC-SHA256 (64 hex digits)", base64: "a base64 HMAC-SHA256 (44 characters)" } as const;
 
-/** Equal hex digests (the given one in any case), in time that depends on the length only. */
-function sameHex(expected: string, given: string): boolean {
-  let diff = expected.length ^ given.length;
-  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ (given.charCodeAt(i) | 0x20);
-  return diff === 0;
-}
 function sameText(expected: string, given: string): boolean {
   let diff = expected.length ^ given.length;
   for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ given.charCodeAt(i);
@@ -69,19 +63,34 @@ function sameText(expected: string, given: string): boolean {
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const encode = (digest: Uint8Array, encoding: SignatureSpec["encoding"]) => (encoding === "hex" ? toHex(digest) : toBase64(digest));
 
+/** A signature template split once: its literal text as bytes, and where the body and the timestamp go. */
+const templates = new Map<string, (Uint8Array | "{body}" | "{timestamp}")[]>();
+function template(signed: string) {
+  let parts = templates.get(signed);
+  if (!parts) {
+    parts = signed
+      .split(/(\{body\}|\{timestamp\})/)
+      .filter((part) => part !== "")
+      .map((part) => (part === "{body}" || part === "{timestamp}" ? part : utf8(part)));
+    templates.set(signed, parts);
+  }
+  return parts;
+}
+
 /** The bytes a signature covers: the template's literal text, the timestamp header's value and the raw body, in order. */
 export function signedParts(spec: SignatureSpec, body: Uint8Array, timestamp: string | undefined): Uint8Array[] {
-  return spec.signed
-    .split(/(\{body\}|\{timestamp\})/)
-    .filter((part) => part !== "")
-    .map((part) => (part === "{body}" ? body : utf8(part === "{timestamp}" ? (timestamp ?? "") : part)));
+  return template(spec.signed).map((part) => (part === "{body}" ? body : part === "{timestamp}" ? utf8(timestamp ?? "") : part));
 }
 
 /** True when any secret's HMAC of `parts` equals `given`; every secret is tried, so timing tells nothing. */
 async function anyHmacMatches(crypto: Crypto, spec: SignatureSpec, secrets: readonly string[], parts: readonly Uint8Array[], given: string): Promise<boolean> {
-  const digests = await Promise.all(secrets.map((s) => crypto.hmacSha256(s, parts)));
+  // Hex is compared as bytes (either case is the same digest); the header's form was checked with its headers.
+  const givenBytes = spec.encoding === "hex" ? fromHex(given) : undefined;
   let match = false;
-  for (const digest of digests) match = (spec.encoding === "hex" ? sameHex(toHex(digest), given) : sameText(toBase64(digest), given)) || match;
+  for (const secret of secrets) {
+    const digest = await crypto.hmacSha256(secret, parts);
+    match = (givenBytes ? timingSafeEqual(digest, givenBytes) : sameText(toBase64(digest), given)) || match;
+  }
   return match;
 }
 

@@ -30,10 +30,17 @@ export interface Crypto {
 export function createCrypto(prefer?: CryptoBackend): Crypto {
   const node = prefer === "webcrypto" ? undefined : nodeCrypto();
   if (node) {
+    // A secret's bytes, encoded once: secrets are few and long-lived, deliveries many.
+    const keys = new Map<string, Uint8Array>();
+    const keyBytes = (secret: string) => {
+      let bytes = keys.get(secret);
+      if (!bytes) keys.set(secret, (bytes = encoder.encode(secret)));
+      return bytes;
+    };
     return {
       backend: "node",
       async hmacSha256(key, parts) {
-        const mac = node.createHmac("sha256", encoder.encode(key));
+        const mac = node.createHmac("sha256", keyBytes(key));
         for (const part of parts) mac.update(part);
         return new Uint8Array(mac.digest());
       },
@@ -88,6 +95,21 @@ export function toHex(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
   return out;
 }
+
+/** The bytes of hex text (either case); undefined unless it is an even number of hex digits. */
+export function fromHex(text: string): Uint8Array | undefined {
+  if (text.length % 2 !== 0) return undefined;
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = hexDigit(text.charCodeAt(2 * i));
+    const lo = hexDigit(text.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) return undefined;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+const hexDigit = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
 
 /**
  * Equal byte strings, in time that depends on the length only. The lengths compared are public (a digest's),
