@@ -2,8 +2,9 @@
  * How the SQLite store runs the requests that arrive together (one turn of the event loop, or one message
  * to its thread), wherever the engine runs: the writes among them (accepted deliveries, outcomes, released
  * leases, pings) in one transaction; outcomes answered at once, accepted deliveries once a sync of the log
- * that began after their commit has ended. The sync runs on Node's thread pool, so the next transaction
- * need not wait for the disk: commits and syncs overlap, and each takes whatever queued up meanwhile.
+ * that began after their commit has ended. The sync runs on Node's thread pool; while it does, what
+ * arrives waits and then goes in one transaction and one sync (group commit): one sync at a time, each
+ * covering whatever queued up meanwhile.
  * Used by both modes of sqlite.ts: on the event loop's thread, and on a thread of its own (sqlite-thread.ts).
  */
 import type { EngineOp, SqliteEngine } from "./sqlite-engine.js";
@@ -58,16 +59,39 @@ export function batchRunner(engine: SqliteEngine, answers: Answers, present: (op
     }
   }
 
+  /**
+   * Group commit: while a sync is in flight, what arrives waits, and runs as one batch (one commit, one
+   * sync) once it ends. Under load the batches grow instead of the syncs multiplying, and each sync covers
+   * more deliveries; when the inbox is idle, a request runs at once, as before.
+   */
+  let syncing = false;
+  let waiting: Request[] = [];
+
   /** Answers `replies` once the log is on disk (or says the sync failed: nothing of them may count as stored). */
   function afterSync(replies: Reply[]): void {
     if (replies.length === 0) return;
-    engine.sync().then(
-      () => answers.all(replies),
-      (error: unknown) => answers.all(replies.map((r) => failed(r.id, error))),
-    );
+    syncing = true;
+    engine
+      .sync()
+      .then(
+        () => answers.all(replies),
+        (error: unknown) => answers.all(replies.map((r) => failed(r.id, error))),
+      )
+      .finally(() => {
+        syncing = false;
+        if (waiting.length === 0) return;
+        const next = waiting;
+        waiting = [];
+        runBatch(next);
+      });
   }
 
-  return function runBatch(requests: readonly Request[]): void {
+  function runBatch(requests: readonly Request[]): void {
+    if (syncing) {
+      waiting.push(...requests);
+      return;
+    }
+    const durable: Reply[] = [];
     const writes = requests.filter((r) => batched[r.op]);
     if (writes.length > 0) {
       const replies: Reply[] = [];
@@ -85,7 +109,7 @@ export function batchRunner(engine: SqliteEngine, answers: Answers, present: (op
         for (const request of writes) answers.one(failed(request.id, error));
         replies.length = 0;
       }
-      afterSync(replies.filter((r, i) => batched[writes[i]!.op]!.durable || (answers.one(r), false)));
+      replies.forEach((r, i) => (batched[writes[i]!.op]!.durable ? durable.push(r) : answers.one(r)));
     }
     for (const request of requests) {
       if (batched[request.op]) continue;
@@ -95,8 +119,10 @@ export function batchRunner(engine: SqliteEngine, answers: Answers, present: (op
         continue;
       }
       const answer = run(request);
-      if (request.op === "requeue" || request.op === "requarantine") afterSync([answer]);
+      if (request.op === "requeue" || request.op === "requarantine") durable.push(answer);
       else answers.one(answer);
     }
-  };
+    afterSync(durable);
+  }
+  return runBatch;
 }
