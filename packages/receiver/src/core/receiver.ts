@@ -234,10 +234,13 @@ export function createReceiver(options: ReceiverOptions) {
   const workerEnabled = options.worker !== false;
 
   let ready: Promise<void> | undefined;
+  /** Once the store is initialised: a request then goes on without waiting a turn for a settled promise. */
+  let isReady = false;
   /** Store initialised (and the worker started, unless disabled): on start(), or lazily on the first request. */
   const whenReady = () => {
     if (!ready) {
       ready = store.init().then(() => {
+        isReady = true;
         if (workerEnabled) worker.start();
       });
       ready.catch(() => (ready = undefined)); // a store that was away may answer on the next try
@@ -315,9 +318,24 @@ export function createReceiver(options: ReceiverOptions) {
    * The delivery key: strings and safe integers as parsed; any other number as written in the raw text
    * (JSON.parse rounds ids past 2^53, so two of them could collide); objects hashed.
    */
-  async function keyOf(provider: ProviderName, message: string | undefined, value: unknown, text: string, bytes: Uint8Array): Promise<string> {
+  function keyOf(provider: ProviderName, message: string | undefined, value: unknown, text: string, bytes: Uint8Array): string | Promise<string> {
+    // Nearly every key is strings and safe integers, settled here without a turn of the event loop.
     const parts: string[] = [];
-    for (const pointer of validators[provider].deliveryKeyPointers(message)) {
+    const pointers = validators[provider].deliveryKeyPointers(message);
+    for (const pointer of pointers) {
+      const parsed = valueAt(value, pointer);
+      if (typeof parsed === "string") parts.push(JSON.stringify(parsed));
+      else if (Number.isSafeInteger(parsed)) parts.push(String(parsed));
+      else return hashedKeyOf(pointers, value, text, bytes);
+    }
+    const key = `[${parts.join(",")}]`;
+    return key.length <= 512 ? key : digestKey(utf8(key));
+  }
+
+  /** The key of a delivery some of whose key values are neither strings nor safe integers. */
+  async function hashedKeyOf(pointers: readonly string[], value: unknown, text: string, bytes: Uint8Array): Promise<string> {
+    const parts: string[] = [];
+    for (const pointer of pointers) {
       const parsed = valueAt(value, pointer);
       if (typeof parsed === "string") {
         parts.push(JSON.stringify(parsed));
@@ -402,7 +420,7 @@ export function createReceiver(options: ReceiverOptions) {
     const kept: Record<string, string> = {};
     for (const name of authenticator.keptHeaders) if (headers[name] !== undefined) kept[name] = headers[name]!;
     try {
-      await whenReady();
+      if (!isReady) await whenReady();
       const decoded = decodeBody(body, maxDepth);
       if (!decoded.ok) {
         // Authenticated, so it is the provider's: kept (once per distinct body), and the provider is told why.
@@ -418,9 +436,10 @@ export function createReceiver(options: ReceiverOptions) {
       try {
         const result = validators[provider].validate(decoded.value);
         message = result.message ?? validators[provider].messageOf(decoded.value);
+        const key = keyOf(provider, message, decoded.value, decoded.text, body);
         const base = {
           provider,
-          deliveryKey: await keyOf(provider, message, decoded.value, decoded.text, body),
+          deliveryKey: typeof key === "string" ? key : await key,
           message: message ?? null,
           warnings: result.warnings,
           headers: kept,

@@ -115,7 +115,7 @@ export function openEngine(file: string) {
   const prepare = () => ({
     insert: db.prepare(
       `INSERT INTO deliveries (id, provider, delivery_key, message, status, reason, warnings, headers, received_at, due_at, attempts, lease_owner)
-       VALUES (@id, @provider, @deliveryKey, @message, @status, @reason, @warnings, @headers, @receivedAt, @dueAt, @attempts, @leaseOwner)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     ),
     insertBody: db.prepare("INSERT INTO delivery_bodies (delivery, body) VALUES (?, ?)"),
@@ -192,7 +192,8 @@ export function openEngine(file: string) {
       return items.map(([provider, deliveryKey, message, given, reason, warnings, headers, body, leaseOwner, leaseMs]) => {
         const id = uuidV7(now);
         const status: DeliveryStatus = leaseOwner ? "processing" : given;
-        const result = s().insert.run({
+        // Positional: cheaper to bind than an object of named values, on the path every delivery takes.
+        const result = s().insert.run(
           id,
           provider,
           deliveryKey,
@@ -202,10 +203,10 @@ export function openEngine(file: string) {
           warnings,
           headers,
           receivedAt,
-          dueAt: leaseOwner ? now + leaseMs : given === "queued" ? 0 : null,
-          attempts: leaseOwner ? 1 : 0,
+          leaseOwner ? now + leaseMs : given === "queued" ? 0 : null,
+          leaseOwner ? 1 : 0,
           leaseOwner,
-        });
+        );
         if (result.changes === 1) {
           try {
             s().insertBody.run(result.lastInsertRowid, typeof body === "string" ? Buffer.from(body, "latin1") : body);
