@@ -15,8 +15,8 @@ export interface ReadOptions {
 
 /**
  * Every stored delivery (since `since`) in the order they were stored, a page at a time, in bounded
- * memory. The next page is read while this one is used: the store (SQLite on a thread of its own,
- * PostgreSQL over the network) and the caller work side by side.
+ * memory. The next page is read while this one is used: the store (PostgreSQL over the network, SQLite
+ * on a thread of its own when so configured) and the caller work side by side.
  */
 export async function* storedPages(store: InboxStore, options: ReadOptions = {}): AsyncGenerator<Delivery[]> {
   // Small pages: a page's bodies and parsed payloads then die young, in V8's young generation. Measured on
