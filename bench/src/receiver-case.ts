@@ -411,7 +411,13 @@ export async function runReceiverBench(options: ReceiverCaseOptions = {}): Promi
           const profiling = profile && profiled.includes(server.name) && round === 0 && conns === Math.max(...connections);
           if (profiling) mkdirSync(profile, { recursive: true });
           bench.results.push(
-            await turn(server, conns, seconds, true, profiling ? path.join(profile, `receiver-${server.name}-${conns}conns-${Date.now()}.cpuprofile`) : undefined),
+            await turn(
+              server,
+              conns,
+              seconds,
+              true,
+              profiling ? path.join(profile, `receiver-${server.name}-${conns}conns-${Date.now()}.cpuprofile`) : undefined,
+            ),
           );
         }
       }

@@ -40,7 +40,11 @@ describe("group commit", () => {
   it("runs what arrives during a sync as one transaction and one sync once it ends, answering each after its own sync", async () => {
     const { engine, transactions, syncs } = fakeEngine();
     const answered: number[] = [];
-    const run = batchRunner(engine, { one: (r) => answered.push(r.id), all: (rs: Reply[]) => answered.push(...rs.map((r) => r.id)), closed: () => undefined }, (_op, v) => v);
+    const run = batchRunner(
+      engine,
+      { one: (r) => answered.push(r.id), all: (rs: Reply[]) => answered.push(...rs.map((r) => r.id)), closed: () => undefined },
+      (_op, v) => v,
+    );
 
     run([accept(1, "a")]);
     expect(transactions).toEqual([["a"]]);
