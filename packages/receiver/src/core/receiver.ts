@@ -323,13 +323,11 @@ export function createReceiver(options: ReceiverOptions) {
     const parts: string[] = [];
     const pointers = validators[provider].deliveryKeyPointers(message);
     for (const pointer of pointers) {
-      const parsed = valueAt(value, pointer);
-      if (typeof parsed === "string") parts.push(JSON.stringify(parsed));
-      else if (Number.isSafeInteger(parsed)) parts.push(String(parsed));
-      else return hashedKeyOf(pointers, value, text, bytes);
+      const part = plainPart(valueAt(value, pointer));
+      if (part === undefined) return hashedKeyOf(pointers, value, text, bytes);
+      parts.push(part);
     }
-    const key = `[${parts.join(",")}]`;
-    return key.length <= 512 ? key : digestKey(utf8(key));
+    return joinedKey(parts);
   }
 
   /** The key of a delivery some of whose key values are neither strings nor safe integers. */
@@ -337,12 +335,9 @@ export function createReceiver(options: ReceiverOptions) {
     const parts: string[] = [];
     for (const pointer of pointers) {
       const parsed = valueAt(value, pointer);
-      if (typeof parsed === "string") {
-        parts.push(JSON.stringify(parsed));
-        continue;
-      }
-      if (Number.isSafeInteger(parsed)) {
-        parts.push(String(parsed));
+      const part = plainPart(parsed);
+      if (part !== undefined) {
+        parts.push(part);
         continue;
       }
       const raw = parsed === undefined || parsed === null ? undefined : rawValueAt(text, pointer);
@@ -350,9 +345,15 @@ export function createReceiver(options: ReceiverOptions) {
       const first = raw.charCodeAt(0);
       parts.push(first === 123 || first === 91 ? `"sha256:${toHex(await crypto.sha256(utf8(raw)))}"` : raw);
     }
+    return joinedKey(parts);
+  }
+
+  /** A key value as it is written in the key when it needs neither its raw text nor a hash: a string or a safe integer. */
+  const plainPart = (parsed: unknown) => (typeof parsed === "string" ? JSON.stringify(parsed) : Number.isSafeInteger(parsed) ? String(parsed) : undefined);
+  const joinedKey = (parts: readonly string[]) => {
     const key = `[${parts.join(",")}]`;
     return key.length <= 512 ? key : digestKey(utf8(key));
-  }
+  };
 
   /**
    * What became of a delivery given to the store: stored (or a duplicate); or refused by the store (a
