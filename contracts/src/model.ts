@@ -87,10 +87,16 @@ export interface SignatureSpec {
   encoding: "hex" | "base64";
   /** Text before the digest in the header (`sha256=`), if any. */
   prefix?: string;
-  /** Template of the signed bytes: `{body}` (the raw body) and `{timestamp}`, with literal text between. */
+  /** Template of the signed bytes: `{body}` (the raw body), `{timestamp}` and `{id}`, with literal text between. */
   signed: string;
   /** The signed timestamp's header, and how far from now it may be. */
   timestamp?: { header: string; unit: "seconds" | "milliseconds"; toleranceSeconds: number };
+  /** The signed message id's header (`{id}`); `pointer`: the payload field a sender copies into it. */
+  id?: { header: string; pointer?: string };
+  /** The header holds a list of signatures separated by this; only those that start with `prefix` count (others are other versions). */
+  separator?: string;
+  /** The secret is `prefix` + the key's bytes in base64 (Standard Webhooks' `whsec_`); without it, the secret's UTF-8 bytes are the key. */
+  key?: { prefix: string; encoding: "base64" };
 }
 
 /** How a provider's deliveries authenticate: one of the alternatives of its operation's `security`. */
@@ -296,9 +302,16 @@ function authScheme(id: string, raw: RawSecurityScheme | undefined): AuthScheme 
   if (sig.encoding !== "hex" && sig.encoding !== "base64") throw new Error(`${where}: signature.encoding must be hex or base64 (got ${sig.encoding})`);
   const signed = sig.signed ?? "";
   const placeholders = signed.match(/\{[^}]*\}/g) ?? [];
-  const unknown = placeholders.filter((p) => p !== "{body}" && p !== "{timestamp}");
-  if (unknown.length > 0) throw new Error(`${where}: signature.signed may hold {body} and {timestamp}, not ${unknown.join(", ")}`);
+  const unknown = placeholders.filter((p) => p !== "{body}" && p !== "{timestamp}" && p !== "{id}");
+  if (unknown.length > 0) throw new Error(`${where}: signature.signed may hold {body}, {timestamp} and {id}, not ${unknown.join(", ")}`);
   if (placeholders.filter((p) => p === "{body}").length !== 1) throw new Error(`${where}: signature.signed must hold {body} once`);
+  if (signed.includes("{id}") !== Boolean(sig.id)) throw new Error(`${where}: signature.signed uses {id} exactly when signature.id is declared`);
+  if (sig.id && (!sig.id.header || !HEADER_NAME.test(sig.id.header))) throw new Error(`${where}: signature.id.header must be a header name`);
+  if (sig.id?.pointer !== undefined && !/^(\/([^~/]|~[01])*)*$/.test(sig.id.pointer)) throw new Error(`${where}: signature.id.pointer must be a JSON Pointer`);
+  if (sig.separator !== undefined && (sig.separator.length !== 1 || !sig.prefix))
+    throw new Error(`${where}: signature.separator must be one character, with the prefix that marks the signatures checked (e.g. "v1,")`);
+  if (sig.key && (typeof sig.key.prefix !== "string" || sig.key.encoding !== "base64"))
+    throw new Error(`${where}: signature.key must be {prefix, encoding: base64} (e.g. Standard Webhooks' whsec_)`);
   const ts = sig.timestamp;
   if (signed.includes("{timestamp}") !== Boolean(ts))
     throw new Error(`${where}: signature.signed uses {timestamp} exactly when signature.timestamp is declared`);
@@ -314,9 +327,21 @@ function authScheme(id: string, raw: RawSecurityScheme | undefined): AuthScheme 
     ...base,
     kind: "signature",
     header: raw.name,
-    signature: { algorithm: sig.algorithm, encoding: sig.encoding, ...(sig.prefix ? { prefix: sig.prefix } : {}), signed, ...(timestamp ? { timestamp } : {}) },
+    signature: {
+      algorithm: sig.algorithm,
+      encoding: sig.encoding,
+      ...(sig.prefix ? { prefix: sig.prefix } : {}),
+      signed,
+      ...(timestamp ? { timestamp } : {}),
+      ...(sig.id ? { id: { header: sig.id.header, ...(sig.id.pointer !== undefined ? { pointer: sig.id.pointer } : {}) } } : {}),
+      ...(sig.separator ? { separator: sig.separator } : {}),
+      ...(sig.key ? { key: { prefix: sig.key.prefix, encoding: sig.key.encoding } } : {}),
+    },
   };
 }
+
+/** The prefix a scheme's secrets carry (`whsec_`), if they are a key's bytes encoded. */
+export const keyPrefix = (scheme: AuthScheme): string | undefined => (scheme.kind === "signature" ? scheme.signature.key?.prefix : undefined);
 
 /** The authentication alternatives of each channel's receive operation. */
 function providerAuth(doc: RawDocument, channel: string): AuthScheme[] {
@@ -330,8 +355,11 @@ function providerAuth(doc: RawDocument, channel: string): AuthScheme[] {
     if (!id) throw new Error(`asyncapi.yaml: ${channel}: security must $ref #/components/securitySchemes/<id>`);
     return authScheme(id, doc.components?.securitySchemes?.[id]);
   });
-  const settings = new Set(schemes.map((s) => s.secrets));
-  if (settings.size !== 1) throw new Error(`asyncapi.yaml: ${channel}: its alternatives must share one secrets setting (got ${[...settings].join(", ")})`);
+  // Alternatives that share a setting share its secrets, so they must take secrets of one form.
+  for (const a of schemes)
+    for (const b of schemes)
+      if (a.secrets === b.secrets && keyPrefix(a) !== keyPrefix(b))
+        throw new Error(`asyncapi.yaml: ${channel}: ${a.id} and ${b.id} share the setting ${a.secrets} but take secrets of different forms (signature.key)`);
   return schemes;
 }
 

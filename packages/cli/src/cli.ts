@@ -59,9 +59,13 @@ const commands: Command[] = [
   },
   {
     name: "send",
-    usage: ["send --provider <P> --fixture NAME|FILE --to URL [--secret S] [--header H]"],
-    summary: "POSTs a fixture (a message name) or a file, signed the way the provider signs, like stripe trigger",
-    examples: ['webhook-contracts send --provider ivy --fixture order_updated --to http://127.0.0.1:8080 --secret "$IVY_SECRET"'],
+    usage: ["send --provider <P> --fixture NAME|FILE --to URL [--secret S] [--header H] [--scheme ID]"],
+    summary:
+      "POSTs a fixture (a message name) or a file, signed the way the provider signs, like stripe trigger; where it signs more than one way, a whsec_ secret signs the Standard Webhooks way, or --scheme names the way",
+    examples: [
+      'webhook-contracts send --provider ivy --fixture order_updated --to http://127.0.0.1:8080 --secret "$IVY_SECRET"',
+      'webhook-contracts send --provider ivy --fixture payout.paid --to http://127.0.0.1:8080 --secret "$IVY_WEBHOOK_KEY"   (whsec_…: webhook-signature)',
+    ],
     run: async (args, io) => (await import("./commands/send.js")).send(args, io),
   },
   {

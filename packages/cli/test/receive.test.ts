@@ -373,8 +373,8 @@ describe("read-only commands", () => {
       expect(r.stderr).toContain("/forward/secret: environment variable FORWARD_SECRET_NOT_SET is not set");
     }
     // The rest of the file is still checked.
-    const bad = writeConfig(sqlite, { providers: { ivy: { secrets: [{ env: "IVY_SECRET_NOT_SET" }], toleranceSeconds: 60 } } });
-    expect(run(["inbox", "list", "--config", bad]).stderr).toMatch(/\/providers\/ivy\/toleranceSeconds: unknown setting "toleranceSeconds"\n$/);
+    const bad = writeConfig(sqlite, { providers: { ivy: { secrets: [{ env: "IVY_SECRET_NOT_SET" }], header: "X-Ivy" } } });
+    expect(run(["inbox", "list", "--config", bad]).stderr).toMatch(/\/providers\/ivy\/header: unknown setting "header"\n$/);
   });
 });
 

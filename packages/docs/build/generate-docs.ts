@@ -92,24 +92,33 @@ function providerView(doc: AsyncAPIDocumentInterface, contract: ProviderContract
 }
 
 /** Each header a request must carry, with what it holds: one list per authentication alternative. */
-function authHeaders(p: ProviderContract, scheme: AuthScheme): [string, string][] {
-  const settings = providerSettings(p);
-  const secret = `one of the configured <code>${esc(settings.secrets)}</code>`;
+function authHeaders(scheme: AuthScheme): [string, string][] {
+  const secret = `one of the configured <code>${esc(scheme.secrets)}</code>`;
   if (scheme.kind === "basic") return [["Authorization", `<code>Basic</code> and base64 of ${secret} (<code>user:password</code>)`]];
   if (scheme.kind === "apiKey")
     return [
       [
         scheme.header,
-        `One of the configured <code>${esc(settings.secrets)}</code>, as is${scheme.configurableHeader ? " (the header's name is a setting, <code>header</code>)" : ""}`,
+        `One of the configured <code>${esc(scheme.secrets)}</code>, as is${scheme.configurableHeader ? " (the header's name is a setting, <code>header</code>)" : ""}`,
       ],
     ];
   const { signature: sig } = scheme;
   const ts = sig.timestamp;
+  const key = sig.key ? `the key whose base64 follows <code>${esc(sig.key.prefix)}</code> in ${secret}` : secret;
+  const entry = `${sig.prefix ? `<code>${esc(sig.prefix)}</code> then the ` : "The "}${sig.encoding} HMAC-SHA256`;
   return [
     [
       scheme.header,
-      `${sig.prefix ? `<code>${esc(sig.prefix)}</code> then the ` : "The "}${sig.encoding} HMAC-SHA256 of <code>${esc(sig.signed)}</code>, keyed with ${secret}; <code>{body}</code> is the raw request body${ts ? `, <code>{timestamp}</code> the value of <code>${esc(ts.header)}</code>` : ""}`,
+      `${sig.separator ? `One or more entries separated by ${sig.separator === " " ? "a space" : `<code>${esc(sig.separator)}</code>`}, any of which may match; each ${entry.charAt(0).toLowerCase()}${entry.slice(1)}` : entry} of <code>${esc(sig.signed)}</code>, keyed with ${key}; <code>{body}</code> is the raw request body${ts ? `, <code>{timestamp}</code> the value of <code>${esc(ts.header)}</code>` : ""}${sig.id ? `, <code>{id}</code> the value of <code>${esc(sig.id.header)}</code>` : ""}${sig.separator && sig.prefix ? `. Entries of other versions than <code>${esc(sig.prefix)}</code> are not checked` : ""}`,
     ],
+    ...(sig.id
+      ? ([
+          [
+            sig.id.header,
+            `The message's id, signed with it${sig.id.pointer !== undefined ? `; the sender sets it to the payload's <code>${esc(sig.id.pointer)}</code>` : ""}`,
+          ],
+        ] as [string, string][])
+      : []),
     ...(ts
       ? ([
           [ts.header, `When it was signed, epoch ${ts.unit} (10 or 13 digits are read); more than ${ts.toleranceSeconds} s from now is refused as a replay`],
@@ -125,7 +134,6 @@ function authSection(view: ProviderView): string {
   const alternatives = p.auth.map(
     (scheme, i) =>
       `<div class="auth-scheme" id="auth-${esc(scheme.id)}"><h3>${p.auth.length > 1 ? (i === 0 ? "Either" : "Or") : "Every request"}: <code>${esc(scheme.id)}</code></h3>${prose(scheme.description)}<table class="headers stack"><thead><tr><th scope="col">Header</th><th scope="col">Required</th><th scope="col">What it holds</th></tr></thead><tbody>${authHeaders(
-        p,
         scheme,
       )
         .map(
@@ -134,7 +142,17 @@ function authSection(view: ProviderView): string {
         )
         .join("")}</tbody></table></div>`,
   );
-  const config = `<p>Receiver settings: <code>providers["${esc(p.name)}"].${esc(settings.secrets)}</code> (or the environment variable <code>${esc(secretsVariable(p.name, settings.secrets))}</code>, comma-separated)${settings.header ? `, <code>header</code> (default <code>${esc(settings.header)}</code>)` : ""}${settings.toleranceSeconds ? `, <code>toleranceSeconds</code> (default ${settings.toleranceSeconds})` : ""}. <code>webhook-contracts send --provider ${esc(p.name)} --secret ...</code> signs as ${p.auth.length > 1 ? "the first alternative" : "above"}.</p>`;
+  const lists = settings.secrets.map(
+    (list) =>
+      `<code>providers["${esc(p.name)}"].${esc(list.name)}</code> (or the environment variable <code>${esc(secretsVariable(p.name, list.name))}</code>, comma-separated${list.keyPrefix ? `; keys of the form <code>${esc(list.keyPrefix)}</code> and base64` : ""}${settings.secrets.length > 1 ? `; for ${list.schemes.map((id) => `<code>${esc(id)}</code>`).join(", ")}` : ""})`,
+  );
+  const signs =
+    p.auth.length === 1
+      ? "signs as above"
+      : settings.secrets.some((list) => list.keyPrefix)
+        ? `signs as <code>${esc(p.auth.find((s) => s.kind === "signature" && s.signature.key)!.id)}</code> with a key of its form, else as the first alternative; <code>--scheme</code> names one`
+        : "signs as the first alternative";
+  const config = `<p>Receiver settings: ${lists.length > 1 ? `at least one of ${lists.join(" or ")}` : lists[0]}${settings.header ? `, <code>header</code> (default <code>${esc(settings.header)}</code>)` : ""}${settings.toleranceSeconds ? `, <code>toleranceSeconds</code> (default ${settings.toleranceSeconds})` : ""}. <code>webhook-contracts send --provider ${esc(p.name)} --secret ...</code> ${signs}.</p>`;
   return `<section class="auth" id="authentication"><h2>Authentication</h2>${p.auth.length > 1 ? "<p>A request carries one of these alternatives; the first whose header it has is checked.</p>" : ""}${alternatives.join("")}${config}</section>`;
 }
 
@@ -380,7 +398,7 @@ async function main(): Promise<void> {
     views.push(view);
     index.push({ kind: "provider", title: contract.title, provider: "", where: contract.address, text: plain(view.summary), url: providerUrl(contract.name) });
     for (const scheme of contract.auth) {
-      for (const [header, what] of authHeaders(contract, scheme)) {
+      for (const [header, what] of authHeaders(scheme)) {
         index.push({
           kind: "header",
           title: header,

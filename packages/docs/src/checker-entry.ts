@@ -21,6 +21,9 @@ export type CheckerScheme = { id: string; secrets: string } & (
         prefix?: string;
         signed: string;
         timestamp?: { header: string; unit: "seconds" | "milliseconds"; toleranceSeconds: number };
+        id?: { header: string; pointer?: string };
+        separator?: string;
+        key?: { prefix: string; encoding: "base64" };
       };
     }
   | { kind: "apiKey"; header: string; configurableHeader: boolean }

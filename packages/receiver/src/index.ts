@@ -53,15 +53,15 @@ export { backoffMs } from "./core/worker.js";
 export { type DriftEntry, type DriftOptions, driftReport } from "./core/drift.js";
 export { type InboxCheckOptions, type InboxCheckResult, type InboxVerdict, checkInbox } from "./core/inbox-check.js";
 
-import { signedHeaders as sign } from "./core/auth.js";
+import { type SignOptions, signedHeaders as sign } from "./core/auth.js";
 import { createCrypto as crypto } from "./core/crypto.js";
 
-/** The headers a provider would send with `body`, signed with `secret`: what `webhook-contracts send` uses. */
-export function signedHeaders(
-  provider: string,
-  body: string | Uint8Array,
-  secret: string,
-  options: { header?: string; nowMs?: number } = {},
-): Promise<Record<string, string>> {
+export type { SignOptions } from "./core/auth.js";
+
+/**
+ * The headers a provider would send with `body`, signed with `secret`: what `webhook-contracts send` uses.
+ * Where a provider has several alternatives, the secret's form picks one (`whsec_`: Standard Webhooks), or `options.scheme`.
+ */
+export function signedHeaders(provider: string, body: string | Uint8Array, secret: string, options: SignOptions = {}): Promise<Record<string, string>> {
   return sign(crypto(), provider, body, secret, options);
 }

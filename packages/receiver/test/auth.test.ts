@@ -6,6 +6,7 @@
  */
 import { createHmac } from "node:crypto";
 import { type AuthScheme as DeclaredScheme, loadContracts } from "@webhook-contracts/contracts";
+import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { type AuthScheme, authSchemes, authenticators, signedHeaders } from "../src/core/auth.js";
 import { createCrypto } from "../src/core/crypto.js";
@@ -30,14 +31,24 @@ async function verify(
 }
 
 /** What the declaration says the header holds, computed without the receiver's code. */
-function expectedSignature(scheme: Extract<DeclaredScheme, { kind: "signature" }>, secret: string, timestamp: string | undefined): string {
-  const signed = Buffer.concat(
+function expectedSignature(scheme: Extract<DeclaredScheme, { kind: "signature" }>, secret: string, signed: { timestamp?: string; id?: string }): string {
+  const bytes = Buffer.concat(
     scheme.signature.signed
-      .split(/(\{body\}|\{timestamp\})/)
-      .map((p) => (p === "{body}" ? Buffer.from(body) : Buffer.from(p === "{timestamp}" ? timestamp! : p))),
+      .split(/(\{body\}|\{timestamp\}|\{id\})/)
+      .map((p) => (p === "{body}" ? Buffer.from(body) : Buffer.from(p === "{timestamp}" ? signed.timestamp! : p === "{id}" ? signed.id! : p))),
   );
-  return (scheme.signature.prefix ?? "") + createHmac("sha256", secret).update(signed).digest(scheme.signature.encoding);
+  const { key: form } = scheme.signature;
+  const key = form ? Buffer.from(secret.slice(form.prefix.length), form.encoding) : secret;
+  return (scheme.signature.prefix ?? "") + createHmac("sha256", key).update(bytes).digest(scheme.signature.encoding);
 }
+
+/** A secret of the form a scheme takes: a Standard Webhooks `whsec_` key where it declares one. */
+const secretFor = (scheme: DeclaredScheme, seed: string) =>
+  scheme.kind === "basic"
+    ? `user:${seed}`
+    : scheme.kind === "signature" && scheme.signature.key
+      ? `${scheme.signature.key.prefix}${Buffer.from(seed.padEnd(32, "#")).toString("base64")}`
+      : `${seed}-Ü`;
 
 describe("why a request is refused, in words that say what happened", () => {
   it.each([
@@ -69,22 +80,27 @@ describe("every declared alternative of every provider", async () => {
   });
 
   it.each(cases)("%s: accepted when right, refused when anything differs", async (_label, provider, scheme, index) => {
-    const secret = scheme.kind === "basic" ? "user:pa55" : "s3cret-Ü";
-    const settings = { [scheme.secrets]: ["another-secret", secret] };
+    const secret = secretFor(scheme, "s3cret");
+    const another = secretFor(scheme, "another-secret");
+    const settings = { [scheme.secrets]: [another, secret] };
     let headers: Record<string, string>;
-    if (index === 0) {
-      headers = await signedHeaders(crypto, provider, body, secret, { nowMs: now });
+    if (index === 0 || scheme.kind === "signature") {
+      // The first alternative signs by default; a signature alternative is picked by its id.
+      headers = await signedHeaders(crypto, provider, body, secret, { nowMs: now, ...(index === 0 ? {} : { scheme: scheme.id }) });
     } else {
       headers =
         scheme.kind === "basic" ? { Authorization: `Basic ${Buffer.from(secret).toString("base64")}` } : { [(scheme as { header: string }).header]: secret };
     }
     expect(await verify(authSchemes, provider, settings, headers)).toEqual({ ok: true });
-    expect((await verify(authSchemes, provider, { [scheme.secrets]: ["another-secret"] }, headers)).ok).toBe(false);
+    expect((await verify(authSchemes, provider, { [scheme.secrets]: [another] }, headers)).ok).toBe(false);
     expect((await verify(authSchemes, provider, settings, {})).ok).toBe(false);
     if (scheme.kind === "signature") {
       const ts = scheme.signature.timestamp;
       const timestamp = ts ? headers[ts.header] : undefined;
-      expect(headers[scheme.header]).toBe(expectedSignature(scheme, secret, timestamp));
+      const id = scheme.signature.id ? headers[scheme.signature.id.header] : undefined;
+      // The signed id is the payload's where the declaration names its field (the body's id is evt_1).
+      if (scheme.signature.id?.pointer === "/id") expect(id).toBe("evt_1");
+      expect(headers[scheme.header]).toBe(expectedSignature(scheme, secret, { ...(timestamp ? { timestamp } : {}), ...(id ? { id } : {}) }));
       if (ts) expect(timestamp).toBe(String(ts.unit === "seconds" ? Math.floor(now / 1000) : now));
       const changed = body.slice();
       changed[changed.length - 2] = changed[changed.length - 2]! ^ 1;
@@ -97,6 +113,55 @@ describe("every declared alternative of every provider", async () => {
         });
       }
     }
+  });
+});
+
+describe("Standard Webhooks, checked both ways against the standardwebhooks library", async () => {
+  // Every declared scheme whose key is a whsec_ key: Ivy's newer event API today (ivyStandardWebhooks).
+  const providers = await loadContracts();
+  const cases = providers.flatMap((p) =>
+    p.auth.flatMap((s) => (s.kind === "signature" && s.signature.key?.prefix === "whsec_" ? [[`${p.name} ${s.id}`, p.name, s] as const] : [])),
+  );
+  const secret = `whsec_${Buffer.from("a Standard Webhooks key, 32 bytes").toString("base64")}`;
+  const text = new TextDecoder().decode(body);
+
+  it("Ivy declares one", () => expect(cases.map(([label]) => label)).toContain("ivy ivyStandardWebhooks"));
+
+  describe.each(cases)("%s", (_label, provider, scheme) => {
+    const settings = { [scheme.secrets]: [secret] };
+    const at = Date.now();
+
+    it("verifies what the library signs, one signature or several", async () => {
+      const webhook = new Webhook(secret);
+      const signature = webhook.sign("msg_2Lm", new Date(at), text);
+      const headers = { "webhook-id": "msg_2Lm", "webhook-timestamp": String(Math.floor(at / 1000)), "webhook-signature": signature };
+      expect(await verify(authSchemes, provider, settings, headers, body, at)).toEqual({ ok: true });
+      // A rotation: the sender signs with an old key and the new one; any listed v1 entry may match.
+      const old = new Webhook(`whsec_${Buffer.from("an older key that was rotated out").toString("base64")}`).sign("msg_2Lm", new Date(at), text);
+      expect(await verify(authSchemes, provider, settings, { ...headers, "webhook-signature": `${old} ${signature}` }, body, at)).toEqual({ ok: true });
+    });
+
+    it("is verified by the library", async () => {
+      const headers = lower(await signedHeaders(crypto, provider, body, secret, { scheme: scheme.id, nowMs: Date.now() }));
+      expect(new Webhook(secret).verify(text, headers)).toEqual(JSON.parse(text));
+    });
+
+    it.each<[string, (h: Record<string, string>) => Record<string, string>, number, string]>([
+      ["a signature made with another key", (h) => ({ ...h, "webhook-signature": `v1,${"A".repeat(43)}=` }), 0, "webhook-signature matches no configured key"],
+      ["only a v2 entry", (h) => ({ ...h, "webhook-signature": h["webhook-signature"]!.replace("v1,", "v2,") }), 0, "holds no signature of version v1,"],
+      ["a timestamp older than the tolerance", (h) => h, 301_000, "webhook-timestamp is more than 300 s from now"],
+      ["another webhook-id than the one signed", (h) => ({ ...h, "webhook-id": "msg_other" }), 0, "webhook-signature matches no configured key"],
+      ["no webhook-id", ({ "webhook-id": _, ...h }) => h, 0, "missing webhook-signature or webhook-timestamp or webhook-id header"],
+    ])("refuses %s", async (_name, change, laterMs, reason) => {
+      const signed = {
+        "webhook-id": "msg_2Lm",
+        "webhook-timestamp": String(Math.floor(at / 1000)),
+        "webhook-signature": new Webhook(secret).sign("msg_2Lm", new Date(at), text),
+      };
+      const result = await verify(authSchemes, provider, settings, change(signed), body, at + laterMs);
+      expect(result.ok).toBe(false);
+      expect((result as { reason: string }).reason).toContain(reason);
+    });
   });
 });
 
@@ -119,7 +184,7 @@ describe("declarations no provider uses today", () => {
   it.each<[string, Record<string, string>, boolean | string]>([
     ["signed by the signer", {}, true],
     ["without the prefix", { "X-Sig": "drop-prefix" }, "X-Sig does not start with v1,"],
-    ["hex where base64 is declared", { "X-Sig": `v1,${"ab".repeat(32)}` }, "X-Sig is not a base64 HMAC-SHA256 (44 characters)"],
+    ["hex where base64 is declared", { "X-Sig": `v1,${"ab".repeat(32)}` }, "X-Sig is not a base64 HMAC-SHA256 (44 characters) after v1,"],
     ["a timestamp that is no number", { "X-Ts": "soon" }, "X-Ts is not epoch seconds or milliseconds"],
   ])("%s", async (_label, override, expected) => {
     const signed = await signedHeaders(crypto, "acme", body, "k", { nowMs: now }, schemes);

@@ -283,6 +283,18 @@ describe("the serve configuration file", () => {
       [{ path: "/providers/ivy/secrets/1", message: `${short(5)} (from environment variable WEBHOOK_CONTRACTS_IVY_SECRETS)` }],
     ],
     [
+      "Ivy's Standard Webhooks keys: whsec_ form checked, from the file or WEBHOOK_CONTRACTS_IVY_WEBHOOK_KEYS",
+      { store: sqlite, providers: { ivy: { webhookKeys: [{ env: "IVY_KEY" }] } } },
+      { IVY_KEY: FORWARD_SECRET, WEBHOOK_CONTRACTS_IVY_WEBHOOK_KEYS: `${FORWARD_SECRET},whsec_abc` },
+      [{ path: "/providers/ivy/webhookKeys/1", message: `${notWhsec(9)} (from environment variable WEBHOOK_CONTRACTS_IVY_WEBHOOK_KEYS)` }],
+    ],
+    [
+      "a provider with several lists of secrets needs one of them, said once",
+      { store: sqlite, providers: { ivy: {} } },
+      {},
+      [{ path: "/providers/ivy", message: "missing: expected at least one of secrets or webhookKeys (one list of secrets per way the provider signs)" }],
+    ],
+    [
       "a provider is enabled only by the file",
       { store: sqlite, providers: ivyFromEnv },
       { IVY_SECRET, WEBHOOK_CONTRACTS_SCALAPAY_API_KEYS: "scalapay-api-key-01" },
@@ -385,8 +397,8 @@ describe("the serve configuration file", () => {
     const load = (env: Record<string, string>) => loadConfig(file, env, {}, { storeOnly: true });
     expect((await load({ DATABASE_URL: "postgres://127.0.0.1/db" })).providers).toEqual(ivyFromEnv);
     await expect(load({})).rejects.toThrow("/store/postgres: environment variable DATABASE_URL is not set");
-    const bad = write("store-only-bad.json", { store: sqlite, providers: { ivy: { secrets: [{ env: "IVY_SECRET" }], toleranceSeconds: 5 } } });
-    await expect(loadConfig(bad, {}, {}, { storeOnly: true })).rejects.toThrow('/providers/ivy/toleranceSeconds: unknown setting "toleranceSeconds"');
+    const bad = write("store-only-bad.json", { store: sqlite, providers: { ivy: { secrets: [{ env: "IVY_SECRET" }], header: "X-Ivy" } } });
+    await expect(loadConfig(bad, {}, {}, { storeOnly: true })).rejects.toThrow('/providers/ivy/header: unknown setting "header"');
   });
 
   it("says where malformed JSON breaks, and when the file cannot be read", async () => {

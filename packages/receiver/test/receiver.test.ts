@@ -68,7 +68,10 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
 
     it("401 for a missing or bad signature, and nothing stored", async () => {
       const { post, postIvy, store } = await start();
-      expect(await post("ivy", ivyBody())).toEqual({ status: 401, body: { error: "unauthorized", message: "missing X-Ivy-Signature header" } });
+      expect(await post("ivy", ivyBody())).toEqual({
+        status: 401,
+        body: { error: "unauthorized", message: "missing X-Ivy-Signature header or webhook-signature header" },
+      });
       expect((await postIvy(ivyBody(), "not-the-secret")).status).toBe(401);
       expect((await post("ivy", ivyBody(), { "x-ivy-signature": "not hex" })).body.message).toMatch(/not a hex HMAC-SHA256/);
       expect(await store.list()).toEqual([]);
@@ -616,7 +619,10 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
         status: 200,
         ms: expect.any(Number),
       });
-      expect(events.find((e) => e.type === "request" && e.outcome === "unauthorized")).toMatchObject({ status: 401, reason: "missing X-Ivy-Signature header" });
+      expect(events.find((e) => e.type === "request" && e.outcome === "unauthorized")).toMatchObject({
+        status: 401,
+        reason: "missing X-Ivy-Signature header or webhook-signature header",
+      });
       expect(events.find((e) => e.type === "attempt")).toMatchObject({ provider: "ivy", message: "order_updated", attempt: 1, outcome: "handled" });
       expect(JSON.stringify(events)).not.toMatch(/ivy-new-signing-secret|ivy-old-signing-secret/);
     });

@@ -2,14 +2,21 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { allFixtures, fixtures } from "@webhook-contracts/fixtures";
-import { signedHeaders } from "@webhook-contracts/receiver";
+import { authSchemes, signedHeaders } from "@webhook-contracts/receiver";
 import { isProviderName, providerNames } from "@webhook-contracts/validators";
 import { type CliIO, UsageError, didYouMean, exitCodes } from "../io.js";
 
 export async function send(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { provider: { type: "string" }, fixture: { type: "string" }, to: { type: "string" }, secret: { type: "string" }, header: { type: "string" } },
+    options: {
+      provider: { type: "string" },
+      fixture: { type: "string" },
+      to: { type: "string" },
+      secret: { type: "string" },
+      header: { type: "string" },
+      scheme: { type: "string" },
+    },
   });
   const provider = values.provider;
   if (!provider || !isProviderName(provider))
@@ -37,9 +44,19 @@ export async function send(args: string[], io: CliIO): Promise<number> {
     }
   }
   if (url.pathname === "/" || url.pathname === "") url.pathname = `/webhooks/${provider}`;
+  const scheme = values.scheme;
+  if (scheme !== undefined && !authSchemes[provider]!.some((s) => s.id === scheme))
+    throw new UsageError(
+      `--scheme must be one of ${authSchemes[provider]!.map((s) => s.id).join(", ")} for ${provider}${didYouMean(
+        scheme,
+        authSchemes[provider]!.map((s) => s.id),
+      )}`,
+    );
   const headers = {
     "content-type": "application/json",
-    ...(values.secret ? await signedHeaders(provider, body, values.secret, values.header ? { header: values.header } : {}) : {}),
+    ...(values.secret
+      ? await signedHeaders(provider, body, values.secret, { ...(values.header ? { header: values.header } : {}), ...(scheme ? { scheme } : {}) })
+      : {}),
   };
   let response: Response;
   try {

@@ -12,10 +12,16 @@ export interface SignatureSpec {
   encoding: "hex" | "base64";
   /** Text before the digest in the header (`sha256=`), if any. */
   prefix?: string;
-  /** Template of the signed bytes: `{body}` (the raw body) and `{timestamp}`, with literal text between. */
+  /** Template of the signed bytes: `{body}` (the raw body), `{timestamp}` and `{id}`, with literal text between. */
   signed: string;
   /** The signed timestamp's header, and how far from now it may be (a signer sends `unit`; 10 or 13 digits are read). */
   timestamp?: { header: string; unit: "seconds" | "milliseconds"; toleranceSeconds: number };
+  /** The signed message id's header (`{id}`); `pointer`: the payload field a sender copies into it. */
+  id?: { header: string; pointer?: string };
+  /** The header holds a list of signatures separated by this; only those that start with `prefix` count (others are other versions). */
+  separator?: string;
+  /** The secret is `prefix` + the key's bytes in base64 (Standard Webhooks' `whsec_`); without it, the secret's UTF-8 bytes are the key. */
+  key?: { prefix: string; encoding: "base64" };
 }
 
 export type AuthScheme = {

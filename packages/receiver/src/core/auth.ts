@@ -8,7 +8,8 @@
  */
 import { authSchemes } from "../generated/auth-schemes.js";
 import type { AuthScheme, SecretSource, SignatureSpec } from "./auth-scheme.js";
-import { type Crypto, fromHex, timingSafeEqual, toHex, utf8 } from "./crypto.js";
+import { type Crypto, fromBase64, fromHex, timingSafeEqual, toBase64, toHex, utf8 } from "./crypto.js";
+import { unescapePointerSegment } from "./pointer.js";
 
 export type { AuthScheme, SecretSource, SignatureSpec } from "./auth-scheme.js";
 export type * from "../generated/auth-schemes.js";
@@ -42,11 +43,16 @@ const fail = (reason: string): AuthResult => ({ ok: false, reason });
 /** Headers kept for every provider: none of them authenticates anything. */
 export const COMMON_KEPT_HEADERS = ["content-type", "content-length", "content-encoding", "user-agent", "x-request-id", "date"] as const;
 
-/** Signature and signed-timestamp headers (HMACs of the body: no secret can be read from them), kept so a delivery can be checked again. */
+/** The headers a signature scheme reads: the signature, and the signed timestamp and id, if any. */
+const signedHeaderNames = (spec: SignatureSpec, header: string): string[] => [
+  header,
+  ...(spec.timestamp ? [spec.timestamp.header] : []),
+  ...(spec.id ? [spec.id.header] : []),
+];
+
+/** Signature, signed-timestamp and signed-id headers (HMACs of the body: no secret can be read from them), kept so a delivery can be checked again. */
 function signatureHeaders(schemes: readonly AuthScheme[]): string[] {
-  return schemes.flatMap((s) =>
-    s.kind === "signature" ? [s.header.toLowerCase(), ...(s.signature.timestamp ? [s.signature.timestamp.header.toLowerCase()] : [])] : [],
-  );
+  return schemes.flatMap((s) => (s.kind === "signature" ? signedHeaderNames(s.signature, s.header).map((h) => h.toLowerCase()) : []));
 }
 /** Every header any provider's delivery may keep: what a store migrating old rows keeps of their headers. */
 export const KEPT_HEADERS: readonly string[] = [...COMMON_KEPT_HEADERS, ...Object.values(authSchemes).flatMap(signatureHeaders)];
@@ -60,36 +66,76 @@ function sameText(expected: string, given: string): boolean {
   for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ given.charCodeAt(i);
   return diff === 0;
 }
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const encode = (digest: Uint8Array, encoding: SignatureSpec["encoding"]) => (encoding === "hex" ? toHex(digest) : toBase64(digest));
 
-/** A signature template split once: its literal text as bytes, and where the body and the timestamp go. */
-const templates = new Map<string, (Uint8Array | "{body}" | "{timestamp}")[]>();
+type Placeholder = "{body}" | "{timestamp}" | "{id}";
+/** A signature template split once: its literal text as bytes, and where the body, the timestamp and the id go. */
+const templates = new Map<string, (Uint8Array | Placeholder)[]>();
 function template(signed: string) {
   let parts = templates.get(signed);
   if (!parts) {
     parts = signed
-      .split(/(\{body\}|\{timestamp\})/)
+      .split(/(\{body\}|\{timestamp\}|\{id\})/)
       .filter((part) => part !== "")
-      .map((part) => (part === "{body}" || part === "{timestamp}" ? part : utf8(part)));
+      .map((part) => (part === "{body}" || part === "{timestamp}" || part === "{id}" ? part : utf8(part)));
     templates.set(signed, parts);
   }
   return parts;
 }
 
-/** The bytes a signature covers: the template's literal text, the timestamp header's value and the raw body, in order. */
-export function signedParts(spec: SignatureSpec, body: Uint8Array, timestamp: string | undefined): Uint8Array[] {
-  return template(spec.signed).map((part) => (part === "{body}" ? body : part === "{timestamp}" ? utf8(timestamp ?? "") : part));
+/** The values of a request's signed headers that a template names. */
+export interface Signed {
+  timestamp?: string | undefined;
+  id?: string | undefined;
 }
 
-/** True when any secret's HMAC of `parts` equals `given`; every secret is tried, so timing tells nothing. */
-async function anyHmacMatches(crypto: Crypto, spec: SignatureSpec, secrets: readonly string[], parts: readonly Uint8Array[], given: string): Promise<boolean> {
+/** The bytes a signature covers: the template's literal text, the signed headers' values and the raw body, in order. */
+export function signedParts(spec: SignatureSpec, body: Uint8Array, signed: Signed = {}): Uint8Array[] {
+  return template(spec.signed).map((part) =>
+    part === "{body}" ? body : part === "{timestamp}" ? utf8(signed.timestamp ?? "") : part === "{id}" ? utf8(signed.id ?? "") : part,
+  );
+}
+
+/**
+ * The key a secret stands for: its UTF-8 bytes, or, where the scheme declares a key form (Standard Webhooks'
+ * `whsec_` + base64), the bytes it encodes; undefined when the secret is not of that form.
+ */
+export function signingKey(spec: SignatureSpec, secret: string): string | Uint8Array | undefined {
+  if (!spec.key) return secret;
+  return secret.startsWith(spec.key.prefix) ? fromBase64(secret.slice(spec.key.prefix.length)) : undefined;
+}
+
+/**
+ * The digests a signature header offers: the header itself, or, where the scheme declares a list, each
+ * entry that carries the scheme's prefix (entries of other versions are not ours to check); the prefix removed.
+ */
+function offered(spec: SignatureSpec, value: string): string[] {
+  const prefix = spec.prefix ?? "";
+  if (!spec.separator) return value.startsWith(prefix) ? [value.slice(prefix.length)] : [];
+  return value
+    .split(spec.separator)
+    .filter((entry) => entry.startsWith(prefix))
+    .map((entry) => entry.slice(prefix.length));
+}
+
+/** True when any key's HMAC of `parts` equals any of `given`; every key and every digest is tried, so timing tells nothing. */
+async function anyHmacMatches(
+  crypto: Crypto,
+  spec: SignatureSpec,
+  keys: readonly (string | Uint8Array)[],
+  parts: readonly Uint8Array[],
+  given: readonly string[],
+): Promise<boolean> {
   // Hex is compared as bytes (either case is the same digest); the header's form was checked with its headers.
-  const givenBytes = spec.encoding === "hex" ? fromHex(given) : undefined;
+  const givenBytes = spec.encoding === "hex" ? given.map(fromHex) : undefined;
   let match = false;
-  for (const secret of secrets) {
-    const digest = await crypto.hmacSha256(secret, parts);
-    match = (givenBytes ? timingSafeEqual(digest, givenBytes) : sameText(toBase64(digest), given)) || match;
+  for (const key of keys) {
+    const digest = await crypto.hmacSha256(key, parts);
+    const text = givenBytes ? undefined : toBase64(digest);
+    for (let i = 0; i < given.length; i++) {
+      const bytes = givenBytes?.[i];
+      match = (bytes ? timingSafeEqual(digest, bytes) : text !== undefined && sameText(text, given[i]!)) || match;
+    }
   }
   return match;
 }
@@ -160,28 +206,42 @@ function check(scheme: AuthScheme, settings: ResolvedAuth, crypto: Crypto, proce
   const { header, signature: spec } = scheme;
   const name = header.toLowerCase();
   const ts = spec.timestamp;
+  const idHeader = spec.id?.header.toLowerCase();
   const tolerance = typeof settings.toleranceSeconds === "number" ? settings.toleranceSeconds : (ts?.toleranceSeconds ?? 0);
-  const digestOf = (given: string) => given.slice(spec.prefix?.length ?? 0);
+  // Keys decoded once; a secret not of the scheme's form (the config check refuses one) verifies nothing.
+  const keys = secrets.map((secret) => signingKey(spec, secret)).filter((key) => key !== undefined);
+  const required = signedHeaderNames(spec, header);
+  const well = (digest: string) => DIGEST_TEXT[spec.encoding].test(digest);
+  const signedOf = (headers: Headers): Signed => ({
+    timestamp: ts ? headers[ts.header.toLowerCase()]?.trim() : undefined,
+    id: idHeader ? headers[idHeader]?.trim() : undefined,
+  });
   return {
     what: `${header} header`,
     carried: (headers) => Boolean(headers[name]),
     async headers(headers, nowMs) {
       const signature = headers[name]?.trim();
-      const timestamp = ts ? headers[ts.header.toLowerCase()]?.trim() : undefined;
-      if (!signature || (ts && !timestamp)) return fail(`missing ${[header, ...(ts ? [ts.header] : [])].join(" or ")} header`);
+      const { timestamp, id } = signedOf(headers);
+      if (!signature || (ts && !timestamp) || (idHeader && !id)) return fail(`missing ${required.join(" or ")} header`);
       if (ts) {
         if (!/^\d{10,13}$/.test(timestamp!)) return fail(`${ts.header} is not epoch seconds or milliseconds`);
         const sentMs = timestamp!.length === 13 ? Number(timestamp) : Number(timestamp) * 1000;
         if (Math.abs(nowMs - sentMs) > tolerance * 1000) return fail(`${ts.header} is more than ${tolerance} s from now (a replay?)`);
       }
-      if (spec.prefix && !signature.startsWith(spec.prefix)) return fail(`${header} does not start with ${spec.prefix}`);
-      return DIGEST_TEXT[spec.encoding].test(digestOf(signature)) ? OK : fail(`${header} is not ${DIGEST_NAME[spec.encoding]}`);
+      const digests = offered(spec, signature);
+      if (digests.length === 0)
+        return fail(
+          spec.separator ? `${header} holds no signature of version ${spec.prefix} (only other versions)` : `${header} does not start with ${spec.prefix}`,
+        );
+      return digests.some(well) ? OK : fail(`${header} is not ${DIGEST_NAME[spec.encoding]}${spec.prefix ? ` after ${spec.prefix}` : ""}`);
     },
     async body(headers, body) {
-      const parts = signedParts(spec, body, ts ? headers[ts.header.toLowerCase()]!.trim() : undefined);
-      return (await anyHmacMatches(crypto, spec, secrets, parts, digestOf(headers[name]!.trim())))
+      const parts = signedParts(spec, body, signedOf(headers));
+      return (await anyHmacMatches(crypto, spec, keys, parts, offered(spec, headers[name]!.trim()).filter(well)))
         ? OK
-        : fail(`${header} matches no configured ${scheme.secrets === "apiKeys" ? "API key" : "secret"} (HMAC-SHA256 of ${spec.signed})`);
+        : fail(
+            `${header} matches no configured ${scheme.secrets === "apiKeys" ? "API key" : spec.key ? `key (${scheme.secrets})` : "secret"} (HMAC-SHA256 of ${spec.signed})`,
+          );
     },
   };
 }
@@ -220,20 +280,57 @@ export function authenticators(
   return out;
 }
 
+/** What signedHeaders may be told: a configurable header's name, the time, the alternative, the signed id. */
+export interface SignOptions {
+  header?: string;
+  nowMs?: number;
+  /** The security scheme's id (e.g. `ivyStandardWebhooks`); by default the first whose secret form `secret` has. */
+  scheme?: string;
+  /** The signed message id (`{id}`); by default the payload's value at the scheme's `id.pointer`, else a new one. */
+  id?: string;
+}
+
+/** The alternative a secret signs with: the one asked for, else the first whose key form it has, else the first with no key form. */
+function signingScheme(provider: string, declared: readonly AuthScheme[], secret: string, asked: string | undefined): AuthScheme {
+  if (asked !== undefined) {
+    const scheme = declared.find((s) => s.id === asked);
+    if (!scheme) throw new TypeError(`${provider} has no authentication scheme "${asked}": expected one of ${declared.map((s) => s.id).join(", ")}`);
+    return scheme;
+  }
+  const keyed = (s: AuthScheme) => s.kind === "signature" && s.signature.key !== undefined;
+  // Of the key's form as the configuration takes it: the prefix, then the base64 of 24 bytes or more.
+  const ofForm = (s: AuthScheme) => s.kind === "signature" && ((signingKey(s.signature, secret) as Uint8Array | undefined)?.length ?? 0) >= 24;
+  return declared.find((s) => keyed(s) && ofForm(s)) ?? declared.find((s) => !keyed(s)) ?? declared[0]!;
+}
+
+/** The payload's string or number at `pointer`, if the body is JSON and has one there. */
+function idIn(body: Uint8Array, pointer: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return undefined;
+  }
+  for (const segment of pointer.split("/").slice(1).map(unescapePointerSegment))
+    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[segment] : undefined;
+  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+}
+
 /**
- * The headers a provider would send with `body`, signed with `secret` by its first declared alternative:
- * what `webhook-contracts send` and the tests use, made from the same declaration the receiver verifies.
+ * The headers a provider would send with `body`, signed with `secret`: what `webhook-contracts send`, the
+ * docs' checker and the tests use, made from the same declaration the receiver verifies with.
  */
 export async function signedHeaders(
   crypto: Crypto,
   provider: string,
   body: string | Uint8Array,
   secret: string,
-  options: { header?: string; nowMs?: number } = {},
+  options: SignOptions = {},
   schemes: Readonly<Record<string, readonly AuthScheme[]>> = authSchemes,
 ): Promise<Record<string, string>> {
-  const scheme = schemes[provider]?.[0];
-  if (!scheme) throw new TypeError(`unknown provider "${provider}": expected one of ${Object.keys(schemes).join(", ")}`);
+  const declared = schemes[provider];
+  if (!declared?.length) throw new TypeError(`unknown provider "${provider}": expected one of ${Object.keys(schemes).join(", ")}`);
+  const scheme = signingScheme(provider, declared, secret, options.scheme);
   const bytes = typeof body === "string" ? utf8(body) : body;
   switch (scheme.kind) {
     case "basic":
@@ -242,10 +339,19 @@ export async function signedHeaders(
       return { [(scheme.configurableHeader ? options.header : undefined) ?? scheme.header]: secret };
     case "signature": {
       const { signature: spec } = scheme;
+      const key = signingKey(spec, secret);
+      if (key === undefined) throw new TypeError(`${scheme.id} signs with a key of the form ${spec.key!.prefix} and base64`);
       const nowMs = options.nowMs ?? Date.now();
       const timestamp = spec.timestamp ? String(spec.timestamp.unit === "seconds" ? Math.floor(nowMs / 1000) : nowMs) : undefined;
-      const digest = await crypto.hmacSha256(secret, signedParts(spec, bytes, timestamp));
-      return { ...(spec.timestamp ? { [spec.timestamp.header]: timestamp! } : {}), [scheme.header]: `${spec.prefix ?? ""}${encode(digest, spec.encoding)}` };
+      const id = spec.id
+        ? (options.id ?? (spec.id.pointer !== undefined ? idIn(bytes, spec.id.pointer) : undefined) ?? `msg_${globalThis.crypto.randomUUID()}`)
+        : undefined;
+      const digest = await crypto.hmacSha256(key, signedParts(spec, bytes, { timestamp, id }));
+      return {
+        ...(spec.id ? { [spec.id.header]: id! } : {}),
+        ...(spec.timestamp ? { [spec.timestamp.header]: timestamp! } : {}),
+        [scheme.header]: `${spec.prefix ?? ""}${encode(digest, spec.encoding)}`,
+      };
     }
   }
 }

@@ -21,8 +21,8 @@ function nodeCrypto(): NodeCrypto | undefined {
 
 export interface Crypto {
   readonly backend: CryptoBackend;
-  /** HMAC-SHA256 of the parts, concatenated, keyed with the UTF-8 bytes of `key`. */
-  hmacSha256(key: string, parts: readonly Uint8Array[]): Promise<Uint8Array>;
+  /** HMAC-SHA256 of the parts, concatenated, keyed with `key`'s bytes (a string's UTF-8). */
+  hmacSha256(key: string | Uint8Array, parts: readonly Uint8Array[]): Promise<Uint8Array>;
   sha256(data: Uint8Array): Promise<Uint8Array>;
 }
 
@@ -32,7 +32,8 @@ export function createCrypto(prefer?: CryptoBackend): Crypto {
   if (node) {
     // A secret's bytes, encoded once: secrets are few and long-lived, deliveries many.
     const keys = new Map<string, Uint8Array>();
-    const keyBytes = (secret: string) => {
+    const keyBytes = (secret: string | Uint8Array) => {
+      if (typeof secret !== "string") return secret;
       let bytes = keys.get(secret);
       if (!bytes) keys.set(secret, (bytes = encoder.encode(secret)));
       return bytes;
@@ -56,11 +57,13 @@ export function createCrypto(prefer?: CryptoBackend): Crypto {
   // Importing a key costs as much as a signature; secrets are few and long-lived, so keep their keys.
   type Key = Awaited<ReturnType<typeof subtle.importKey>>;
   const keys = new Map<string, Promise<Key>>();
-  const keyFor = (secret: string) => {
-    let key = keys.get(secret);
+  const byteKeys = new WeakMap<Uint8Array, Promise<Key>>();
+  const importKey = (bytes: Uint8Array) => subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const keyFor = (secret: string | Uint8Array) => {
+    let key = typeof secret === "string" ? keys.get(secret) : byteKeys.get(secret);
     if (!key) {
-      key = subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-      keys.set(secret, key);
+      if (typeof secret === "string") keys.set(secret, (key = importKey(encoder.encode(secret))));
+      else byteKeys.set(secret, (key = importKey(secret)));
     }
     return key;
   };
@@ -121,5 +124,16 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
 }
+
+/** The bytes of base64 text (the standard alphabet, padded or not); undefined unless it is base64. */
+export function fromBase64(text: string): Uint8Array | undefined {
+  if (!/^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}(==)?|[A-Za-z0-9+/]{3}=?)?$/.test(text)) return undefined;
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+export const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
 
 export const utf8 = (text: string): Uint8Array => encoder.encode(text); // typed: the declarations must not need @types/node

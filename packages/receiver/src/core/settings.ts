@@ -140,11 +140,21 @@ const PATTERNS: Readonly<Record<string, string>> = {
 function problemsOf(check: ShapeCheck, data: unknown): ConfigProblem[] {
   if (check(data)) return [];
   const out: ConfigProblem[] = [];
-  for (const e of check.errors ?? []) {
+  const errors = check.errors ?? [];
+  // A provider with several lists of secrets (one per alternative) needs one of them: its anyOf's branches
+  // say which, and are told as one problem, not as each list missing.
+  const inAnyOf = (e: (typeof errors)[number]) => e.keyword === "required" && /\/anyOf\/\d+\/required$/.test(e.schemaPath ?? "");
+  for (const e of errors) {
+    if (inAnyOf(e)) continue;
     const received = kind(valueAt(data, e.instancePath));
     let path = e.instancePath;
     let message: string;
     switch (e.keyword) {
+      case "anyOf": {
+        const lists = errors.filter((b) => inAnyOf(b) && b.instancePath === e.instancePath).map((b) => String(b.params.missingProperty));
+        message = `missing: expected at least one of ${lists.join(" or ")} (one list of secrets per way the provider signs)`;
+        break;
+      }
       case "required":
         path += `/${String(e.params.missingProperty)}`;
         message = "missing (required)";
