@@ -6,7 +6,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { messageFixtures } from "./fixtures.ts";
-import { dereferenceSchema, loadContracts, readJson, repoRoot } from "./model.ts";
+import { dereferenceSchema, lifecycleOf, loadContracts, readJson, repoRoot } from "./model.ts";
 import { countEvidence } from "./evidence.ts";
 import { isEntryPoint } from "./entry-point.ts";
 
@@ -29,7 +29,7 @@ export async function coverageTable(): Promise<string> {
     for (const message of provider.messages) {
       const schema = await readJson<{ "x-provenance": { kind: string; sources: string[] } }>(path.join(repoRoot, message.schemaFile));
       const { kind, sources } = schema["x-provenance"];
-      const evidence = countEvidence(await dereferenceSchema(message.schemaId), message, provider.lifecycle);
+      const evidence = countEvidence(await dereferenceSchema(message.schemaId), message, lifecycleOf(provider, message.name));
       rows.push(
         `| ${provider.title} | \`${message.name}\` | ${countFixtures(provider.name, message.name, "valid")} | ${countFixtures(provider.name, message.name, "invalid")} | ${evidence.documented} / ${evidence.inferred} / ${evidence.open} | **${kind}**: ${cell(sources.join("; "))} |`,
       );

@@ -62,8 +62,16 @@ export interface LifecycleTransition {
   source: string;
 }
 
-/** schemas/<provider>/lifecycle.json, checked against contracts/lifecycle.schema.json and the schemas. */
+/**
+ * One lifecycle of a provider, checked against contracts/lifecycle.schema.json and the schemas:
+ * schemas/<provider>/lifecycle.json (its orders, name "") or schemas/<provider>/lifecycle.<name>.json
+ * (another kind of resource, e.g. Ivy's payouts: its statuses are not the orders').
+ */
 export interface LifecycleContract {
+  /** "" for lifecycle.json; `<name>` for lifecycle.<name>.json (kebab-case). */
+  name: string;
+  /** The file, relative to the repository root. */
+  file: string;
   title: string;
   description: string;
   provenance: { kind: string; sources: string[]; note?: string };
@@ -77,7 +85,12 @@ export interface LifecycleContract {
   transitions: LifecycleTransition[];
   /** Transitions the provider documents as impossible ("*" for any status); "docs: ..." sources only. */
   impossible: LifecycleTransition[];
-  /** Every status value the messages' schemas allow, in schema order. */
+  /**
+   * Statuses the messages carry whose place in the lifecycle no source shows: no transition leads to or
+   * from them, and a delivery in one is not checked against the table.
+   */
+  unplaced: { status: string; source: string }[];
+  /** The statuses the table places (every status the messages' schemas allow but the unplaced ones), in schema order. */
   statuses: string[];
 }
 
@@ -121,7 +134,8 @@ export interface ProviderContract {
   /** JSON Pointers whose values together identify one delivery (the provider's event key). */
   deliveryKey: string[];
   messages: MessageContract[];
-  lifecycle?: LifecycleContract;
+  /** Its lifecycles: lifecycle.json's first, then lifecycle.<name>.json's by name. A message is in one at most. */
+  lifecycles: LifecycleContract[];
   /** The alternatives of its `receive` operation's `security`, in order: the first a request carries decides. */
   auth: AuthScheme[];
 }
@@ -199,32 +213,67 @@ async function valuesAt(
   throw new Error(`${schemaFile}: the schema at ${pointer} needs a string const, enum or x-known-values`);
 }
 
-async function loadLifecycle(provider: ProviderContract): Promise<LifecycleContract | undefined> {
-  const file = path.join(schemasDir, provider.name, "lifecycle.json");
-  let raw: Record<string, unknown>;
-  try {
-    raw = await readJson<Record<string, unknown>>(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
+/** lifecycle.json (name "") and lifecycle.<name>.json: the files a provider's lifecycles are read from. */
+const LIFECYCLE_FILE = /^lifecycle(?:\.([a-z][a-z0-9]*(?:-[a-z0-9]+)*))?\.json$/;
+
+/** The lifecycle that carries a message's status, if any. */
+export function lifecycleOf(provider: Pick<ProviderContract, "lifecycles">, message: string): LifecycleContract | undefined {
+  return provider.lifecycles.find((l) => l.messages.includes(message));
+}
+
+async function loadLifecycles(provider: ProviderContract): Promise<LifecycleContract[]> {
+  const dir = path.join(schemasDir, provider.name);
+  const files = (await readdir(dir)).filter((f) => f.startsWith("lifecycle.") && f.endsWith(".json")).sort();
+  const lifecycles: LifecycleContract[] = [];
+  for (const file of files) {
+    const match = LIFECYCLE_FILE.exec(file);
+    if (!match) throw new Error(`schemas/${provider.name}/${file}: a lifecycle file is lifecycle.json or lifecycle.<name>.json, <name> in kebab-case`);
+    lifecycles.push(await loadLifecycle(provider, file, match[1] ?? ""));
   }
-  const where = `schemas/${provider.name}/lifecycle.json`;
+  // lifecycle.json first: the provider's orders, which the validators' `lifecycle` and `lifecycles` name.
+  lifecycles.sort((a, b) => (a.name === "" ? -1 : b.name === "" ? 1 : a.name.localeCompare(b.name)));
+  const owner = new Map<string, string>();
+  for (const l of lifecycles)
+    for (const m of l.messages) {
+      const other = owner.get(m);
+      if (other !== undefined) throw new Error(`${l.file}: message ${m} is in the lifecycle of ${other} too (a message carries one status)`);
+      owner.set(m, l.file);
+    }
+  const reporting = lifecycles.filter((l) => l.previousStatus !== undefined);
+  if (reporting.length > 1)
+    throw new Error(
+      `schemas/${provider.name}: ${reporting.map((l) => l.file).join(" and ")} both name a previousStatus; the validators check one reported transition per provider`,
+    );
+  return lifecycles;
+}
+
+async function loadLifecycle(provider: ProviderContract, fileName: string, name: string): Promise<LifecycleContract> {
+  const where = `schemas/${provider.name}/${fileName}`;
+  const raw = await readJson<Record<string, unknown>>(path.join(schemasDir, provider.name, fileName));
   const { Ajv } = await import("ajv");
   const validate = new Ajv({ allErrors: true }).compile(await readJson(fileURLToPath(new URL("../lifecycle.schema.json", import.meta.url))));
   if (!validate(raw)) throw new Error(`${where}: ${JSON.stringify(validate.errors)}`);
-  const lifecycle = { impossible: [], ...raw } as unknown as Omit<LifecycleContract, "provenance" | "statuses">;
-  const statuses: string[] = [];
-  for (const name of lifecycle.messages) {
-    const message = provider.messages.find((m) => m.name === name);
-    if (!message) throw new Error(`${where}: no message "${name}" in the ${provider.name} channel`);
-    for (const v of (await valuesAt(message, lifecycle.status)).values) if (!statuses.includes(v)) statuses.push(v);
+  const lifecycle = { impossible: [], unplaced: [], ...raw } as unknown as Omit<LifecycleContract, "name" | "file" | "provenance" | "statuses">;
+  const allowed: string[] = [];
+  for (const message of lifecycle.messages) {
+    const contract = provider.messages.find((m) => m.name === message);
+    if (!contract) throw new Error(`${where}: no message "${message}" in the ${provider.name} channel`);
+    for (const v of (await valuesAt(contract, lifecycle.status)).values) if (!allowed.includes(v)) allowed.push(v);
   }
+  const unplaced = new Set<string>();
+  for (const { status } of lifecycle.unplaced) {
+    if (!allowed.includes(status)) throw new Error(`${where}: unplaced "${status}" is not a status of ${lifecycle.messages.join(", ")}`);
+    if (unplaced.has(status)) throw new Error(`${where}: unplaced "${status}" is listed twice`);
+    unplaced.add(status);
+  }
+  const statuses = allowed.filter((s) => !unplaced.has(s));
   const named = [
     ...lifecycle.initial,
     ...lifecycle.final,
     ...[...lifecycle.transitions, ...lifecycle.impossible].flatMap((t) => (t.from === null ? [t.to] : [t.from, t.to])).filter((s) => s !== "*"),
   ];
   for (const status of named) {
+    if (unplaced.has(status)) throw new Error(`${where}: "${status}" is unplaced, so no transition, initial or final status may name it`);
     if (!statuses.includes(status)) throw new Error(`${where}: "${status}" is not a status of ${lifecycle.messages.join(", ")}`);
   }
   const created = lifecycle.transitions.filter((t) => t.from === null).map((t) => t.to);
@@ -233,7 +282,8 @@ async function loadLifecycle(provider: ProviderContract): Promise<LifecycleContr
   }
   const reached = new Set(lifecycle.transitions.map((t) => t.to));
   for (const status of statuses) {
-    if (!reached.has(status)) throw new Error(`${where}: no transition leads to "${status}"`);
+    if (!reached.has(status))
+      throw new Error(`${where}: no transition leads to "${status}" (list it under "unplaced", with its source, if no source shows where it comes from)`);
   }
   const seen = new Set<string>();
   for (const t of lifecycle.transitions) {
@@ -248,7 +298,7 @@ async function loadLifecycle(provider: ProviderContract): Promise<LifecycleContr
     const covered = lifecycle.transitions.find((l) => (t.from === "*" || t.from === l.from) && (t.to === "*" || t.to === l.to));
     if (covered) throw new Error(`${where}: ${covered.from} -> ${covered.to} is both listed and impossible (${t.from} -> ${t.to})`);
   }
-  return { ...lifecycle, provenance: raw["x-provenance"] as LifecycleContract["provenance"], statuses };
+  return { ...lifecycle, name, file: where, provenance: raw["x-provenance"] as LifecycleContract["provenance"], statuses };
 }
 
 let cached: Promise<ProviderContract[]> | undefined;
@@ -422,10 +472,10 @@ async function readContracts(): Promise<ProviderContract[]> {
       ...(discriminator ? { discriminator } : {}),
       deliveryKey,
       messages,
+      lifecycles: [],
       auth: providerAuth(doc, name),
     };
-    const lifecycle = await loadLifecycle(provider);
-    if (lifecycle) provider.lifecycle = lifecycle;
+    provider.lifecycles = await loadLifecycles(provider);
     providers.push(provider);
   }
   return providers;

@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type Document, parseDocument } from "yaml";
 import { isEntryPoint } from "./entry-point.ts";
-import { type JsonSchema, type ProviderContract, asyncApiFile, loadContracts, loadSchemaFiles, schemaIdBase } from "./model.ts";
+import { type JsonSchema, type ProviderContract, asyncApiFile, lifecycleOf, loadContracts, loadSchemaFiles, schemaIdBase } from "./model.ts";
 import { pascalCase } from "./naming.ts";
 import { redactPersonal } from "./redact.ts";
 import { pointerSegments } from "./pointer.ts";
@@ -292,9 +292,10 @@ function newMessage(provider: ProviderContract, s: ObservedShape, doc: Document,
   out.toDo.push(
     `${provider.name} ${name}: ${file} is inferred from traffic; name what it is in its description, write its invalid fixtures (fixtures/${provider.name}/${name}/invalid/, three at least), and run pnpm readme`,
   );
-  if (provider.lifecycle?.status === provider.discriminator)
+  const lifecycle = provider.lifecycles.find((l) => l.status === provider.discriminator);
+  if (lifecycle)
     out.notProposed.push(
-      `${provider.name} ${name}: also a status of ${provider.name}'s lifecycle: add it to schemas/${provider.name}/lifecycle.json with its transitions (none observed)`,
+      `${provider.name} ${name}: also a status of ${provider.name}'s lifecycle: add it to ${lifecycle.file} with its transitions (none observed)`,
     );
   return undefined;
 }
@@ -340,10 +341,10 @@ export async function propose(shapes: readonly ObservedShape[]): Promise<Proposa
       const properties = (parent.node.properties ??= {}) as Record<string, JsonSchema>;
       properties[field] = fieldSchema(s, segments);
       if (!out.edited.includes(parent.file)) out.edited.push(parent.file);
-    } else if (s.keyword === "x-known-values" && provider.lifecycle?.status === s.pointer && provider.lifecycle.messages.includes(message.name)) {
+    } else if (s.keyword === "x-known-values" && lifecycleOf(provider, message.name)?.status === s.pointer) {
       // A status is a step of the lifecycle too: where it comes from and goes to is for a person to say.
       out.notProposed.push(
-        `${s.provider} ${s.message} ${s.pointer}: status ${JSON.stringify(s.shape.values ?? [])} (${s.count} deliveries): add it to the schema and to schemas/${s.provider}/lifecycle.json with its transitions`,
+        `${s.provider} ${s.message} ${s.pointer}: status ${JSON.stringify(s.shape.values ?? [])} (${s.count} deliveries): add it to the schema and to ${lifecycleOf(provider, message.name)!.file} with its transitions`,
       );
       continue;
     } else if (s.keyword === "x-known-values" && s.shape.values?.length) {

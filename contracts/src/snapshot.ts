@@ -1,13 +1,14 @@
 /**
  * The contracts of one checkout as plain data (what `diff` compares): each provider's messages with their
- * schemas resolved, its lifecycle's transitions, its authentication and delivery key. Run as a script, it
+ * schemas resolved, its lifecycles' transitions, its authentication and delivery key. Run as a script, it
  * prints the snapshot of the project WEBHOOK_CONTRACTS_ROOT names (a revision checked out elsewhere).
  */
 import type { ProviderSnapshot } from "./diff.ts";
 import { isEntryPoint } from "./entry-point.ts";
 import { dereferenceSchema, loadContracts } from "./model.ts";
 
-const transition = (t: { from: string | null; to: string }) => `${t.from} -> ${t.to}`;
+/** A transition as diff compares it: a lifecycle.<name>.json's prefixed with its name, lifecycle.json's as they always were. */
+const transition = (name: string) => (t: { from: string | null; to: string }) => `${name ? `${name}: ` : ""}${t.from} -> ${t.to}`;
 
 export async function snapshotContracts(): Promise<ProviderSnapshot[]> {
   const out: ProviderSnapshot[] = [];
@@ -18,8 +19,8 @@ export async function snapshotContracts(): Promise<ProviderSnapshot[]> {
     out.push({
       name: p.name,
       messages,
-      transitions: (p.lifecycle?.transitions ?? []).map(transition),
-      impossible: (p.lifecycle?.impossible ?? []).map(transition),
+      transitions: p.lifecycles.flatMap((l) => l.transitions.map(transition(l.name))),
+      impossible: p.lifecycles.flatMap((l) => l.impossible.map(transition(l.name))),
       auth: p.auth,
       deliveryKey: p.deliveryKey,
     });

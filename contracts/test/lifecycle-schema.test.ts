@@ -41,6 +41,8 @@ describe("a lifecycle table", () => {
     ["provenance of a kind we do not know", { "x-provenance": { kind: "guess", sources: ["x"] } }, false],
     ["provenance without sources", { "x-provenance": { kind: "docs", sources: [] } }, false],
     ["a status pointer that is no pointer", { status: "status" }, false],
+    ["a status whose place no source shows, with where it is known from", { unplaced: [{ status: "legacy", source: "a plugin handles it" }] }, true],
+    ["an unplaced status without a source", { unplaced: [{ status: "legacy" }] }, false],
   ])("%s", (_label, change, valid) => {
     expect(validate(table(change)), JSON.stringify(validate.errors)).toBe(valid);
   });

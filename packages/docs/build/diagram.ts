@@ -505,3 +505,13 @@ export async function lifecycleSvg(lifecycle: LifecycleContract, highlight?: str
   const [wide, narrow] = await Promise.all([cachedLayout(lifecycle, "wide"), cachedLayout(lifecycle, "narrow")]);
   return `${drawing(lifecycle, wide, highlight, `${prefix}-wide`)}\n${drawing(lifecycle, narrow, highlight, `${prefix}-narrow`)}`;
 }
+
+/** The id of a lifecycle's section on its provider's page: `lifecycle` for its orders', `lifecycle-<name>` for another's. */
+export const lifecycleAnchor = (lifecycle: Pick<LifecycleContract, "name">): string => (lifecycle.name ? `lifecycle-${lifecycle.name}` : "lifecycle");
+
+/** Under a diagram: the statuses the lifecycle knows but does not place (not drawn), each with where it is known from. */
+export function unplacedNote(lifecycle: Pick<LifecycleContract, "unplaced">): string {
+  if (lifecycle.unplaced.length === 0) return "";
+  const items = lifecycle.unplaced.map((u) => `<li><code>${esc(u.status)}</code>: ${esc(u.source)}</li>`).join("");
+  return `<p class="unplaced">Statuses not drawn: no source shows where they come from or go to, so no transition to or from them is checked.</p><ul class="unplaced">${items}</ul>`;
+}

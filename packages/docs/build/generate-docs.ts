@@ -2,7 +2,7 @@
  * Builds @webhook-contracts/docs into packages/docs/dist: a static site, fully offline (it works opened
  * from file:// too), from asyncapi.yaml (through @asyncapi/parser; any error diagnostic fails the build),
  * the schemas, the lifecycles and the fixtures. Pages: home, one per provider (endpoint, authentication,
- * messages, lifecycle, payload checker), one per message (fields beside its examples, provenance,
+ * messages, lifecycles, payload checker), one per message (fields beside its examples, provenance,
  * evidence, lifecycle, payload checker), a changelog per provider, and the full AsyncAPI view. Every page
  * has the navigation tree and the search; the search's code and index load when it is first used.
  */
@@ -14,15 +14,17 @@ import { build as esbuild, transform } from "esbuild";
 import { parse as parseYaml } from "yaml";
 import {
   type AuthScheme,
+  type LifecycleContract,
   type MessageContract,
   type ProviderContract,
   asyncApiFile,
   dereferenceSchema,
+  lifecycleOf,
   loadContracts,
   readJson,
   repoRoot,
 } from "@webhook-contracts/contracts";
-import { lifecycleSvg, prepareLifecycleLayouts } from "./diagram.ts";
+import { lifecycleAnchor, lifecycleSvg, prepareLifecycleLayouts, unplacedNote } from "./diagram.ts";
 import { type FieldRow, fieldRows } from "./fields.ts";
 import { type FieldMarks, fieldId, fieldList } from "./field-list.ts";
 import { type EvidenceCount, countEvidence } from "@webhook-contracts/contracts/evidence";
@@ -181,9 +183,10 @@ async function messagePage(
   const single = message.discriminatorValues.length === 1 ? message.discriminatorValues[0] : undefined;
   // The diagram is drawn here when it shows where this message stands (its status highlighted); otherwise
   // it would repeat the provider page's (two SVGs of 16 KB each for Ivy), so the section links there.
-  const highlighted = contract.lifecycle && contract.discriminator === contract.lifecycle.status ? single : undefined;
-  const lifecycle = contract.lifecycle?.messages.includes(message.name)
-    ? `<section class="lifecycle-section" id="lifecycle"><h2>Lifecycle</h2><p>${esc(contract.lifecycle.title)}: the status at <code>${esc(contract.lifecycle.status)}</code>${highlighted ? ` is <code>${esc(highlighted)}</code> (highlighted)` : ""}.${highlighted ? "" : ` Its transitions: <a href="../../${esc(providerUrl(contract.name))}#lifecycle">${esc(contract.title)}'s lifecycle</a>.`}</p>${highlighted ? await lifecycleSvg(contract.lifecycle, highlighted) : ""}</section>`
+  const own = lifecycleOf(contract, message.name);
+  const highlighted = own && contract.discriminator === own.status ? single : undefined;
+  const lifecycle = own
+    ? `<section class="lifecycle-section" id="lifecycle"><h2>Lifecycle</h2><p>${esc(own.title)}: the status at <code>${esc(own.status)}</code>${highlighted ? ` is <code>${esc(highlighted)}</code> (highlighted)` : ""}.${highlighted ? "" : ` Its transitions: <a href="../../${esc(providerUrl(contract.name))}#${lifecycleAnchor(own)}">${esc(own.title)} lifecycle</a>.`}</p>${highlighted ? await lifecycleSvg(own, highlighted) : ""}</section>`
     : "";
   const picked = contract.discriminator
     ? `<p>Picked by <code>${esc(contract.discriminator)}</code> = ${message.discriminatorValues.map((v) => `<code>${esc(JSON.stringify(v))}</code>`).join(", ")}.</p>`
@@ -232,9 +235,17 @@ async function providerPage(site: Site, view: ProviderView, provenance: Map<stri
         `<tr><td data-label="Message"><a href="../${esc(messageUrl(contract.name, m.name))}"><code>${esc(m.name)}</code></a></td><td data-label="Title">${esc(m.title)}</td><td data-label="Summary">${inline(m.summary)}</td><td data-label="Provenance"><span class="badge">${esc(provenance.get(m.name)?.kind)}</span></td></tr>`,
     )
     .join("\n");
-  const lifecycle = contract.lifecycle
-    ? `<section class="lifecycle-section" id="lifecycle"><h2>Lifecycle</h2>${prose(contract.lifecycle.description)}${await lifecycleSvg(contract.lifecycle)}</section>`
-    : "";
+  // One section per lifecycle (Ivy's orders, payouts, returns, ... each have their own diagram).
+  const several = contract.lifecycles.length > 1;
+  const lifecycleHeading = (l: LifecycleContract) => (several ? `Lifecycle: ${l.title}` : "Lifecycle");
+  const lifecycle = (
+    await Promise.all(
+      contract.lifecycles.map(
+        async (l) =>
+          `<section class="lifecycle-section" id="${lifecycleAnchor(l)}"><h2>${esc(lifecycleHeading(l))}</h2>${prose(l.description)}${await lifecycleSvg(l)}${unplacedNote(l)}</section>`,
+      ),
+    )
+  ).join("\n");
   const body = `<article class="provider" data-provider="${esc(contract.name)}">
 <header class="page-head" id="overview">
 <h1>${esc(contract.title)}</h1>
@@ -255,7 +266,7 @@ ${checkerSection({ provider: contract.name, root: "../", scheme: contract.auth }
     { id: "overview", label: "Overview" },
     { id: "authentication", label: "Authentication" },
     { id: "messages", label: `Messages (${contract.messages.length})` },
-    ...(lifecycle ? [{ id: "lifecycle", label: "Lifecycle" }] : []),
+    ...contract.lifecycles.map((l) => ({ id: lifecycleAnchor(l), label: lifecycleHeading(l) })),
     { id: "checker", label: "Check a payload" },
   ];
   return page({
@@ -378,7 +389,7 @@ async function minify(name: string): Promise<void> {
 async function main(): Promise<void> {
   const providers = await loadContracts();
   // The diagrams are laid out in ELK's worker thread while asyncapi.yaml is parsed here.
-  for (const p of providers) if (p.lifecycle) prepareLifecycleLayouts(p.lifecycle);
+  for (const p of providers) for (const l of p.lifecycles) prepareLifecycleLayouts(l);
   const document = await parseAsyncApi();
   const history = await contractHistory();
   await rm(outDir, { recursive: true, force: true });
@@ -412,15 +423,17 @@ async function main(): Promise<void> {
         });
       }
     }
-    for (const status of contract.lifecycle?.statuses ?? []) {
-      index.push({
-        kind: "value",
-        title: status,
-        provider: contract.title,
-        where: "lifecycle",
-        text: `A status of ${contract.lifecycle!.title}.`,
-        url: `${providerUrl(contract.name)}#lifecycle`,
-      });
+    for (const l of contract.lifecycles) {
+      for (const status of [...l.statuses, ...l.unplaced.map((u) => u.status)]) {
+        index.push({
+          kind: "value",
+          title: status,
+          provider: contract.title,
+          where: "lifecycle",
+          text: `A status of ${l.title}.`,
+          url: `${providerUrl(contract.name)}#${lifecycleAnchor(l)}`,
+        });
+      }
     }
     const provenance = new Map<string, Provenance>();
     for (const message of contract.messages) {
@@ -428,7 +441,7 @@ async function main(): Promise<void> {
       provenance.set(message.name, schema["x-provenance"]);
       const dereferenced = await dereferenceSchema(message.schemaId);
       const rows = fieldRows(dereferenced);
-      const evidence = countEvidence(dereferenced, message, contract.lifecycle);
+      const evidence = countEvidence(dereferenced, message, lifecycleOf(contract, message.name));
       const url = messageUrl(contract.name, message.name);
       index.push({ kind: "message", title: message.name, provider: contract.title, where: message.title, text: plain(message.summary), url });
       for (const row of rows) {

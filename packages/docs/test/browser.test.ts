@@ -352,8 +352,9 @@ describe.skipIf(!executablePath)("the docs site in Chromium", () => {
               .first()
               .evaluate((td) => (globalThis as unknown as BrowserGlobals).getComputedStyle(td).display),
           ).toBe("block");
-          expect(await page.locator("svg.lifecycle.narrow").isVisible()).toBe(true);
-          expect(await page.locator("svg.lifecycle.wide").isVisible()).toBe(false);
+          // Ivy draws a diagram per lifecycle (orders, payouts, returns, ...): each shows its narrow drawing.
+          for (const svg of await page.locator("svg.lifecycle.narrow").all()) expect(await svg.isVisible()).toBe(true);
+          for (const svg of await page.locator("svg.lifecycle.wide").all()) expect(await svg.isVisible()).toBe(false);
         }
         await page.close();
       }

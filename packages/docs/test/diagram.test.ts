@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { type LifecycleContract, loadContracts } from "@webhook-contracts/contracts";
 import { type LayoutNode, type LifecycleDirection, type LifecycleLayout, type Point, lifecycleLayout, lifecycleSvg, textWidth } from "../build/diagram.ts";
 
-const providers = (await loadContracts()).filter((p) => p.lifecycle);
+/** Every real lifecycle, named by its provider and, for a lifecycle.<name>.json, its name (`ivy/payout`). */
+const lifecycles = (await loadContracts()).flatMap((p) => p.lifecycles.map((l) => [l.name ? `${p.name}/${l.name}` : p.name, l] as const));
 const directions: LifecycleDirection[] = ["wide", "narrow"];
 
 /** Crossings measured when this test was written; a change that adds one fails here (lower the bound when a change removes some). */
@@ -254,7 +255,7 @@ describe("the test's own geometry", () => {
   });
 });
 
-describe.each(providers.map((p) => [p.name, p.lifecycle!] as const))("the %s lifecycle diagram", (name, lifecycle) => {
+describe.each(lifecycles)("the %s lifecycle diagram", (name, lifecycle) => {
   it.each(directions)("lays out %s with no overlaps, no edge through a box, every transition once and few crossings", async (direction) => {
     const layout = await lifecycleLayout(lifecycle, direction);
     checkGeometry(lifecycle, layout);
@@ -277,14 +278,14 @@ describe.each(providers.map((p) => [p.name, p.lifecycle!] as const))("the %s lif
 
 describe("lifecycle diagram ids", () => {
   it("are unique on a page: across the two layouts, several lifecycles, and the same lifecycle drawn twice", async () => {
-    const page = (await Promise.all([...providers, ...providers].map((p) => lifecycleSvg(p.lifecycle!)))).join("\n");
+    const page = (await Promise.all([...lifecycles, ...lifecycles].map(([, l]) => lifecycleSvg(l)))).join("\n");
     const ids = allIds(page);
-    expect(ids.length).toBe(providers.length * 2 * 2 * 2);
+    expect(ids.length).toBe(lifecycles.length * 2 * 2 * 2);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
   it("start with the prefix given", async () => {
-    const ids = allIds(await lifecycleSvg(providers[0]!.lifecycle!, undefined, "order-flow"));
+    const ids = allIds(await lifecycleSvg(lifecycles[0]![1], undefined, "order-flow"));
     expect(ids.sort()).toEqual(["order-flow-narrow-arrow", "order-flow-narrow-title", "order-flow-wide-arrow", "order-flow-wide-title"]);
   });
 });
@@ -293,6 +294,8 @@ describe("lifecycle diagram ids", () => {
 function lifecycleOf(transitions: [string | null, string, string?][], final: string[] = []): LifecycleContract {
   const statuses = [...new Set(transitions.flatMap(([from, to]) => (from === null ? [to] : [from, to])))];
   return {
+    name: "",
+    file: "schemas/hand-made/lifecycle.json",
     title: "Hand-made",
     description: "",
     provenance: { kind: "docs", sources: [] },
@@ -303,6 +306,7 @@ function lifecycleOf(transitions: [string | null, string, string?][], final: str
     final,
     transitions: transitions.map(([from, to, source]) => ({ from, to, source: source ?? "docs: hand-made" })),
     impossible: [],
+    unplaced: [],
     statuses,
   };
 }

@@ -20,6 +20,7 @@ const provider = (discriminator: string | undefined, messages: MessageContract[]
   ...(discriminator ? { discriminator } : {}),
   deliveryKey: ["/id"],
   messages,
+  lifecycles: [],
   auth: [],
 });
 

@@ -85,22 +85,26 @@ function entrySource(provider: ProviderContract, hasSharedShape: boolean): strin
   const typeModule = `@webhook-contracts/types/${provider.name}`;
   const byValue = Object.fromEntries(provider.messages.flatMap((m) => (provider.discriminator ? m.discriminatorValues : []).map((v) => [v, m.name])));
   const open = provider.messages.find((m) => m.openDiscriminator);
-  const lifecycle = provider.lifecycle;
-  const lifecycleSource = lifecycle
+  // Every lifecycle as data (the provider's orders' first); the one whose deliveries name their previous
+  // status (the model allows one per provider) is also checked per delivery, with a switch written below.
+  const lifecycle = provider.lifecycles.find((l) => l.previousStatus !== undefined);
+  const lifecyclesSource = provider.lifecycles.length
     ? JSON.stringify(
-        {
-          title: lifecycle.title,
-          messages: lifecycle.messages,
-          subject: lifecycle.subject,
-          status: lifecycle.status,
-          ...(lifecycle.previousStatus ? { previousStatus: lifecycle.previousStatus } : {}),
-          ...(lifecycle.timestamp ? { timestamp: lifecycle.timestamp } : {}),
-          initial: lifecycle.initial,
-          final: lifecycle.final,
-          successors: Object.fromEntries(lifecycle.statuses.map((s) => [s, lifecycle.transitions.filter((t) => t.from === s).map((t) => t.to)])),
-          transitions: lifecycle.transitions,
-          impossible: lifecycle.impossible,
-        },
+        provider.lifecycles.map((l) => ({
+          name: l.name,
+          title: l.title,
+          messages: l.messages,
+          subject: l.subject,
+          status: l.status,
+          ...(l.previousStatus ? { previousStatus: l.previousStatus } : {}),
+          ...(l.timestamp ? { timestamp: l.timestamp } : {}),
+          initial: l.initial,
+          final: l.final,
+          successors: Object.fromEntries(l.statuses.map((s) => [s, l.transitions.filter((t) => t.from === s).map((t) => t.to)])),
+          unplaced: l.unplaced,
+          transitions: l.transitions,
+          impossible: l.impossible,
+        })),
         null,
         2,
       )
@@ -208,7 +212,7 @@ export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ *
   deliveryKey: ${JSON.stringify(provider.deliveryKey)},
   ${ownKeys.length ? `deliveryKeys: ${JSON.stringify(Object.fromEntries(ownKeys))},` : ""}
   readers,
-  ${lifecycleSource ? `lifecycle: ${lifecycleSource},` : ""}
+  ${lifecyclesSource ? `lifecycles: ${lifecyclesSource},` : ""}
 });
 
 /** Validates a parsed ${provider.title} payload against the one message its discriminator picks. */
@@ -262,10 +266,14 @@ export function validateWebhook<P extends ProviderName>(
   }
 }
 
-/** The legal status transitions of each provider's orders, from schemas/<provider>/lifecycle.json. */
+/**
+ * The legal status transitions of each provider's orders, from schemas/<provider>/lifecycle.json. The
+ * lifecycles of its other resources (lifecycle.<name>.json: Ivy's payouts, returns, ...) are its
+ * validator's \`lifecycles\`.
+ */
 export const lifecycles: { readonly [P in ProviderName]?: Lifecycle } = {
   ${providers
-    .filter((p) => p.lifecycle)
+    .filter((p) => p.lifecycles.some((l) => l.name === ""))
     .map((p) => `${JSON.stringify(p.name)}: ${camelCase(p.name)}.lifecycle!,`)
     .join("\n  ")}
 };

@@ -70,8 +70,13 @@ export type ValidationResult<P extends string, Payloads> =
   | UnknownMessagePayload<P>
   | InvalidPayload<P, MessageNames<Payloads>>;
 
-/** The legal status transitions of a provider's orders (generated from schemas/<provider>/lifecycle.json). */
+/**
+ * The legal status transitions of one kind of a provider's resources (generated from
+ * schemas/<provider>/lifecycle.json, its orders, or lifecycle.<name>.json, e.g. Ivy's payouts).
+ */
 export interface Lifecycle {
+  /** "" for the provider's orders (lifecycle.json); the `<name>` of lifecycle.<name>.json otherwise. */
+  name: string;
   title: string;
   /** The messages that carry the status. */
   messages: readonly string[];
@@ -84,8 +89,13 @@ export interface Lifecycle {
   initial: readonly string[];
   /** Statuses nothing follows. */
   final: readonly string[];
-  /** Status to the statuses that may follow it. */
+  /** Status to the statuses that may follow it: every status the table places. */
   successors: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Statuses the messages carry whose place in the lifecycle no source shows (a legacy value): no
+   * transition to or from one is checked.
+   */
+  unplaced: readonly { status: string; source: string }[];
   /** The transitions listed, each with where it is known from ("docs: ..." or "inferred: ..."). */
   transitions: readonly { from: string | null; to: string; source: string }[];
   /**
@@ -134,7 +144,8 @@ export interface ProviderDefinition<P extends string, Payloads> {
   deliveryKeys?: Readonly<Record<string, readonly string[]>>;
   /** Compiled readers of the pointers above, by pointer (the generator writes them); others are walked. */
   readers?: Readonly<Record<string, (data: unknown) => unknown>>;
-  lifecycle?: Lifecycle;
+  /** The provider's lifecycles, its orders' (name "") first; a message is in one at most. */
+  lifecycles?: readonly Lifecycle[];
 }
 
 /**
@@ -171,7 +182,12 @@ export interface ProviderValidator<P extends string, Payloads> {
   readonly discriminator: string | undefined;
   readonly messageNames: readonly MessageNames<Payloads>[];
   readonly deliveryKey: readonly string[];
+  /** The lifecycle of the provider's orders (schemas/<provider>/lifecycle.json), if it has one. */
   readonly lifecycle: Lifecycle | undefined;
+  /** Every lifecycle of the provider: its orders' first, then those of its other resources (Ivy's payouts, returns, ...). */
+  readonly lifecycles: readonly Lifecycle[];
+  /** The lifecycle whose status a message carries, if any. */
+  lifecycleOf(message: string): Lifecycle | undefined;
   /**
    * The pointers that identify one delivery of `message` (the provider's own event key): the provider's
    * `deliveryKey`, unless the message has its own. "" stands for the whole payload (a message that carries
@@ -211,7 +227,7 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
     validators,
     deliveryKey,
     deliveryKeys = {},
-    lifecycle,
+    lifecycles = [],
     readers,
     listedTransition,
     validMessage,
@@ -227,14 +243,17 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
   const readDiscriminator = discriminator === undefined ? undefined : reader(discriminator);
   const keyReaders = deliveryKey.map(reader);
   const messageKeyReaders = new Map(Object.entries(deliveryKeys).map(([m, pointers]) => [m, pointers.map(reader)]));
-  // Deliveries that name the transition they report (previousStatus -> status) are checked against it:
-  // per message, its compiled check and whether it reports a transition, found with one lookup.
-  const transitionMessages = new Set<string>(lifecycle?.previousStatus ? lifecycle.messages : []);
+  const lifecycle = lifecycles.find((l) => l.name === "");
+  // Deliveries that name the transition they report (previousStatus -> status) are checked against it
+  // (the one lifecycle of a provider that has a previousStatus): per message, its compiled check and
+  // whether it reports a transition, found with one lookup.
+  const reporting = lifecycles.find((l) => l.previousStatus !== undefined);
+  const transitionMessages = new Set<string>(reporting?.messages ?? []);
   const checksOf = {} as Record<string, { check: CompiledValidator; transition: boolean }>;
   for (const name of Object.keys(validators)) checksOf[name] = { check: validators[name as MessageNames<Payloads>], transition: transitionMessages.has(name) };
-  const readTransition = lifecycle?.previousStatus ? { previous: reader(lifecycle.previousStatus), current: reader(lifecycle.status) } : undefined;
+  const readTransition = reporting?.previousStatus ? { previous: reader(reporting.previousStatus), current: reader(reporting.status) } : undefined;
   // When the status is the discriminator (Amplia Reg), the value read to pick the message is the status.
-  const statusIsDiscriminator = discriminator !== undefined && lifecycle?.status === discriminator;
+  const statusIsDiscriminator = discriminator !== undefined && reporting?.status === discriminator;
 
   /** The status a delivery reports: the discriminator's value already read, when the two are one field. */
   const currentStatus = (body: unknown, discriminatorValue: unknown): unknown =>
@@ -278,11 +297,11 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
     if (transition && readTransition !== undefined) {
       const previous = readTransition.previous(body);
       const current = currentStatus(body, discriminatorValue);
-      const issue = listedTransition?.(previous, current) ? undefined : checkTransition(lifecycle!, previous, current, provider, message);
+      const issue = listedTransition?.(previous, current) ? undefined : checkTransition(reporting!, previous, current, provider, message);
       if (issue) {
         if (!issue.inferred || options?.mode === "strict") return failure(message, [issue], warnings);
         // An unknown status is warned about once: by its open list, when the schema already did.
-        const warned = warnings.some((w) => w.keyword === "x-known-values" && (w.path === lifecycle!.status || w.path === lifecycle!.previousStatus));
+        const warned = warnings.some((w) => w.keyword === "x-known-values" && (w.path === reporting!.status || w.path === reporting!.previousStatus));
         if (!warned) warnings.push(issue);
       }
     }
@@ -464,6 +483,8 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
     messageNames,
     deliveryKey,
     lifecycle,
+    lifecycles,
+    lifecycleOf: (message) => lifecycles.find((l) => l.messages.includes(message)),
     deliveryKeyPointers: (message) => (message !== undefined && Object.hasOwn(deliveryKeys, message) ? deliveryKeys[message]! : deliveryKey),
     messageOf(body) {
       try {
@@ -496,6 +517,18 @@ const quote = (values: readonly string[]) => values.map((v) => JSON.stringify(v)
 /** The statuses the lifecycle lists after `status` (none for one it does not know, whatever its name). */
 export function successorsOf(lifecycle: Lifecycle, status: string): readonly string[] {
   return Object.hasOwn(lifecycle.successors, status) ? lifecycle.successors[status]! : [];
+}
+
+/**
+ * Why `statuses` (those the lifecycle has no successors for) are not checked: statuses the table does
+ * not place on purpose (no source shows their transitions), or statuses it does not know (new?).
+ */
+export function notCheckedReason(lifecycle: Lifecycle, statuses: readonly string[]): string {
+  const unplaced = statuses.every((s) => lifecycle.unplaced.some((u) => u.status === s));
+  const subject = statuses.length === 1 ? "is a status" : "are statuses";
+  return unplaced
+    ? `${quote(statuses)} ${subject} the ${lifecycle.title} lifecycle knows but does not place (no source shows its transitions)`
+    : `${quote(statuses)} ${subject} the ${lifecycle.title} lifecycle does not know (new at the provider?)`;
 }
 
 /** The `impossible` entry that rules `from -> to` out ("*" matching any status), if any. */
@@ -533,7 +566,7 @@ function checkTransition(
     const expected = `statuses the ${lifecycle.title} lifecycle knows: ${quote(Object.keys(lifecycle.successors))}`;
     return {
       ...issue,
-      message: `${from} -> ${received} not checked: ${quote(unknown)} ${unknown.length === 1 ? "is a status" : "are statuses"} the lifecycle does not know (new at the provider?)`,
+      message: `${from} -> ${received} not checked: ${notCheckedReason(lifecycle, unknown)}`,
       expected,
       inferred: true,
     };

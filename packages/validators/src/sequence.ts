@@ -4,7 +4,7 @@
  * payload's own timestamp), illegal jumps between statuses, and deliveries that must be missing.
  */
 import { type ValidationIssue, valueAt } from "./issues.js";
-import { type Lifecycle, type ProviderValidator, impossibleTransition, successorsOf } from "./runtime.js";
+import { type Lifecycle, type ProviderValidator, impossibleTransition, notCheckedReason, successorsOf } from "./runtime.js";
 
 /**
  * - `illegal-transition`: a transition the provider documents as impossible;
@@ -37,6 +37,8 @@ export interface SequenceReport {
 
 interface Step {
   index: number;
+  /** The lifecycle the delivery's message is in. */
+  lifecycle: Lifecycle;
   subject: string;
   status: string;
   previous?: string | null;
@@ -48,11 +50,11 @@ const q = (value: unknown) => JSON.stringify(value);
 // Structural: the report never depends on the provider's payload types.
 type AnyProviderValidator = Pick<
   ProviderValidator<string, Record<string, unknown>>,
-  "provider" | "title" | "discriminator" | "lifecycle" | "deliveryKey" | "deliveryKeyOf" | "validate"
+  "provider" | "title" | "discriminator" | "lifecycles" | "deliveryKey" | "deliveryKeyOf" | "validate"
 >;
 
 export function checkDeliverySequence(validator: AnyProviderValidator, deliveries: readonly unknown[]): SequenceReport {
-  const { provider, lifecycle } = validator;
+  const { provider, lifecycles } = validator;
   const findings: SequenceFinding[] = [];
   const firstByKey = new Map<string, number>();
   const steps: Step[] = [];
@@ -84,11 +86,14 @@ export function checkDeliverySequence(validator: AnyProviderValidator, deliverie
     }
     firstByKey.set(key, index);
     // A status the provider added (Amplia Reg, Scalapay: the status names the message) is a step too, so
-    // that the delivery after it is not taken for one that follows a missing delivery.
-    const unknownStatus = result.ok && result.message === undefined && lifecycle !== undefined && validator.discriminator === lifecycle.status;
-    if (!lifecycle || (!unknownStatus && (!result.message || !lifecycle.messages.includes(result.message)))) return;
+    // that the delivery after it is not taken for one that follows a missing delivery. Each delivery is
+    // a step of the lifecycle its message is in (Ivy's orders, payouts, returns, ... each have their own).
+    const byStatus = result.ok && result.message === undefined ? lifecycles.find((l) => validator.discriminator === l.status) : undefined;
+    const unknownStatus = byStatus !== undefined;
+    const lifecycle = byStatus ?? (result.message === undefined ? undefined : lifecycles.find((l) => l.messages.includes(result.message!)));
+    if (!lifecycle) return;
     const subject = String(valueAt(body, lifecycle.subject));
-    const step: Step = { index, subject, status: String(valueAt(body, lifecycle.status)) };
+    const step: Step = { index, lifecycle, subject, status: String(valueAt(body, lifecycle.status)) };
     if (lifecycle.previousStatus) step.previous = valueAt(body, lifecycle.previousStatus) as string | null;
     if (lifecycle.timestamp) step.time = Date.parse(String(valueAt(body, lifecycle.timestamp)));
     if (transitionOnly) findings.push({ kind: "illegal-transition", index, subject, message: errors[0]!.message });
@@ -98,20 +103,19 @@ export function checkDeliverySequence(validator: AnyProviderValidator, deliverie
         kind: "unlisted-transition",
         index,
         subject,
-        message: `${q(step.previous)} -> ${q(step.status)} not checked: a status the ${lifecycle.title} lifecycle does not know`,
+        message: `${q(step.previous)} -> ${q(step.status)} not checked: ${notChecked(lifecycle, [step.status])}`,
       });
     }
     steps.push(step);
   });
 
   const subjects = [...new Set(steps.map((s) => s.subject))];
-  if (lifecycle)
-    for (const subject of subjects)
-      checkOrder(
-        lifecycle,
-        steps.filter((s) => s.subject === subject),
-        findings,
-      );
+  // One order (payout, return, ...) at a time: the same id in two lifecycles is two things.
+  for (const lifecycle of lifecycles)
+    for (const subject of subjects) {
+      const mine = steps.filter((s) => s.lifecycle === lifecycle && s.subject === subject);
+      if (mine.length > 0) checkOrder(lifecycle, mine, findings);
+    }
   findings.sort((a, b) => a.index - b.index);
   return { ok: findings.length === 0, provider, deliveries: deliveries.length, subjects, findings };
 }
@@ -164,9 +168,18 @@ function checkOrder(lifecycle: Lifecycle, arrived: Step[], findings: SequenceFin
         message: ruledOut
           ? `${jump} cannot happen in the ${lifecycle.title} lifecycle (${ruledOut.source})${hint}`
           : !known
-            ? `${jump} not checked: a status the ${lifecycle.title} lifecycle does not know`
+            ? `${jump} not checked: ${notChecked(
+                lifecycle,
+                [before.status, after.status].filter((s) => !Object.hasOwn(lifecycle.successors, s)),
+              )}`
             : `${jump} is not a transition the ${lifecycle.title} lifecycle lists; after ${q(before.status)} it lists ${legal.length ? legal.map(q).join(", ") : "nothing (final in the table)"}${hint}`,
       });
     }
   }
+}
+
+/** "a status the … lifecycle does not know", or, for one it lists as unplaced, that no source places it. */
+function notChecked(lifecycle: Lifecycle, statuses: readonly string[]): string {
+  const unplaced = statuses.length > 0 && statuses.every((s) => lifecycle.unplaced.some((u) => u.status === s));
+  return unplaced ? notCheckedReason(lifecycle, statuses) : `a status the ${lifecycle.title} lifecycle does not know`;
 }
