@@ -10,25 +10,24 @@
  */
 import type { ProviderValidator, ValidationIssue, ValidationMode } from "@webhook-contracts/validators";
 
+/** What a signature alternative signs and how (packages/receiver/src/core/auth-scheme.ts's SignatureSpec). */
+export interface CheckerSignatureSpec {
+  algorithm: "hmac-sha256";
+  encoding: "hex" | "base64";
+  prefix?: string;
+  signed: string;
+  timestamp?: { header: string; unit: "seconds" | "milliseconds"; toleranceSeconds: number };
+  id?: { header: string; pointer?: string };
+  separator?: string;
+  key?: { prefix: string; encoding: "base64" };
+}
+
 /** A provider's authentication, as the receiver's `authSchemes` declares it (packages/receiver/src/core/auth-scheme.ts). */
 export type CheckerScheme = { id: string; secrets: string } & (
-  | {
-      kind: "signature";
-      header: string;
-      signature: {
-        algorithm: "hmac-sha256";
-        encoding: "hex" | "base64";
-        prefix?: string;
-        signed: string;
-        timestamp?: { header: string; unit: "seconds" | "milliseconds"; toleranceSeconds: number };
-        id?: { header: string; pointer?: string };
-        separator?: string;
-        key?: { prefix: string; encoding: "base64" };
-      };
-    }
-  | { kind: "apiKey"; header: string; configurableHeader: boolean }
-  | { kind: "basic" }
+  { kind: "signature"; header: string; signature: CheckerSignatureSpec } | { kind: "apiKey"; header: string; configurableHeader: boolean } | { kind: "basic" }
 );
+/** An alternative that signs the body. */
+export type CheckerSignatureScheme = Extract<CheckerScheme, { kind: "signature" }>;
 
 export interface JsonSyntaxError {
   /** "malformed JSON at line 3, column 5: ...", as the receiver answers a 400. */
@@ -43,7 +42,12 @@ export interface JsonSyntaxError {
 export interface ReceiverApi {
   authSchemes: Readonly<Record<string, readonly CheckerScheme[]>>;
   parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: JsonSyntaxError };
-  signedHeaders(provider: string, body: string | Uint8Array, secret: string, options?: { header?: string; nowMs?: number }): Promise<Record<string, string>>;
+  signedHeaders(
+    provider: string,
+    body: string | Uint8Array,
+    secret: string,
+    options?: { header?: string; nowMs?: number; scheme?: string; id?: string },
+  ): Promise<Record<string, string>>;
 }
 
 export interface CheckerIssue {
@@ -85,8 +89,12 @@ export interface CheckResult {
 }
 
 export interface SignOptions {
+  /** The alternative to sign as (its security scheme's id); default the first (`Checker.scheme`). */
+  scheme?: string;
   /** The signed timestamp's header value as received (epoch seconds or milliseconds, as the scheme says). */
   timestamp?: string;
+  /** The signed id's header value as received; empty or absent: the payload's value at the scheme's `id.pointer`, else a new one. */
+  id?: string;
   /** When to sign, if no `timestamp`: default now. */
   nowMs?: number;
   /** The API key header's name, where the receiver lets it be configured. */
@@ -95,17 +103,26 @@ export interface SignOptions {
 
 export interface Checker {
   provider: string;
-  /** The alternative the receiver signs with (its first), and all of them. */
+  /** The provider's first alternative (what `sign` and `signatureMatches` use unless told another), and all of them. */
   scheme: CheckerScheme;
   schemes: readonly CheckerScheme[];
+  /** The alternatives that sign the body, in declaration order: one set of signing inputs and results each on the page. */
+  signatures: readonly CheckerSignatureScheme[];
   messageNames: readonly string[];
   discriminator: string | undefined;
   /** Parses `bodyText` and validates it: as `message` when given, else as the message its discriminator picks. */
   validate(bodyText: string, mode?: ValidationMode, message?: string): CheckResult;
-  /** The headers the provider would send with exactly this body, signed with `secret` (the receiver's signedHeaders). */
+  /**
+   * The headers the provider would send with exactly this body, signed with `secret` as the alternative
+   * `options.scheme` (the receiver's signedHeaders, told that alternative).
+   */
   sign(body: string | Uint8Array, secret: string, options?: SignOptions): Promise<Record<string, string>>;
-  /** Whether `given` (a signature header's value as received) is the signature in `headers` (from `sign`). */
-  signatureMatches(headers: Record<string, string>, given: string): boolean;
+  /**
+   * Whether `given` (the alternative's signature header as received) carries the signature in `headers`
+   * (from `sign` with the same alternative): where the alternative's header is a list (a `separator`), any
+   * of its entries of the alternative's prefix; a digest pasted without its prefix counts too.
+   */
+  signatureMatches(headers: Record<string, string>, given: string, scheme?: string): boolean;
 }
 
 declare global {
@@ -176,9 +193,10 @@ function timestampMs(text: string, unit: "seconds" | "milliseconds", header: str
 
 export function createChecker<P extends string, Payloads>(provider: P, validator: ProviderValidator<P, Payloads>, receiver: ReceiverApi): Checker {
   type Name = Extract<keyof Payloads, string>;
-  const schemes = receiver.authSchemes[provider];
-  if (!schemes?.[0]) throw new Error(`the receiver declares no authentication for "${provider}"`);
-  const scheme = schemes[0];
+  const declared = receiver.authSchemes[provider];
+  if (!declared?.[0]) throw new Error(`the receiver declares no authentication for "${provider}"`);
+  const schemes: readonly CheckerScheme[] = declared;
+  const scheme = declared[0];
   const messageNames: readonly string[] = validator.messageNames;
 
   function validate(bodyText: string, mode: ValidationMode = "tolerant", message?: string): CheckResult {
@@ -215,29 +233,49 @@ export function createChecker<P extends string, Payloads>(provider: P, validator
     return result;
   }
 
+  function alternative(id: string | undefined): CheckerScheme {
+    if (id === undefined) return scheme;
+    const found = schemes.find((s) => s.id === id);
+    if (!found) throw new TypeError(`${provider} has no authentication scheme "${id}": expected one of ${schemes.map((s) => s.id).join(", ")}`);
+    return found;
+  }
+
   async function sign(body: string | Uint8Array, secret: string, options: SignOptions = {}): Promise<Record<string, string>> {
-    const timestamp = scheme.kind === "signature" ? scheme.signature.timestamp : undefined;
+    const as = alternative(options.scheme);
+    const spec = as.kind === "signature" ? as.signature : undefined;
     let nowMs = options.nowMs;
-    if (options.timestamp !== undefined && options.timestamp.trim() !== "") {
-      if (!timestamp) throw new TypeError(`${provider}'s signature covers no timestamp`);
-      nowMs = timestampMs(options.timestamp.trim(), timestamp.unit, timestamp.header);
+    const timestamp = options.timestamp?.trim() ?? "";
+    if (timestamp !== "") {
+      if (!spec?.timestamp) throw new TypeError(`${as.id}'s signature covers no timestamp`);
+      nowMs = timestampMs(timestamp, spec.timestamp.unit, spec.timestamp.header);
     }
+    // As the receiver reads it: the header's value trimmed.
+    const id = options.id?.trim() ?? "";
+    if (id !== "" && !spec?.id) throw new TypeError(`${as.id}'s signature covers no id`);
     return receiver.signedHeaders(provider, body, secret, {
+      scheme: as.id,
       ...(nowMs === undefined ? {} : { nowMs }),
+      ...(id === "" ? {} : { id }),
       ...(options.header ? { header: options.header } : {}),
     });
   }
 
-  function signatureMatches(headers: Record<string, string>, given: string): boolean {
-    if (scheme.kind !== "signature") return false;
-    const { prefix = "", encoding } = scheme.signature;
+  function signatureMatches(headers: Record<string, string>, given: string, id?: string): boolean {
+    const as = alternative(id);
+    if (as.kind !== "signature") return false;
+    const { prefix = "", encoding, separator } = as.signature;
     const strip = (value: string) => (prefix && value.startsWith(prefix) ? value.slice(prefix.length) : value);
-    const expected = strip(headers[scheme.header] ?? "");
-    const received = strip(given.trim());
-    return expected !== "" && (encoding === "hex" ? expected.toLowerCase() === received.toLowerCase() : expected === received);
+    const expected = strip(headers[as.header] ?? "");
+    if (expected === "") return false;
+    const same = (digest: string) => (encoding === "hex" ? expected.toLowerCase() === digest.toLowerCase() : expected === digest);
+    const value = given.trim();
+    // A list: each entry is one signature; an entry of another version (another prefix) never equals ours.
+    const entries = separator ? value.split(separator).filter((entry) => entry !== "") : [value];
+    return entries.some((entry) => same(strip(entry)));
   }
 
-  return { provider, scheme, schemes, messageNames, discriminator: validator.discriminator, validate, sign, signatureMatches };
+  const signatures = schemes.filter((s): s is CheckerSignatureScheme => s.kind === "signature");
+  return { provider, scheme, schemes, signatures, messageNames, discriminator: validator.discriminator, validate, sign, signatureMatches };
 }
 
 /** Registers the provider's checker on the page: window.webhookContractsChecker[provider]. */

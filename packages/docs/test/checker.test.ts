@@ -2,7 +2,8 @@
  * The docs' payload checker, as a page runs it: each provider's bundle is built into a temporary folder
  * and evaluated in a fresh `node:vm` context that has Web Crypto and no Node, then judged against the code
  * it bundles, run in Node: the validators package on every fixture (same verdicts, same pointers) and
- * the receiver's signedHeaders on the same body, secret and time (same headers).
+ * the receiver's signedHeaders on the same body, secret, time, id and alternative (same headers), and,
+ * where an alternative's key is of Standard Webhooks' form (whsec_), the standardwebhooks library.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,9 +14,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadContracts } from "@webhook-contracts/contracts";
 import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
 import { type ProviderName, validators } from "@webhook-contracts/validators";
+import { Webhook } from "standardwebhooks";
 import { buildCheckers, receiverEntry } from "../build/checker.ts";
 import { checkerSection } from "../build/checker-markup.ts";
-import { type Checker, type CheckResult, fieldOf } from "../src/checker-entry.ts";
+import { type Checker, type CheckerSignatureScheme, type CheckResult, fieldOf } from "../src/checker-entry.ts";
 
 const docsDir = fileURLToPath(new URL("..", import.meta.url));
 const providers = await loadContracts();
@@ -36,7 +38,12 @@ interface PackageValidator {
 const packageValidator = (provider: string) => validators[provider as ProviderName] as unknown as PackageValidator;
 
 /** The receiver's public signer, in Node (its node:crypto backend). */
-type SignedHeaders = (provider: string, body: string | Uint8Array, secret: string, options?: { nowMs?: number }) => Promise<Record<string, string>>;
+type SignedHeaders = (
+  provider: string,
+  body: string | Uint8Array,
+  secret: string,
+  options?: { nowMs?: number; scheme?: string; id?: string },
+) => Promise<Record<string, string>>;
 type ParseJson = (text: string) => { ok: true; value: unknown } | { ok: false; error: unknown };
 const receiver = (await import(pathToFileURL(receiverEntry()).href)) as { signedHeaders: SignedHeaders; parseJson: ParseJson };
 
@@ -62,6 +69,31 @@ beforeAll(async () => {
 });
 
 const checker = (provider: string) => checkers.get(provider)!;
+
+/** The payload's string or number at a JSON Pointer (plain segments), if the body is JSON and has one there. */
+function idAt(body: string, pointer: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  for (const segment of pointer.split("/").slice(1))
+    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[segment] : undefined;
+  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+}
+
+/** Every alternative of every provider that signs the body, as the contracts declare it: [provider, scheme]. */
+const signatureAlternatives = providers.flatMap((p) =>
+  p.auth.filter((s): s is Extract<typeof s, { kind: "signature" }> => s.kind === "signature").map((s) => [p.name, s] as const),
+);
+const KEY_BYTES = Buffer.from("0123456789abcdef0123456789abcdef").toString("base64");
+/** Secrets of the form an alternative takes: its key form (`whsec_` and the base64 of 32 or 24 bytes) where it declares one. */
+const secretsFor = (scheme: { signature: { key?: { prefix: string } } }): string[] =>
+  scheme.signature.key
+    ? [`${scheme.signature.key.prefix}${KEY_BYTES}`, `${scheme.signature.key.prefix}${Buffer.alloc(24, 7).toString("base64")}`]
+    : // The last has a key's form (whsec_ and 32 bytes): told this alternative, it is this alternative's secret all the same.
+      ["whsec_test_1", "s3cr3t with spaces and ünïcödé", `whsec_${KEY_BYTES}`];
 const check = (provider: string, text: string, mode: Mode, message?: string): CheckResult => plain(checker(provider).validate(text, mode, message));
 
 describe("the checker's bundles", () => {
@@ -149,19 +181,175 @@ describe.each(providers.map((p) => [p.name, p] as const))("the %s checker", (pro
       "not json at all",
       "",
     ];
-    const secrets = ["whsec_test_1", "s3cr3t with spaces and ünïcödé"];
+    // Told no alternative: the first, whatever the secret's form (the page always says which).
+    const first = contract.auth[0]!;
+    const secrets = first.kind === "signature" ? secretsFor(first) : ["whsec_test_1", "s3cr3t with spaces and ünïcödé"];
     for (const body of bodies) {
       for (const secret of secrets) {
         for (const nowMs of [1_700_000_000_123, 1_767_225_600_000]) {
-          const expected = await receiver.signedHeaders(provider, body, secret, { nowMs });
-          expect(plain(await checker(provider).sign(body, secret, { nowMs })), JSON.stringify({ body, secret, nowMs })).toEqual(expected);
+          const expected = await receiver.signedHeaders(provider, body, secret, { nowMs, scheme: first.id });
+          const got = plain(await checker(provider).sign(body, secret, { nowMs }));
+          // An id the body does not give is a new one each time: the receiver, told it, must agree on the rest.
+          const idHeader = first.kind === "signature" ? first.signature.id?.header : undefined;
+          const told = idHeader ? await receiver.signedHeaders(provider, body, secret, { nowMs, scheme: first.id, id: got[idHeader] }) : expected;
+          expect(got, JSON.stringify({ body, secret, nowMs })).toEqual(told);
           const bytes = new TextEncoder().encode(body);
-          expect(plain(await checker(provider).sign(bytes, secret, { nowMs }))).toEqual(await receiver.signedHeaders(provider, bytes, secret, { nowMs }));
+          const gotBytes = plain(await checker(provider).sign(bytes, secret, { nowMs }));
+          expect(gotBytes).toEqual(
+            idHeader ? await receiver.signedHeaders(provider, bytes, secret, { nowMs, scheme: first.id, id: gotBytes[idHeader] }) : expected,
+          );
         }
       }
     }
   });
 });
+
+describe.each(signatureAlternatives.map(([provider, scheme]) => [`${provider} ${scheme.id}`, provider, scheme] as const))(
+  "the signature alternative %s",
+  (_, provider, scheme) => {
+    const spec = scheme.signature;
+    const secrets = secretsFor(scheme);
+    const bodies = [
+      messageFixtures(provider, providers.find((p) => p.name === provider)!.messages[0]!.name, "valid")[0]!.text,
+      '{"a":1}\r\n',
+      "not json at all",
+      "",
+    ];
+    const sign = (body: string | Uint8Array, secret: string, options: { timestamp?: string; id?: string; nowMs?: number } = {}) =>
+      checker(provider)
+        .sign(body, secret, { scheme: scheme.id, ...options })
+        .then(plain);
+
+    it("is among the checker's signatures, in declaration order", () => {
+      expect(plain(checker(provider).signatures).map((s) => s.id)).toEqual(signatureAlternatives.filter(([p]) => p === provider).map(([, s]) => s.id));
+      expect(plain(checker(provider).signatures.find((s) => s.id === scheme.id))).toMatchObject({ header: scheme.header, signature: spec });
+    });
+
+    it("signs exactly as the receiver's signedHeaders does, told the alternative, the secret, the time and the id", async () => {
+      const ids = spec.id ? [undefined, "msg_p5jXN8AQM9LWM0D4loKWxJek", "42"] : [undefined];
+      for (const body of bodies) {
+        for (const secret of secrets) {
+          for (const nowMs of [1_700_000_000_123, 1_767_225_600_000]) {
+            for (const id of ids) {
+              const where = JSON.stringify({ body, secret, nowMs, id });
+              const got = await sign(body, secret, { nowMs, ...(id === undefined ? {} : { id }) });
+              expect(Object.keys(got).sort(), where).toEqual(
+                [scheme.header, ...(spec.timestamp ? [spec.timestamp.header] : []), ...(spec.id ? [spec.id.header] : [])].sort(),
+              );
+              // Without an id, the payload's (at id.pointer) or, where it has none, a new one: told it, the receiver agrees.
+              const usedId = spec.id ? (id ?? got[spec.id.header]) : undefined;
+              if (spec.id && id !== undefined) expect(got[spec.id.header]).toBe(id);
+              const expected = await receiver.signedHeaders(provider, body, secret, {
+                nowMs,
+                scheme: scheme.id,
+                ...(usedId === undefined ? {} : { id: usedId }),
+              });
+              expect(got, where).toEqual(expected);
+              if (spec.id && id === undefined && spec.id.pointer !== undefined) {
+                // The receiver, told nothing, takes the same id from the payload where there is one.
+                const payloadId = idAt(body, spec.id.pointer);
+                if (payloadId !== undefined) {
+                  expect(got[spec.id.header], where).toBe(payloadId);
+                  expect(await receiver.signedHeaders(provider, body, secret, { nowMs, scheme: scheme.id }), where).toEqual(got);
+                }
+              }
+              const bytes = new TextEncoder().encode(body);
+              expect(await sign(bytes, secret, { nowMs, ...(usedId === undefined ? {} : { id: usedId }) }), where).toEqual(
+                await receiver.signedHeaders(provider, bytes, secret, { nowMs, scheme: scheme.id, ...(usedId === undefined ? {} : { id: usedId }) }),
+              );
+            }
+          }
+        }
+      }
+    });
+
+    it("signs the timestamp and the id as received: their text, trimmed, in the alternative's unit", async () => {
+      const [body] = bodies;
+      const [secret] = secrets;
+      const at = 1_700_000_000_123;
+      if (spec.timestamp) {
+        const text = spec.timestamp.unit === "seconds" ? String(Math.floor(at / 1000)) : String(at);
+        const expected = await receiver.signedHeaders(provider, body!, secret!, { nowMs: at, scheme: scheme.id, ...(spec.id ? { id: "msg_1" } : {}) });
+        expect(expected[spec.timestamp.header]).toBe(text);
+        expect(await sign(body!, secret!, { timestamp: ` ${text} `, ...(spec.id ? { id: " msg_1 " } : {}) })).toEqual(expected);
+        const other = spec.timestamp.unit === "seconds" ? String(at) : String(Math.floor(at / 1000));
+        await expect(sign(body!, secret!, { timestamp: other })).rejects.toThrow(new RegExp(`epoch ${spec.timestamp.unit}: ${text.length} digits`));
+      } else {
+        await expect(sign(body!, secret!, { timestamp: "1700000000123" })).rejects.toThrow(/covers no timestamp/);
+      }
+      if (!spec.id) await expect(sign(body!, secret!, { id: "msg_1" })).rejects.toThrow(/covers no id/);
+      // Empty inputs are as if absent.
+      expect(await sign(body!, secret!, { nowMs: at, timestamp: " ", id: "" })).toEqual(await sign(body!, secret!, { nowMs: at }));
+    });
+
+    it("says whether a received signature is the one for this body, secret, time and id", async () => {
+      const [body] = bodies;
+      const [secret, otherSecret] = secrets;
+      const at = 1_767_225_600_000;
+      const options = { nowMs: at, ...(spec.id ? { id: "msg_1" } : {}) };
+      const headers = await sign(body!, secret!, options);
+      const sent = headers[scheme.header]!;
+      const digestOf = (value: string) => value.slice((spec.prefix ?? "").length);
+      const wrongBody = (await sign(`${body} `, secret!, options))[scheme.header]!;
+      const wrongSecret = (await sign(body!, otherSecret!, options))[scheme.header]!;
+      const later = (await sign(body!, secret!, { ...options, nowMs: at + 1000 }))[scheme.header]!;
+      const matches = (given: string) => checker(provider).signatureMatches(headers, given, scheme.id);
+      const cases: [string, boolean][] = [
+        [sent, true],
+        [` ${sent} `, true],
+        // Pasted without its prefix: the digest alone.
+        [digestOf(sent), true],
+        [wrongBody, false],
+        [wrongSecret, false],
+        [later, spec.timestamp === undefined],
+        ["", false],
+        [spec.prefix ?? "", false],
+      ];
+      if (spec.encoding === "hex") cases.push([`${spec.prefix ?? ""}${digestOf(sent).toUpperCase()}`, true]);
+      if (spec.separator) {
+        const sep = spec.separator;
+        cases.push(
+          [`${wrongBody}${sep}${sent}`, true],
+          [`${sent}${sep}${wrongSecret}`, true],
+          [`${wrongBody}${sep}${sep}${wrongSecret}${sep}${sent}${sep}`, true],
+          [`${wrongBody}${sep}${wrongSecret}`, false],
+          // An entry of another version, even with our digest, is not ours.
+          [`v0a,${digestOf(sent)}`, false],
+        );
+      }
+      for (const [given, expected] of cases) expect({ given, match: matches(given) }).toEqual({ given, match: expected });
+      expect(checker(provider).signatureMatches({}, sent, scheme.id)).toBe(false);
+    });
+
+    it.runIf(spec.key?.prefix === "whsec_")("agrees with the standardwebhooks library, both ways, on the key's form (whsec_)", async () => {
+      const [body] = bodies;
+      for (const secret of secrets) {
+        const library = new Webhook(secret);
+        // Now, so that the library's own check of the timestamp passes.
+        const headers = await sign(body!, secret);
+        const [idHeader, tsHeader] = [spec.id!.header, spec.timestamp!.header];
+        const id = headers[idHeader]!;
+        const seconds = Number(headers[tsHeader]);
+        const theirs = library.sign(id, new Date(seconds * 1000), body!);
+        expect(headers[scheme.header]).toBe(theirs);
+        const lowercase = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+        expect(() => library.verify(body!, lowercase(headers))).not.toThrow();
+        const other = new Webhook(secretsFor(scheme).find((s) => s !== secret)!).sign(id, new Date(seconds * 1000), body!);
+        for (const [given, ok] of [
+          [theirs, true],
+          [`${other}${spec.separator ?? " "}${theirs}`, true],
+          [`${other}`, false],
+          [`${other}${spec.separator ?? " "}${new Webhook(secret).sign(id, new Date(seconds * 1000), `${body} `)}`, false],
+        ] as const) {
+          expect({ given, checker: checker(provider).signatureMatches(headers, given, scheme.id) }).toEqual({ given, checker: ok });
+          const verify = () => library.verify(body!, lowercase({ ...headers, [scheme.header]: given }));
+          if (ok) expect(verify).not.toThrow();
+          else expect(verify).toThrow();
+        }
+      }
+    });
+  },
+);
 
 describe("signatures", () => {
   const body = messageFixtures("ivy", "order_updated", "valid")[0]!.text;
@@ -184,6 +372,17 @@ describe("signatures", () => {
     expect(expected["x-scalapay-timestamp"]).toBe(String(at));
     await expect(scalapay.sign(body, "key", { timestamp: "1700000000" })).rejects.toThrow(/epoch milliseconds: 13 digits/);
     await expect(checker("ivy").sign(body, "key", { timestamp: "1700000000123" })).rejects.toThrow(/no timestamp/);
+  });
+
+  it("name no alternative the provider does not declare", async () => {
+    await expect(checker("ivy").sign(body, "key", { scheme: "scalapaySignature" })).rejects.toThrow(/ivy has no authentication scheme "scalapaySignature"/);
+    expect(() => checker("ivy").signatureMatches({}, "x", "nope")).toThrow(/no authentication scheme "nope"/);
+    // An alternative that does not sign has no signature to match.
+    const retorna = checker("retorna");
+    expect(retorna.signatures).toHaveLength(0);
+    const headers = plain(await retorna.sign(body, "user:password", { scheme: retorna.schemes[1]!.id }));
+    expect(headers).toEqual(await receiver.signedHeaders("retorna", body, "user:password", { scheme: retorna.schemes[1]!.id }));
+    expect(retorna.signatureMatches(headers, headers.Authorization!, retorna.schemes[1]!.id)).toBe(false);
   });
 });
 
