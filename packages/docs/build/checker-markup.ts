@@ -1,7 +1,8 @@
 /**
  * The payload checker's section of a provider or message page: a labelled box for a JSON body (paste, or
- * drop or open a .json file), the mode, the signing inputs of a provider that signs its bodies (or what
- * header the receiver expects of one that does not), and the results, announced politely. The section
+ * drop or open a .json file), the mode, the signing inputs of each alternative the provider declares that
+ * signs its bodies (and what header the receiver expects for those that do not), and the results, one
+ * block per signature, announced politely. The section
  * works once assets/checker.js (src/checker.js) is on the page; that script loads the provider's bundle
  * (build/checker.ts) named in `data-bundle` only when someone starts using the checker.
  */
@@ -15,10 +16,7 @@ export interface CheckerSectionOptions {
   message?: string;
   /** Relative path from the page to the site's root ("../", "../../"). */
   root: string;
-  /**
-   * The provider's authentication: its declared alternatives in order (`contract.auth`), or just the first,
-   * which is the one the receiver signs with and the checker signs as.
-   */
+  /** The provider's authentication: its declared alternatives in order (`contract.auth`), or just one. */
   scheme: AuthScheme | readonly AuthScheme[];
 }
 
@@ -26,27 +24,86 @@ type Signature = Extract<AuthScheme, { kind: "signature" }>;
 
 const field = (label: string, control: string) => `<div class="checker-field">${label}${control}</div>`;
 
-function signatureInputs(scheme: Signature): string {
+/**
+ * The ids of one signature alternative's inputs and results. The first alternative that signs keeps the
+ * ids the checker has always had (`checker-secret`, `checker-headers`, ...), so links and tests to them
+ * hold; each other one's are suffixed with its scheme id (`checker-secret-<scheme>`), unique on the page.
+ */
+export function signatureIds(scheme: { id: string }, first: boolean) {
+  const id = (name: string) => (first ? `checker-${name}` : `checker-${name}-${scheme.id}`);
+  return {
+    fieldset: id("signature"),
+    secret: id("secret"),
+    note: id("secret-note"),
+    timestamp: id("timestamp"),
+    signedId: id("id"),
+    received: id("received"),
+    result: id("signature-result"),
+    title: id("headers-title"),
+    headers: id("headers"),
+    match: id("match"),
+  };
+}
+
+const code = (text: string) => `<code>${esc(text)}</code>`;
+const separatorText = (separator: string) => (separator === " " ? "spaces" : code(separator));
+
+/** What the secret input takes: a secret of the setting, or, where a key form is declared, a key of that form. */
+function secretLabel(scheme: Signature): string {
+  const key = scheme.signature.key;
+  return key ? `Signing key: one of ${code(scheme.secrets)} (${code(`${key.prefix}…`)})` : `Signing secret: one of ${code(scheme.secrets)}`;
+}
+
+/** The signed bytes in words: the raw body, and the values of the headers the template names. */
+function signedWhat(spec: Signature["signature"]): string {
+  const parts = ["the raw body"];
+  if (spec.timestamp && spec.signed.includes("{timestamp}")) parts.push(`the value of ${code(spec.timestamp.header)}`);
+  if (spec.id && spec.signed.includes("{id}")) parts.push(`the value of ${code(spec.id.header)}`);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0]!;
+}
+
+function signatureInputs(scheme: Signature, first: boolean): string {
   const spec = scheme.signature;
+  const ids = signatureIds(scheme, first);
   const ts = spec.timestamp;
-  const header = `<code>${esc(scheme.header)}</code>`;
-  const what = `<p class="checker-auth-what">The receiver checks ${header}: ${spec.prefix ? `<code>${esc(spec.prefix)}</code> then the` : "the"} ${esc(spec.encoding)} HMAC-SHA256 of <code>${esc(spec.signed)}</code> (the raw body${ts ? ` and the value of <code>${esc(ts.header)}</code>` : ""}), keyed with the secret. Type the secret to see the headers that sign exactly this body.</p>`;
+  const header = code(scheme.header);
+  const digest = `${spec.prefix ? `${code(spec.prefix)} then the` : "the"} ${esc(spec.encoding)} HMAC-SHA256 of ${code(spec.signed)} (${signedWhat(spec)})`;
+  const keyed = spec.key
+    ? `keyed with the bytes whose ${esc(spec.key.encoding)} follows ${code(spec.key.prefix)} in the key`
+    : "keyed with the secret's UTF-8 bytes";
+  const checks = spec.separator
+    ? `one or more signatures separated by ${separatorText(spec.separator)}, each ${digest}, ${keyed}; any one of them that matches will do (entries of another version are skipped)`
+    : `${digest}, ${keyed}`;
+  const what = `<p class="checker-auth-what">The receiver checks ${header}: ${checks}. Type the ${spec.key ? "key" : "secret"} to see the headers that sign exactly this body.</p>`;
   const secret = field(
-    `<label for="checker-secret">Signing secret</label>`,
-    `<input type="password" id="checker-secret" class="checker-secret" autocomplete="off" spellcheck="false" aria-describedby="checker-secret-note">`,
+    `<label for="${ids.secret}">${secretLabel(scheme)}</label>`,
+    `<input type="password" id="${ids.secret}" class="checker-secret" autocomplete="off" spellcheck="false" aria-describedby="${ids.note}">`,
   );
   const timestamp = ts
     ? field(
-        `<label for="checker-timestamp"><code>${esc(ts.header)}</code> as received (epoch ${esc(ts.unit)}; empty: now)</label>`,
-        `<input type="text" id="checker-timestamp" class="checker-timestamp" inputmode="numeric" autocomplete="off" spellcheck="false">`,
+        `<label for="${ids.timestamp}">${code(ts.header)} as received (epoch ${esc(ts.unit)}; empty: now)</label>`,
+        `<input type="text" id="${ids.timestamp}" class="checker-timestamp" inputmode="numeric" autocomplete="off" spellcheck="false">`,
+      )
+    : "";
+  const signedId = spec.id
+    ? field(
+        `<label for="${ids.signedId}">${code(spec.id.header)} as received; empty: ${spec.id.pointer !== undefined ? `the payload's ${code(spec.id.pointer)}` : "a new one"}</label>`,
+        `<input type="text" id="${ids.signedId}" class="checker-id" autocomplete="off" spellcheck="false">`,
       )
     : "";
   const received = field(
-    `<label for="checker-received">Signature you received in ${header} (optional)</label>`,
-    `<input type="text" id="checker-received" class="checker-received" autocomplete="off" spellcheck="false">`,
+    `<label for="${ids.received}">Signature you received in ${header} (optional${spec.separator ? `: the whole header, every ${spec.prefix ? `${code(spec.prefix)} ` : ""}entry is tried` : ""})</label>`,
+    `<input type="text" id="${ids.received}" class="checker-received" autocomplete="off" spellcheck="false">`,
   );
-  const note = `<p id="checker-secret-note" class="checker-secret-note">The secret stays in this page: it is not stored and not sent anywhere.</p>`;
-  return `<fieldset class="checker-auth checker-signature"><legend>Signature</legend>${what}${secret}${timestamp}${received}${note}</fieldset>`;
+  const note = `<p id="${ids.note}" class="checker-secret-note">The ${spec.key ? "key" : "secret"} stays in this page: it is not stored and not sent anywhere.</p>`;
+  const legend = `<legend>Signature ${code(scheme.id)}: ${header}</legend>`;
+  return `<fieldset id="${ids.fieldset}" class="checker-auth checker-signature" data-scheme="${esc(scheme.id)}">${legend}${what}${secret}${timestamp}${signedId}${received}${note}</fieldset>`;
+}
+
+/** One alternative's results: its headers for the body (once a secret is typed) and whether a received signature matches. */
+function signatureResult(scheme: Signature, first: boolean): string {
+  const ids = signatureIds(scheme, first);
+  return `<div id="${ids.result}" class="checker-signature-result" data-scheme="${esc(scheme.id)}" hidden><h3 id="${ids.title}">Signature ${code(scheme.id)}: ${code(scheme.header)}</h3><div class="checker-headers-block" hidden><p class="checker-headers-caption">Headers for this body:</p><pre class="checker-headers"><code id="${ids.headers}"></code></pre></div><p id="${ids.match}" class="checker-match" hidden></p></div>`;
 }
 
 function expectedHeader(scheme: AuthScheme): string {
@@ -57,10 +114,26 @@ function expectedHeader(scheme: AuthScheme): string {
   return `the <code>${esc(scheme.header)}</code> signature header`;
 }
 
-function unsignedNote(schemes: readonly AuthScheme[]): string {
+function unsignedNote(schemes: readonly AuthScheme[], besideSignatures: boolean): string {
   const alternatives = schemes.map(expectedHeader);
   const expects = alternatives.length > 1 ? `either ${alternatives.join(", or ")}` : alternatives[0]!;
-  return `<div class="checker-auth checker-unsigned"><p>These bodies are not signed: the receiver expects ${expects}. A 401 comes from ${alternatives.length > 1 ? "those headers" : "that header"} alone (missing, or not a configured secret), never from the body.</p></div>`;
+  const from = `A 401 comes from ${alternatives.length > 1 ? "those headers" : "that header"} alone (missing, or not a configured secret), never from the body.`;
+  const text = besideSignatures
+    ? `Or unsigned: the receiver also accepts ${expects}. ${from}`
+    : `These bodies are not signed: the receiver expects ${expects}. ${from}`;
+  return `<div class="checker-auth checker-unsigned"><p>${text}</p></div>`;
+}
+
+/** The signing inputs of each alternative that signs, and a note on those that do not. */
+function authInputs(schemes: readonly AuthScheme[]): string {
+  const signatures = schemes.filter((s): s is Signature => s.kind === "signature");
+  const unsigned = schemes.filter((s) => s.kind !== "signature");
+  if (signatures.length === 0) return unsignedNote(unsigned, false);
+  const intro =
+    signatures.length > 1
+      ? `<p class="checker-auth-intro">The receiver accepts any one of ${signatures.length} signatures, and checks the one whose header a delivery carries: ${signatures.map((s) => code(s.header)).join(" or ")}. Type a secret for each you want to see.</p>\n`
+      : "";
+  return `${intro}${signatures.map((s, i) => signatureInputs(s, i === 0)).join("\n")}${unsigned.length > 0 ? `\n${unsignedNote(unsigned, true)}` : ""}`;
 }
 
 /** The checker's section: every id in it starts with `checker` and appears once on the page. */
@@ -87,13 +160,16 @@ ${field(`<label for="checker-body">JSON body</label>`, `<textarea id="checker-bo
 ${field(`<label for="checker-file">Or open a <code>.json</code> file</label>`, `<input type="file" id="checker-file" class="checker-file" accept=".json,application/json">`)}
 </div>
 <fieldset class="checker-mode"><legend>Mode</legend>${modes}</fieldset>
-${first.kind === "signature" ? signatureInputs(first) : unsignedNote(schemes)}
+${authInputs(schemes)}
 <div class="checker-actions"><button type="button" id="checker-run" class="checker-run">Check</button></div>
 <div id="checker-results" class="checker-results" aria-live="polite">
 <p id="checker-status" class="checker-status"></p>
 <p id="checker-summary" class="checker-summary" hidden></p>
 <ol id="checker-issues" class="checker-issues" hidden></ol>
-<div id="checker-signature-result" class="checker-signature-result" hidden><h3 id="checker-headers-title">Headers for this body</h3><pre class="checker-headers"><code id="checker-headers"></code></pre><p id="checker-match" class="checker-match" hidden></p></div>
+${schemes
+  .filter((s): s is Signature => s.kind === "signature")
+  .map((s, i) => signatureResult(s, i === 0))
+  .join("\n")}
 </div>
 </section>`;
 }

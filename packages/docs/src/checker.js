@@ -20,12 +20,27 @@
     const statusEl = byId("checker-status");
     const summaryEl = byId("checker-summary");
     const issuesEl = byId("checker-issues");
-    const secretInput = byId("checker-secret");
-    const timestampInput = byId("checker-timestamp");
-    const receivedInput = byId("checker-received");
-    const signatureEl = byId("checker-signature-result");
-    const headersEl = byId("checker-headers");
-    const matchEl = byId("checker-match");
+    // One set of signing inputs and one result block per alternative that signs, paired by data-scheme.
+    const signatures = [];
+    for (const fieldset of section.querySelectorAll("fieldset.checker-signature[data-scheme]")) {
+      const scheme = fieldset.dataset.scheme;
+      let result = null;
+      for (const el of section.querySelectorAll(".checker-signature-result[data-scheme]")) if (el.dataset.scheme === scheme) result = el;
+      const headers = result && result.querySelector(".checker-headers code");
+      const match = result && result.querySelector(".checker-match");
+      if (!headers || !match) continue;
+      signatures.push({
+        scheme: scheme,
+        secret: fieldset.querySelector(".checker-secret"),
+        timestamp: fieldset.querySelector(".checker-timestamp"),
+        id: fieldset.querySelector(".checker-id"),
+        received: fieldset.querySelector(".checker-received"),
+        result: result,
+        block: result.querySelector(".checker-headers-block"),
+        headers: headers,
+        match: match,
+      });
+    }
     if (!body || !runButton || !statusEl || !summaryEl || !issuesEl) return;
 
     // ---- the provider's bundle, loaded once, on first use ----
@@ -151,7 +166,8 @@
           showSummary("error", "The checker failed: " + error.message);
         }
       }
-      if (checker.scheme.kind === "signature" && signatureEl) await showSignature(checker, file ? file.bytes : text, id);
+      const bytesOrText = file ? file.bytes : text;
+      await Promise.all(signatures.map((inputs) => showSignature(checker, inputs, bytesOrText, id)));
       if (id === runs) setStatus(file ? "Checked the exact bytes of " + file.name + " (" + file.bytes.length + " bytes)." : "");
     }
 
@@ -249,43 +265,81 @@
       return li;
     }
 
-    async function showSignature(checker, bytesOrText, id) {
-      signatureEl.hidden = false;
-      headersEl.textContent = "";
-      matchEl.hidden = true;
-      matchEl.className = "checker-match";
-      const secret = secretInput ? secretInput.value : "";
-      if (!secret) {
-        showMatch("none", "Type the signing secret to see the headers for this body.");
+    /** What a signature was made with, in words: "this secret", "this key, this webhook-id and this webhook-timestamp". */
+    function madeWith(scheme) {
+      const spec = scheme.signature;
+      const parts = [spec.key ? "this key" : "this secret"];
+      if (spec.id && spec.signed.indexOf("{id}") >= 0) parts.push("this " + spec.id.header);
+      if (spec.timestamp && spec.signed.indexOf("{timestamp}") >= 0) parts.push("this " + spec.timestamp.header);
+      return parts.length > 1 ? parts.slice(0, -1).join(", ") + " and " + parts[parts.length - 1] : parts[0];
+    }
+
+    async function showSignature(checker, inputs, bytesOrText, id) {
+      const scheme = checker.signatures.find((s) => s.id === inputs.scheme);
+      inputs.result.hidden = false;
+      inputs.headers.textContent = "";
+      if (inputs.block) inputs.block.hidden = true;
+      inputs.match.hidden = true;
+      inputs.match.className = "checker-match";
+      delete inputs.match.dataset.match;
+      if (!scheme) {
+        showMatch(inputs.match, "error", "The checker knows no signature " + inputs.scheme + " for " + provider + ".");
         return;
       }
-      const ts = checker.scheme.signature.timestamp;
+      const spec = scheme.signature;
+      const secret = inputs.secret ? inputs.secret.value : "";
+      if (!secret) {
+        const what = spec.key
+          ? "a signing key (setting " + scheme.secrets + ", " + spec.key.prefix + "…)"
+          : "a signing secret (setting " + scheme.secrets + ")";
+        const names = [scheme.header];
+        if (spec.timestamp) names.push(spec.timestamp.header);
+        if (spec.id) names.push(spec.id.header);
+        showMatch(inputs.match, "none", "Type " + what + " to see the " + names.join(", ") + " header" + (names.length > 1 ? "s" : "") + " for this body.");
+        return;
+      }
+      const options = { scheme: scheme.id };
+      if (inputs.timestamp) options.timestamp = inputs.timestamp.value;
+      if (inputs.id) options.id = inputs.id.value;
       let headers;
       try {
-        headers = await checker.sign(bytesOrText, secret, timestampInput ? { timestamp: timestampInput.value } : {});
+        headers = await checker.sign(bytesOrText, secret, options);
       } catch (error) {
-        if (id === runs) showMatch("error", error.message);
+        if (id === runs) showMatch(inputs.match, "error", error.message);
         return;
       }
       if (id !== runs) return;
-      headersEl.textContent = Object.keys(headers)
+      inputs.headers.textContent = Object.keys(headers)
         .map((name) => name + ": " + headers[name])
         .join("\n");
-      const given = receivedInput ? receivedInput.value.trim() : "";
+      if (inputs.block) inputs.block.hidden = false;
+      const given = inputs.received ? inputs.received.value.trim() : "";
       if (!given) return;
-      if (checker.signatureMatches(headers, given)) {
-        showMatch("yes", "The signature you received matches: it was made from exactly this body with this secret" + (ts ? " and timestamp." : "."));
+      const list = Boolean(spec.separator) && given.split(spec.separator).filter((entry) => entry !== "").length > 1;
+      if (checker.signatureMatches(headers, given, scheme.id)) {
+        showMatch(
+          inputs.match,
+          "yes",
+          (list ? "An entry of the signature you received matches" : "The signature you received matches") +
+            ": it was made from exactly this body with " +
+            madeWith(scheme) +
+            ".",
+        );
       } else {
         showMatch(
+          inputs.match,
           "no",
-          "The signature you received does not match: it was not made from exactly this body with this secret" +
-            (ts ? " and timestamp" : "") +
-            ". Compare the bytes that were signed (whitespace, line ends, key order: a body parsed and serialized again is not the same body) and the secret.",
+          (list ? "No entry of the signature you received matches" : "The signature you received does not match") +
+            ": it was not made from exactly this body with " +
+            madeWith(scheme) +
+            ". Compare the bytes that were signed (whitespace, line ends, key order: a body parsed and serialized again is not the same body) and the " +
+            (spec.key ? "key" : "secret") +
+            ".",
         );
       }
     }
 
-    function showMatch(kind, text) {
+    function showMatch(matchEl, kind, text) {
       matchEl.hidden = false;
       matchEl.className = "checker-match checker-match-" + kind;
       matchEl.dataset.match = kind;

@@ -16,7 +16,7 @@ import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
 import { type ProviderName, validators } from "@webhook-contracts/validators";
 import { Webhook } from "standardwebhooks";
 import { buildCheckers, receiverEntry } from "../build/checker.ts";
-import { checkerSection } from "../build/checker-markup.ts";
+import { checkerSection, signatureIds } from "../build/checker-markup.ts";
 import { type Checker, type CheckerSignatureScheme, type CheckResult, fieldOf } from "../src/checker-entry.ts";
 
 const docsDir = fileURLToPath(new URL("..", import.meta.url));
@@ -451,8 +451,58 @@ describe("the checker's section", () => {
         const first = contract.auth[0]!;
         expect(html.includes('type="password" id="checker-secret"')).toBe(first.kind === "signature");
         expect(html.includes('id="checker-timestamp"')).toBe(first.kind === "signature" && first.signature.timestamp !== undefined);
+        // One fieldset of inputs and one block of results per alternative that signs; the first keeps the plain ids.
+        const signing = contract.auth.filter((s) => s.kind === "signature");
+        expect([...html.matchAll(/<fieldset id="[^"]*" class="checker-auth checker-signature" data-scheme="([^"]*)"/g)].map((m) => m[1])).toEqual(
+          signing.map((s) => s.id),
+        );
+        expect([...html.matchAll(/class="checker-signature-result" data-scheme="([^"]*)" hidden/g)].map((m) => m[1])).toEqual(signing.map((s) => s.id));
+        signing.forEach((s, i) => {
+          const ids = signatureIds(s, i === 0);
+          if (i === 0)
+            expect(ids).toMatchObject({ secret: "checker-secret", received: "checker-received", headers: "checker-headers", match: "checker-match" });
+          else expect(Object.values(ids).every((id) => id.endsWith(`-${s.id}`))).toBe(true);
+          const fieldset = html.slice(
+            html.indexOf(`<fieldset id="${ids.fieldset}"`),
+            html.indexOf("</fieldset>", html.indexOf(`<fieldset id="${ids.fieldset}"`)),
+          );
+          expect(fieldset).toContain(`<legend>Signature <code>${s.id}</code>: <code>${s.header}</code></legend>`);
+          expect(fieldset).toContain(`type="password" id="${ids.secret}" class="checker-secret"`);
+          // The label names the setting the secret is one of, and the key's form where one is declared.
+          const label = fieldset.match(new RegExp(`<label for="${ids.secret}">(.*?)</label>`))![1]!;
+          expect(label).toContain(`<code>${s.secrets}</code>`);
+          expect(label.includes(`<code>${s.signature.key?.prefix}…</code>`)).toBe(s.signature.key !== undefined);
+          expect(fieldset.includes(`id="${ids.timestamp}"`)).toBe(s.signature.timestamp !== undefined);
+          expect(fieldset.includes(`id="${ids.signedId}"`)).toBe(s.signature.id !== undefined);
+          if (s.signature.id?.pointer !== undefined)
+            expect(fieldset).toContain(`<code>${s.signature.id.header}</code> as received; empty: the payload's <code>${s.signature.id.pointer}</code>`);
+          expect(fieldset).toContain(`id="${ids.received}" class="checker-received"`);
+          expect(html).toContain(`<code id="${ids.headers}"></code>`);
+          // No empty box of headers before a secret is typed.
+          expect(html).toContain(
+            `<div class="checker-headers-block" hidden><p class="checker-headers-caption">Headers for this body:</p><pre class="checker-headers"><code id="${ids.headers}">`,
+          );
+        });
+        // Alternatives that do not sign are named beside (or alone, with no signature).
+        const unsigned = contract.auth.filter((s) => s.kind !== "signature");
+        expect(html.includes("checker-unsigned")).toBe(unsigned.length > 0);
+        if (signing.length > 0 && unsigned.length > 0) expect(html).toContain("Or unsigned: the receiver also accepts");
         if (first.kind === "apiKey") expect(html).toContain(`<code>${first.header}</code> header`);
       }
     }
+  });
+
+  it("gives every alternative that signs its own inputs, with ids unique on the page, and names the unsigned ones beside", () => {
+    // Every provider's alternatives at once: signatures of each shape, an API key, Basic.
+    const all = providers.flatMap((p) => p.auth);
+    const html = checkerSection({ provider: "ivy", root: "../", scheme: all });
+    const ids = [...html.matchAll(/\sid="([^"]*)"/g)].map((m) => m[1]!);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    const signing = all.filter((s) => s.kind === "signature");
+    expect(signing.length).toBeGreaterThan(1);
+    expect(html.match(/<fieldset id="checker-signature[^"]*"/g)).toHaveLength(signing.length);
+    expect(html).toContain(`The receiver accepts any one of ${signing.length} signatures`);
+    expect(html).toContain("Or unsigned: the receiver also accepts either");
+    expect(ids.filter((id) => id.startsWith("checker-secret") && !id.includes("note"))).toEqual(signing.map((s, i) => signatureIds(s, i === 0).secret));
   });
 });
