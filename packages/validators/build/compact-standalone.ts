@@ -274,9 +274,71 @@ export function withErrorTable(code: string): string {
   return `${withDeclarations(out, helpers)}const errorTable = [${[...rows.keys()].join(",")}];`;
 }
 
+/** A module-scope name a validator may use that differs between otherwise equal validators. */
+const MODULE_NAME = /^(?:validate|func|formats|pattern|schema)\d+(?:_\d+(?:_has)?)?$/;
+
+/**
+ * Validators written twice, but for their constants: Ivy's 40-odd events are each the same envelope
+ * around a different `type` and payload, 2.5 KB of code apiece. Ajv compiles each schema on its own, so it
+ * writes the envelope once per event. Each such group becomes one function taking those constants (strings,
+ * error-table rows, the module's other validators, patterns and schema values) as parameters, and each
+ * validator a one-line call of it with its own; what each returns and reports is unchanged.
+ * `self` is the validator itself, where Ajv's code sets `.errors` on it or recurses.
+ */
+export function withSharedBodies(code: string, minimumLength = 300): string {
+  const head = /function (validate\d+)\(data, instancePath=""\)\{/g;
+  const found: { name: string; start: number; end: number; shape: string; args: string[] }[] = [];
+  for (let m: RegExpExecArray | null; (m = head.exec(code));) {
+    const open = m.index + m[0].length - 1;
+    const end = endOfBracketed(code, open);
+    const name = m[1]!;
+    // The schema's URL (a comment for stack traces) differs per validator and says nothing the code needs.
+    const body = code.slice(open + 1, end - 1).replace(/^\/\*# sourceURL="(?:[^"\\]|\\.)*" \*\/;/, "");
+    const args: string[] = [];
+    const parameter = (value: string) => {
+      let i = args.indexOf(value);
+      if (i < 0) i = args.push(value) - 1;
+      return `$${i}`;
+    };
+    // Strings first: what looks like a name or a number inside one is text, not code.
+    const shape = body.replace(/"(?:[^"\\]|\\.)*"|\b[A-Za-z_$][\w$]*\b|, \d+\)/g, (token) => {
+      if (token.startsWith('"')) return parameter(token);
+      if (token.startsWith(",")) return `, ${parameter(token.slice(2, -1))})`;
+      if (token === name) return "self";
+      return MODULE_NAME.test(token) ? parameter(token) : token;
+    });
+    found.push({ name, start: m.index, end, shape, args });
+    head.lastIndex = end;
+  }
+  const groups = new Map<string, typeof found>();
+  for (const f of found) if (f.shape.length >= minimumLength) groups.set(f.shape, [...(groups.get(f.shape) ?? []), f]);
+  const shared: string[] = [];
+  const replacement = new Map<string, string>();
+  for (const [shape, members] of groups) {
+    if (members.length < 2) continue;
+    const id = `shared${shared.length}`;
+    const parameters = members[0]!.args.map((_, i) => `, $${i}`).join("");
+    shared.push(`function ${id}(self, data, instancePath${parameters}){${shape}}`);
+    for (const f of members)
+      replacement.set(f.name, `function ${f.name}(data, instancePath=""){return ${id}(${f.name}, data, instancePath${f.args.map((a) => `, ${a}`).join("")});}`);
+  }
+  if (shared.length === 0) return code;
+  let out = "";
+  let last = 0;
+  for (const f of found) {
+    const short = replacement.get(f.name);
+    if (!short) continue;
+    out += code.slice(last, f.start) + short;
+    last = f.end;
+  }
+  return withDeclarations(out + code.slice(last), shared.join(""));
+}
+
 /** All of the above, in order. */
 export function compactStandalone(code: string): string {
-  return withErrorTable(
-    withEnumSwitches(withFormatsImport(withOnlyUsedSchemaValues(withCompactErrorReports(withLazyItemPaths(withPathOnlyCalls(withoutSchemaPaths(code))))))),
+  return withSharedBodies(
+    withErrorTable(
+      withEnumSwitches(withFormatsImport(withOnlyUsedSchemaValues(withCompactErrorReports(withLazyItemPaths(withPathOnlyCalls(withoutSchemaPaths(code))))))),
+    ),
   );
 }

@@ -19,6 +19,7 @@ import {
   withLazyItemPaths,
   withOnlyUsedSchemaValues,
   withPathOnlyCalls,
+  withSharedBodies,
   withoutSchemaPaths,
 } from "../../build/compact-standalone.ts";
 import { loadContracts } from "@webhook-contracts/contracts";
@@ -92,6 +93,48 @@ describe.each(contracts.map((p) => [p.name, p] as const))("%s", (_name, provider
       }
     }
     expect(compared).toBeGreaterThan(provider.messages.length * 50);
+  });
+});
+
+describe("validators equal but for their constants share one body", () => {
+  const envelope = (name: string, type: string, row: number, payload: string) =>
+    `function ${name}(data, instancePath=""){/*# sourceURL="https://x/${name}.json" */;let vErrors = null;let errors = 0;` +
+    `if(data.type !== ${JSON.stringify(type)}){vErrors = pushErrorAt(vErrors, instancePath+"/type", ${row});errors++;}` +
+    `if(!(${payload}(data.payload, instancePath+"/payload"))){vErrors = vErrors === null ? ${payload}.errors : vErrors.concat(${payload}.errors);errors = vErrors.length;}` +
+    `${name}.errors = vErrors;return errors === 0;}`;
+  const code = `"use strict";${envelope("validate1", "a.created", 3, "validate9")}${envelope("validate2", 'say "validate5" or data', 4, "validate8")}function validate8(data, instancePath=""){return true;}`;
+
+  it("writes the body once, with the strings, rows and validators that differ as parameters, and each validator as a call", () => {
+    const out = withSharedBodies(code, 10);
+    expect(out.match(/function shared\d+\(/g)).toEqual(["function shared0("]);
+    expect(out).toContain(
+      'function validate1(data, instancePath=""){return shared0(validate1, data, instancePath, "a.created", "/type", 3, validate9, "/payload");}',
+    );
+    // A name inside a string is text: the string is the parameter, whole.
+    expect(out).toContain(
+      'function validate2(data, instancePath=""){return shared0(validate2, data, instancePath, "say \\"validate5\\" or data", "/type", 4, validate8, "/payload");}',
+    );
+    expect(out).toContain("self.errors = vErrors;");
+    expect(out).not.toContain("sourceURL");
+    // A validator with no twin, and short ones, stay as they are.
+    expect(out).toContain('function validate8(data, instancePath=""){return true;}');
+    expect(withSharedBodies(code)).toBe(code);
+  });
+
+  it("returns and reports what the validators did", () => {
+    const helpers = "function pushErrorAt(list, instancePath, row){(list ??= []).push({instancePath, row});return list;}";
+    const run = (source: string) => {
+      const exports = new Function(
+        `${source.replace('"use strict";', `"use strict";${helpers}`)};function validate9(){validate9.errors = [{instancePath: "/payload", row: 9}];return false;}return {validate1, validate2};`,
+      )() as Record<string, Validator>;
+      return [
+        exports.validate1!({ type: "a.created", payload: {} }),
+        exports.validate1!.errors,
+        exports.validate2!({ type: "x", payload: {} }),
+        exports.validate2!.errors,
+      ];
+    };
+    expect(run(withSharedBodies(code, 10))).toEqual(run(code));
   });
 });
 
