@@ -195,15 +195,28 @@ const fileName = (name: string) =>
     .replace(/^-|-$/g, "")
     .toLowerCase();
 const same = (values: readonly unknown[]) => values.every((v) => JSON.stringify(v) === JSON.stringify(values[0]));
+const withoutDescription = (schema: JsonSchema): JsonSchema => Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "description"));
+/** The value most of `values` are (the first of them on a tie). */
+function mostCommon<T>(values: readonly T[]): T | undefined {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].reduce<[T | undefined, number]>((best, [v, n]) => (n > best[1] ? [v, n] : best), [undefined, 0])[0];
+}
 
-/** The type name of a new message, made as the provider's other messages' are (`<Name>Event`, `Order<Name>`). */
+/**
+ * The type name of a new message, made as most of the provider's other messages' are (`<Name>Event`,
+ * `Order<Name>`): Ivy's older events are `<Name>Event`, the typed ones of its newer API `<Name>WebhookEvent`.
+ */
 function titleFor(provider: ProviderContract, name: string, taken: ReadonlySet<string>): string {
   const affixes = provider.messages.map((m) => {
     const title = String(readSchema(m.schemaFile).title);
     const at = title.indexOf(pascalCase(m.name));
     return at < 0 ? undefined : [title.slice(0, at), title.slice(at + pascalCase(m.name).length)];
   });
-  const [prefix, suffix] = affixes.every((a) => a !== undefined) && same(affixes) ? affixes[0]! : ["", "Message"];
+  const counts = new Map<string, number>();
+  for (const a of affixes) if (a !== undefined) counts.set(JSON.stringify(a), (counts.get(JSON.stringify(a)) ?? 0) + 1);
+  const [top] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
+  const [prefix, suffix] = top !== undefined ? (JSON.parse(top) as [string, string]) : ["", "Message"];
   let title = `${prefix}${pascalCase(name)}${suffix}`;
   if (!/^[A-Z]/.test(title)) title = `Message${title}`;
   while (taken.has(title)) title = `${title}Observed`;
@@ -244,8 +257,13 @@ function newMessage(provider: ProviderContract, s: ObservedShape, doc: Document,
     const variants = siblings.map((m) => propertiesOf(m)[p]!);
     if (p === discriminator) {
       const descriptions = variants.map((v) => v.description);
-      properties[p] = { description: same(descriptions) && descriptions[0] ? descriptions[0] : "Names the message.", type: "string", const: name };
-    } else properties[p] = same(variants) ? structuredClone(variants[0]!) : inferred(p);
+      properties[p] = { description: mostCommon(descriptions) ?? "Names the message.", type: "string", const: name };
+    } else if (same(variants.map(withoutDescription))) {
+      // The same rule in every message, told in words that may differ (Ivy's older events and the typed
+      // ones of its newer API say where they know it from): the words most of them use.
+      properties[p] = { ...structuredClone(variants[0]!), description: mostCommon(variants.map((v) => v.description)) };
+      if (properties[p].description === undefined) delete properties[p].description;
+    } else properties[p] = inferred(p);
   }
   for (const field of new Set(bodies.flatMap((b) => Object.keys(b)))) if (!Object.hasOwn(properties, field)) properties[field] = inferred(field);
 
