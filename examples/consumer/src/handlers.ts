@@ -45,7 +45,38 @@ export const ivyHandlers: Record<IvyMessageName, (event: IvyWebhook) => void> = 
   mandate_setup_succeeded: () => {},
   mandate_setup_failed: () => {},
   mandate_revoked: () => {},
+  "payout.created": () => {},
+  "payout.initiated": () => {},
+  "payout.paid": () => {},
+  "payout.failed": () => {},
+  "return.initiated": () => {},
+  "return.paid": () => {},
+  "return.failed": () => {},
+  "return.returned": () => {},
+  "deposit.received": () => {},
+  "conversion.created": () => {},
+  "conversion.completed": () => {},
+  "conversion.failed": () => {},
+  "ping.test": () => {},
+  merchant_app_updated: () => {},
+  "refund.initiated": () => {},
+  "refund.succeeded": () => {},
+  "refund.failed": () => {},
+  "return.succeeded": () => {},
+  "fx.initiated": () => {},
+  "fx.succeeded": () => {},
+  "fx.failed": () => {},
 };
+
+/** Ivy's newer events: a payout's failure is there only when it failed, and its amount is a decimal string. */
+export function ivyPayoutFailure(event: IvyWebhook): string | undefined {
+  if (event.type === "payout.failed") return event.payload.failure?.code;
+  if (event.type === "payout.paid") {
+    const amount: string = event.payload.amount;
+    return amount;
+  }
+  return undefined;
+}
 
 /** Scalapay: only `created` carries orderDetails. */
 export function scalapayShopper(event: ScalapayWebhook): string | undefined {

@@ -35,7 +35,9 @@ describe("picking the message by its discriminator", () => {
       expect.objectContaining({ provider: "ivy", path: "/type", keyword: "discriminator", received: '"payout.settled"', inferred: true }),
     ]);
     // Every known type is named, so the reader sees at once what would have been accepted.
-    expect(result.warnings[0]!.expected).toMatch(/^one of "test", "order_created", "order_updated", .*"user_payout\.initiated".*"mandate_revoked"$/);
+    expect(result.warnings[0]!.expected).toMatch(
+      /^one of "test", "order_created", "order_updated", .*"user_payout\.initiated".*"mandate_revoked".*"payout\.created".*"fx\.failed"$/,
+    );
     const strict = validateWebhook("ivy", { ...paid(), type: "payout.settled" }, { mode: "strict" });
     expect(strict.ok ? [] : strict.errors.map((e) => [e.path, e.keyword])).toEqual([["/type", "discriminator"]]);
   });
@@ -50,7 +52,7 @@ describe("picking the message by its discriminator", () => {
   });
 
   it("checks an unknown message against what the provider's messages share, and rejects a broken envelope", () => {
-    const body = { ...paid(), type: "deposit.received", date: "yesterday" } as Record<string, unknown>;
+    const body = { ...paid(), type: "payout.returned", date: "yesterday" } as Record<string, unknown>;
     delete body.id;
     const result = validateWebhook("ivy", body);
     expect(result.ok).toBe(false);
