@@ -4,7 +4,7 @@
  */
 import { fixtureNames, getFixture } from "@webhook-contracts/fixtures";
 import { loadContracts } from "@webhook-contracts/contracts";
-import { validateWebhook } from "@webhook-contracts/validators";
+import { validateWebhook, validators } from "@webhook-contracts/validators";
 import { checkSequence, lifecycles } from "@webhook-contracts/validators/lifecycles";
 import { describe, expect, it } from "vitest";
 
@@ -223,5 +223,60 @@ describe("checkSequence on real fixtures", () => {
     const refunded = getFixture("ivy", "refund_succeeded");
     const backwards = { ...created, id: "another-event", payload: { ...created.payload, updatedAt: "2025-06-21T00:00:00.000Z" } };
     expect(kinds(checkSequence("ivy", [refunded, backwards]))).toEqual([["unlisted-transition", 1, 0]]);
+  });
+});
+
+describe("several lifecycles of one provider", () => {
+  const ivyContract = contracts.find((p) => p.name === "ivy")!;
+
+  it("are Ivy's orders (lifecycle.json) and its payouts, returns, deposits and conversions (lifecycle.<name>.json)", () => {
+    expect(validators.ivy.lifecycles.map((l) => [l.name, l.title])).toEqual([
+      ["", "Ivy order"],
+      ["conversion", "Ivy conversion"],
+      ["deposit", "Ivy deposit"],
+      ["payout", "Ivy payout"],
+      ["return", "Ivy return"],
+    ]);
+    // The orders' lifecycle is the provider's `lifecycle`, as for the providers with one.
+    expect(lifecycles.ivy).toEqual(validators.ivy.lifecycle);
+    expect(validators.ivy.lifecycleOf("payout.paid")?.name).toBe("payout");
+    expect(validators.ivy.lifecycleOf("order_updated")?.name).toBe("");
+    expect(validators.ivy.lifecycleOf("ping.test")).toBeUndefined();
+    // Each placed status is reached; the statuses no source places are listed apart, and not drawn.
+    for (const contract of ivyContract.lifecycles) {
+      const reached = new Set(contract.transitions.map((t) => t.to));
+      expect([...reached].sort(), contract.file).toEqual([...contract.statuses].sort());
+      for (const { status } of contract.unplaced) expect(contract.statuses, contract.file).not.toContain(status);
+    }
+    expect(ivyContract.lifecycles[0]!.unplaced.map((u) => u.status)).toEqual(["authorised"]);
+  });
+
+  it("follows a payout through its own table, beside an order, each by its own id", () => {
+    const created = getFixture("ivy", "payout.created", "pending-iban");
+    const initiated = getFixture("ivy", "payout.initiated", "pending-iban");
+    const paid = getFixture("ivy", "payout.paid", "paid-iban");
+    const order = getFixture("ivy", "order_created", "waiting-for-payment");
+    const report = checkSequence("ivy", [created, order, initiated, paid]);
+    expect(report).toMatchObject({ ok: true, subjects: [created.payload.id, order.payload.id] });
+    // A payout that fails after it was paid: the payout table lists no such transition.
+    const failed = {
+      ...getFixture("ivy", "payout.failed", "failed-account-closed"),
+      payload: { ...getFixture("ivy", "payout.failed", "failed-account-closed").payload, id: created.payload.id, updated_at: "2026-05-12T09:20:00.000Z" },
+    };
+    const late = checkSequence("ivy", [created, paid, failed]);
+    expect(kinds(late)).toEqual([["unlisted-transition", 2, 1]]);
+    expect(late.findings[0]!.message).toContain('the Ivy payout lifecycle lists; after "paid" it lists "returned"');
+  });
+
+  it("says a status it knows but no source places is not checked (an order authorised, Ivy's legacy status)", () => {
+    const created = getFixture("ivy", "order_created", "waiting-for-payment");
+    const authorised = { ...created, id: "authorised-event", payload: { ...created.payload, status: "authorised", updatedAt: "2030-01-01T00:00:00.000Z" } };
+    const report = checkSequence("ivy", [created, authorised]);
+    expect(kinds(report)).toEqual([["unlisted-transition", 1, 0]]);
+    expect(report.findings[0]!.message).toBe(
+      '"waiting_for_payment" (delivery #1) -> "authorised" not checked: "authorised" is a status the Ivy order lifecycle knows but does not place (no source shows its transitions)',
+    );
+    // In one payload it is a known value we only infer: typed, and a warning in tolerant mode.
+    expect(validateWebhook("ivy", authorised).warnings.map((w) => [w.path, w.keyword, w.inferred])).toEqual([["/payload/status", "x-known-values", true]]);
   });
 });
