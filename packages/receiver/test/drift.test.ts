@@ -25,7 +25,7 @@ describe.each(storeKinds)("driftReport on $name", (kind) => {
     try {
       await store.accept(stored("e1", "queued", paid("e1", { loyaltyTier: "gold", customerEmail: "ana@example.com" })));
       await store.accept(stored("e2", "queued", paid("e2", { loyaltyTier: "silver", customerEmail: "bo@example.org" })));
-      await store.accept(stored("e3", "queued", { ...paid("e3"), type: "payout.created" }));
+      await store.accept(stored("e3", "queued", { ...paid("e3"), type: "payout.settled" }));
       await store.accept(stored("e4", "quarantined", paid("e4", { price: "free" })));
       await store.accept(stored("e5", "queued", paid("e5")));
       const report = await driftReport(store, { pageSize: 2 });
@@ -49,7 +49,7 @@ describe.each(storeKinds)("driftReport on $name", (kind) => {
         shape: { formats: ["email"] },
       });
       expect(row("/payload/customerEmail")!.shape.values).toBeUndefined();
-      expect(report.find((e) => e.unknownMessage)).toMatchObject({ message: "payout.created", severity: "warning", count: 1 });
+      expect(report.find((e) => e.unknownMessage)).toMatchObject({ message: "payout.settled", severity: "warning", count: 1 });
       expect(row("/payload/price")).toMatchObject({ severity: "error", keyword: "type", count: 1, samples: ["free"] });
       expect(report.reduce((n, e) => n + e.count, 0)).toBe(6);
     } finally {

@@ -427,13 +427,13 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
         });
         const seen: string[] = [];
         receiver.onAny("ivy", (_event, message) => void seen.push(message));
-        const r = await postIvy(JSON.stringify({ id: "evt_fx", type: "conversion.completed", date: "2025-06-12T09:43:21.118Z", payload: { id: "fx_1" } }));
+        const r = await postIvy(JSON.stringify({ id: "evt_fx", type: "conversion.settled", date: "2025-06-12T09:43:21.118Z", payload: { id: "fx_1" } }));
         expect(r.body).toMatchObject({ status: "accepted", message: null, warnings: 1 });
         await until(async () => (await store.get(r.body.id))?.status === "handled");
         expect(relayed).toEqual([
           expect.objectContaining({
             provider: "ivy",
-            message: "conversion.completed",
+            message: "conversion.settled",
             unknownMessage: true,
             payload: expect.objectContaining({ id: "evt_fx" }),
           }),
@@ -450,13 +450,13 @@ describe.each(storeKinds)("receiver with the $name store", (kind) => {
       const seen: string[] = [];
       receiver.onAny("ivy", (_event, message) => void seen.push(`any:${message}`));
       receiver.onUnknown("ivy", (_event, name) => void seen.push(`unknown:${name}`));
-      const r = await postIvy(JSON.stringify({ id: "evt_dep", type: "deposit.received", date: "2025-06-12T09:43:21.118Z", payload: {} }));
+      const r = await postIvy(JSON.stringify({ id: "evt_dep", type: "deposit.settled", date: "2025-06-12T09:43:21.118Z", payload: {} }));
       expect(r.body).toMatchObject({ status: "accepted", warnings: 1 });
       await until(async () => (await store.get(r.body.id))?.status === "handled");
-      const broken = await postIvy(JSON.stringify({ id: "evt_dep2", type: "deposit.received", payload: "not an object" }));
+      const broken = await postIvy(JSON.stringify({ id: "evt_dep2", type: "deposit.settled", payload: "not an object" }));
       expect(broken.body).toMatchObject({ status: "quarantined", reason: expect.stringContaining('/date missing required property "date"') });
       await sleep(100);
-      expect(seen).toEqual(["unknown:deposit.received"]);
+      expect(seen).toEqual(["unknown:deposit.settled"]);
     });
 
     it("quarantines a poison delivery whose runs never finish (their worker died each time)", async () => {
