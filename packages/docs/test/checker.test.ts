@@ -321,33 +321,35 @@ describe.each(signatureAlternatives.map(([provider, scheme]) => [`${provider} ${
       expect(checker(provider).signatureMatches({}, sent, scheme.id)).toBe(false);
     });
 
-    it.runIf(spec.key?.prefix === "whsec_")("agrees with the standardwebhooks library, both ways, on the key's form (whsec_)", async () => {
-      const [body] = bodies;
-      for (const secret of secrets) {
-        const library = new Webhook(secret);
-        // Now, so that the library's own check of the timestamp passes.
-        const headers = await sign(body!, secret);
-        const [idHeader, tsHeader] = [spec.id!.header, spec.timestamp!.header];
-        const id = headers[idHeader]!;
-        const seconds = Number(headers[tsHeader]);
-        const theirs = library.sign(id, new Date(seconds * 1000), body!);
-        expect(headers[scheme.header]).toBe(theirs);
-        const lowercase = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
-        expect(() => library.verify(body!, lowercase(headers))).not.toThrow();
-        const other = new Webhook(secretsFor(scheme).find((s) => s !== secret)!).sign(id, new Date(seconds * 1000), body!);
-        for (const [given, ok] of [
-          [theirs, true],
-          [`${other}${spec.separator ?? " "}${theirs}`, true],
-          [`${other}`, false],
-          [`${other}${spec.separator ?? " "}${new Webhook(secret).sign(id, new Date(seconds * 1000), `${body} `)}`, false],
-        ] as const) {
-          expect({ given, checker: checker(provider).signatureMatches(headers, given, scheme.id) }).toEqual({ given, checker: ok });
-          const verify = () => library.verify(body!, lowercase({ ...headers, [scheme.header]: given }));
-          if (ok) expect(verify).not.toThrow();
-          else expect(verify).toThrow();
+    // Only where the key is a Standard Webhooks key: defined, not skipped, elsewhere (CI counts a skip as a missing service).
+    if (spec.key?.prefix === "whsec_")
+      it("agrees with the standardwebhooks library, both ways, on the key's form (whsec_)", async () => {
+        const [body] = bodies;
+        for (const secret of secrets) {
+          const library = new Webhook(secret);
+          // Now, so that the library's own check of the timestamp passes.
+          const headers = await sign(body!, secret);
+          const [idHeader, tsHeader] = [spec.id!.header, spec.timestamp!.header];
+          const id = headers[idHeader]!;
+          const seconds = Number(headers[tsHeader]);
+          const theirs = library.sign(id, new Date(seconds * 1000), body!);
+          expect(headers[scheme.header]).toBe(theirs);
+          const lowercase = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+          expect(() => library.verify(body!, lowercase(headers))).not.toThrow();
+          const other = new Webhook(secretsFor(scheme).find((s) => s !== secret)!).sign(id, new Date(seconds * 1000), body!);
+          for (const [given, ok] of [
+            [theirs, true],
+            [`${other}${spec.separator ?? " "}${theirs}`, true],
+            [`${other}`, false],
+            [`${other}${spec.separator ?? " "}${new Webhook(secret).sign(id, new Date(seconds * 1000), `${body} `)}`, false],
+          ] as const) {
+            expect({ given, checker: checker(provider).signatureMatches(headers, given, scheme.id) }).toEqual({ given, checker: ok });
+            const verify = () => library.verify(body!, lowercase({ ...headers, [scheme.header]: given }));
+            if (ok) expect(verify).not.toThrow();
+            else expect(verify).toThrow();
+          }
         }
-      }
-    });
+      });
   },
 );
 
