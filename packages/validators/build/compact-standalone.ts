@@ -163,11 +163,13 @@ const formatExports = new Map(
 /**
  * A long enum (Ivy's country codes) is checked by a loop that calls a deep-equality function once per value
  * (`for(const v0 of schemaN_k){if(func0(data, v0)){validN = true;break;}}`): when every value is a string,
- * number, boolean or null, one function per list with a switch over them does the same (=== is deep
- * equality for those), compiled to comparisons, with no array walk; each loop becomes a call of it, so a
- * list checked in several places is written once. The constant stays: error params read it.
+ * number, boolean or null, one function per list asks a Set made from the same constant (SameValueZero is
+ * deep equality for those), made on first use; each loop becomes a call of it, so a list checked in
+ * several places is asked in one place. The constant stays: error params read it. A Set rather than a
+ * switch over the values: three times as fast on strings parsed from a body (a switch compares them one by
+ * one), and the values are not written twice (Ivy's 249 country codes as cases were 0.7 KB gzipped).
  */
-export function withEnumSwitches(code: string): string {
+export function withEnumSets(code: string): string {
   const values = new Map<string, unknown>();
   for (const m of code.matchAll(/const (schema\d+_\d+) = (?=\[)/g)) {
     const start = m.index + m[0].length;
@@ -181,7 +183,7 @@ export function withEnumSwitches(code: string): string {
       const list = values.get(schema);
       if (!Array.isArray(list) || list.length === 0 || !list.every(primitive)) return match;
       const name = `${schema}_has`;
-      functions.set(name, `function ${name}(x){switch(x){${list.map((v) => `case ${jsLiteral(v)}:`).join("")}return true;}return false;}`);
+      functions.set(name, `let ${schema}_set;function ${name}(x){return (${schema}_set ??= new Set(${schema})).has(x);}`);
       return `${valid} = ${name}(${data});`;
     },
   );
@@ -338,7 +340,7 @@ export function withSharedBodies(code: string, minimumLength = 300): string {
 export function compactStandalone(code: string): string {
   return withSharedBodies(
     withErrorTable(
-      withEnumSwitches(withFormatsImport(withOnlyUsedSchemaValues(withCompactErrorReports(withLazyItemPaths(withPathOnlyCalls(withoutSchemaPaths(code))))))),
+      withEnumSets(withFormatsImport(withOnlyUsedSchemaValues(withCompactErrorReports(withLazyItemPaths(withPathOnlyCalls(withoutSchemaPaths(code))))))),
     ),
   );
 }

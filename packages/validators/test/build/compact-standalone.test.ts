@@ -14,7 +14,7 @@ import { createAjvWithSchemas } from "../../build/ajv-keywords.ts";
 import {
   compactStandalone,
   withCompactErrorReports,
-  withEnumSwitches,
+  withEnumSets,
   withErrorTable,
   withLazyItemPaths,
   withOnlyUsedSchemaValues,
@@ -145,16 +145,19 @@ describe("the rewrites refuse code they do not recognise", () => {
   it("a schema value read that does not exist fails the build", () => {
     expect(() => withOnlyUsedSchemaValues('"use strict";const schema1 = {"enum":[1]};f(schema1.type);')).toThrow(/reads nothing/);
   });
-  it("a long enum's loop of deep-equality calls becomes a switch only when every value is a primitive", () => {
+  it("a long enum's loop of deep-equality calls becomes a Set lookup only when every value is a primitive", () => {
     const loop = (schema: string) => `valid3 = false;for(const v0 of ${schema}){if(func0(data7, v0)){valid3 = true;break;}}`;
     const code = `"use strict";const schema4_0 = ["a","b\\"c",1,null];const schema4_1 = [{"a":1},"x"];const func0 = require("ajv/dist/runtime/equal").default;${loop("schema4_0")}${loop("schema4_1")}`;
-    const out = withEnumSwitches(code);
-    expect(out).toContain('function schema4_0_has(x){switch(x){case "a":case "b\\"c":case 1:case null:return true;}return false;}');
+    const out = withEnumSets(code);
+    const declared = "let schema4_0_set;function schema4_0_has(x){return (schema4_0_set ??= new Set(schema4_0)).has(x);}";
+    expect(out).toContain(declared);
+    const has = new Function(`const schema4_0 = ["a","b\\"c",1,null];${declared}return schema4_0_has;`)() as (x: unknown) => boolean;
+    expect(["a", 'b"c', 1, null, "b", 0, undefined, "1"].map(has)).toEqual([true, true, true, true, false, false, false, false]);
     expect(out).toContain("valid3 = schema4_0_has(data7);");
     expect(out).toContain(loop("schema4_1"));
     expect(out).toContain("const func0 = require");
     // With no loop left, Ajv's deep equality goes too.
-    expect(withEnumSwitches(code.replace(loop("schema4_1"), ""))).not.toContain("func0");
+    expect(withEnumSets(code.replace(loop("schema4_1"), ""))).not.toContain("func0");
   });
   it.each([
     [
