@@ -190,27 +190,79 @@ export function dereferenceSchema(schemaId: string): Promise<JsonSchema> {
 }
 
 /**
- * The values a message schema allows at `pointer` (a required `const` or `enum`, or the known values of
- * an open list, `x-known-values`), following $refs.
+ * The shapes a schema node may take: the node itself, and where it has `if`/`then`/`else`, the node with
+ * its `then` branch or with its `else` branch (each expanded in turn). Each shape is the list of schemas
+ * that all apply to a value of that shape (Ivy's deposit.received: the envelope with the newer event
+ * API's payload when `api_version` is present, with the older service API's when it is not).
  */
-async function valuesAt(
-  { schemaFile, schemaId }: Pick<MessageContract, "schemaFile" | "schemaId">,
-  pointer: string,
-): Promise<{ values: string[]; open: boolean }> {
-  let node = await dereferenceSchema(schemaId);
-  for (const segment of pointerSegments(pointer)) {
-    const next = (node.properties as Record<string, JsonSchema> | undefined)?.[segment];
-    if (!next) throw new Error(`${schemaFile}: ${pointer} names no property "${segment}"`);
-    if (!(node.required as string[] | undefined)?.includes(segment)) {
-      throw new Error(`${schemaFile}: ${pointer} must be required ("${segment}" is optional)`);
+export function conditionalShapes(node: JsonSchema): JsonSchema[][] {
+  if (!node.if || (!node.then && !node.else)) return [[node]];
+  const branch = (b: unknown) => (b && typeof b === "object" ? conditionalShapes(b as JsonSchema) : [[]]);
+  return [...branch(node.then), ...branch(node.else)].map((shape) => [node, ...shape]);
+}
+
+/** What a schema says about the value at a pointer: its values, whether the list is open, where it may be absent. */
+export interface PointerValues {
+  values: string[];
+  open: boolean;
+  /** "always": required in every shape; "some": required in some shapes only (absent from, or optional in, others); "never". */
+  required: "always" | "some" | "never";
+  /** The first segment that is optional (or missing) in some shape, for the error message. */
+  optionalSegment?: string;
+}
+
+/**
+ * The values a message schema allows at `pointer` (a string `const` or `enum`, or the known values of an
+ * open list, `x-known-values`), following $refs and the branches of `if`/`then`/`else`: the values are the
+ * union over the shapes that have the pointer, and `required` says whether every shape requires it.
+ */
+async function valuesAt({ schemaFile, schemaId }: Pick<MessageContract, "schemaFile" | "schemaId">, pointer: string): Promise<PointerValues> {
+  const segments = pointerSegments(pointer);
+  const values: string[] = [];
+  let open = false;
+  let found = 0;
+  let everywhere = true;
+  let requiredSomewhere = false;
+  let optionalSegment: string | undefined;
+  const walk = (shape: JsonSchema[], depth: number, required: boolean): void => {
+    if (depth === segments.length) {
+      let listed = false;
+      for (const node of shape) {
+        const own =
+          typeof node.const === "string"
+            ? [node.const]
+            : Array.isArray(node.enum) && node.enum.every((v) => typeof v === "string")
+              ? (node.enum as string[])
+              : Array.isArray(node["x-known-values"]) && (node["x-known-values"] as unknown[]).every((v) => typeof v === "string")
+                ? (node["x-known-values"] as string[])
+                : undefined;
+        if (!own) continue;
+        listed = true;
+        if (!("const" in node) && !("enum" in node)) open = true;
+        for (const v of own) if (!values.includes(v)) values.push(v);
+      }
+      if (!listed) throw new Error(`${schemaFile}: the schema at ${pointer} needs a string const, enum or x-known-values`);
+      found++;
+      if (required) requiredSomewhere = true;
+      else everywhere = false;
+      return;
     }
-    node = next;
-  }
-  if (typeof node.const === "string") return { values: [node.const], open: false };
-  if (Array.isArray(node.enum) && node.enum.every((v) => typeof v === "string")) return { values: node.enum as string[], open: false };
-  const known = node["x-known-values"];
-  if (Array.isArray(known) && known.every((v) => typeof v === "string")) return { values: known as string[], open: true };
-  throw new Error(`${schemaFile}: the schema at ${pointer} needs a string const, enum or x-known-values`);
+    const segment = segments[depth]!;
+    const children = shape.map((n) => (n.properties as Record<string, JsonSchema> | undefined)?.[segment]).filter((c): c is JsonSchema => c !== undefined);
+    const here = shape.some((n) => (n.required as string[] | undefined)?.includes(segment));
+    if (children.length === 0 || !here) {
+      everywhere = false;
+      optionalSegment ??= segment;
+    }
+    if (children.length === 0) return;
+    // Every schema of the shape applies, and each child may branch again: one shape per combination.
+    let combined: JsonSchema[][] = [[]];
+    for (const child of children) combined = combined.flatMap((c) => conditionalShapes(child).map((s) => [...c, ...s]));
+    for (const next of combined) walk(next, depth + 1, required && here);
+  };
+  for (const shape of conditionalShapes(await dereferenceSchema(schemaId))) walk(shape, 0, true);
+  if (found === 0) throw new Error(`${schemaFile}: ${pointer} names no property "${optionalSegment ?? segments[0]}"`);
+  return { values, open, required: everywhere ? "always" : requiredSomewhere ? "some" : "never", ...(optionalSegment ? { optionalSegment } : {}) };
 }
 
 /** lifecycle.json (name "") and lifecycle.<name>.json: the files a provider's lifecycles are read from. */
@@ -258,7 +310,11 @@ async function loadLifecycle(provider: ProviderContract, fileName: string, name:
   for (const message of lifecycle.messages) {
     const contract = provider.messages.find((m) => m.name === message);
     if (!contract) throw new Error(`${where}: no message "${message}" in the ${provider.name} channel`);
-    for (const v of (await valuesAt(contract, lifecycle.status)).values) if (!allowed.includes(v)) allowed.push(v);
+    // A status the message's schema has in some of its shapes only (Ivy's older service API payloads,
+    // an else branch, have none or an optional one): a delivery without it is not checked.
+    const at = await valuesAt(contract, lifecycle.status);
+    if (at.required === "never") throw new Error(`${contract.schemaFile}: ${lifecycle.status} must be required ("${at.optionalSegment}" is optional)`);
+    for (const v of at.values) if (!allowed.includes(v)) allowed.push(v);
   }
   const unplaced = new Set<string>();
   for (const { status } of lifecycle.unplaced) {
@@ -447,7 +503,8 @@ async function readContracts(): Promise<ProviderContract[]> {
     if (discriminator) {
       const seen = new Map<string, string>();
       for (const m of messages) {
-        const { values, open } = await valuesAt(m, discriminator);
+        const { values, open, required, optionalSegment } = await valuesAt(m, discriminator);
+        if (required !== "always") throw new Error(`${m.schemaFile}: ${discriminator} must be required ("${optionalSegment}" is optional)`);
         m.discriminatorValues = values;
         if (open) {
           if (messages.length > 1) throw new Error(`asyncapi.yaml: ${name}/${m.name}: an open discriminator (x-known-values) needs a channel with one message`);

@@ -297,7 +297,9 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
     if (transition && readTransition !== undefined) {
       const previous = readTransition.previous(body);
       const current = currentStatus(body, discriminatorValue);
-      const issue = listedTransition?.(previous, current) ? undefined : checkTransition(reporting!, previous, current, provider, message);
+      // No status where the lifecycle reads it (a shape of the message without one): nothing to check.
+      const issue =
+        current === undefined || listedTransition?.(previous, current) ? undefined : checkTransition(reporting!, previous, current, provider, message);
       if (issue) {
         if (!issue.inferred || options?.mode === "strict") return failure(message, [issue], warnings);
         // An unknown status is warned about once: by its open list, when the schema already did.

@@ -92,10 +92,19 @@ export function checkDeliverySequence(validator: AnyProviderValidator, deliverie
     const unknownStatus = byStatus !== undefined;
     const lifecycle = byStatus ?? (result.message === undefined ? undefined : lifecycles.find((l) => l.messages.includes(result.message!)));
     if (!lifecycle) return;
-    const subject = String(valueAt(body, lifecycle.subject));
-    const step: Step = { index, lifecycle, subject, status: String(valueAt(body, lifecycle.status)) };
+    // A payload with no status (or no subject) where the lifecycle reads it is not a step of it: a message
+    // may have shapes without one (Ivy's older service API payloads: if/then/else on api_version).
+    const rawSubject = valueAt(body, lifecycle.subject);
+    const rawStatus = valueAt(body, lifecycle.status);
+    if (rawSubject === undefined || rawSubject === null || rawStatus === undefined || rawStatus === null) return;
+    const subject = String(rawSubject);
+    const step: Step = { index, lifecycle, subject, status: String(rawStatus) };
     if (lifecycle.previousStatus) step.previous = valueAt(body, lifecycle.previousStatus) as string | null;
-    if (lifecycle.timestamp) step.time = Date.parse(String(valueAt(body, lifecycle.timestamp)));
+    if (lifecycle.timestamp) {
+      // Nor is a payload without the timestamp out of order: it is placed by arrival.
+      const time = Date.parse(String(valueAt(body, lifecycle.timestamp)));
+      if (!Number.isNaN(time)) step.time = time;
+    }
     if (transitionOnly) findings.push({ kind: "illegal-transition", index, subject, message: errors[0]!.message });
     else if (unlisted) findings.push({ kind: "unlisted-transition", index, subject, message: unlisted.message });
     else if (unknownStatus && step.previous !== undefined) {
@@ -136,7 +145,8 @@ function checkOrder(lifecycle: Lifecycle, arrived: Step[], findings: SequenceFin
     } else newest = step;
   }
   // Transitions in the order things happened: by timestamp where the payload has one, else by arrival.
-  const happened = lifecycle.timestamp ? [...arrived].sort((a, b) => a.time! - b.time! || a.index - b.index) : arrived;
+  const happened =
+    lifecycle.timestamp && arrived.every((s) => s.time !== undefined) ? [...arrived].sort((a, b) => a.time! - b.time! || a.index - b.index) : arrived;
   for (let i = 1; i < happened.length; i++) {
     const before = happened[i - 1]!;
     const after = happened[i]!;
