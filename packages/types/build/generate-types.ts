@@ -37,6 +37,10 @@ export function prepareForTypeScript(schema: JsonSchema): JsonSchema {
       node.allOf = node.allOf.filter((sub: JsonSchema) => !Object.keys(sub).every((k) => ["if", "then", "else", "$comment", "description"].includes(k)));
       if ((node.allOf as unknown[]).length === 0) delete node.allOf;
     }
+    // A message whose payload shape follows from whether a field is present (Ivy: `api_version` present, the
+    // newer event API's payload; absent, the older service API's): one variant per branch, so the type is a
+    // union that narrows on the field, as the validators check one branch or the other.
+    if (node.if && node.then && node.else && node.properties) liftConditionalBranches(node);
     delete node["x-inferred"];
     const constraining = ["type", "enum", "const", "oneOf", "anyOf", "allOf", "properties", "items", "not"];
     if (!constraining.some((k) => k in node) && !("title" in node && "definitions" in node)) node.tsType = "unknown";
@@ -50,6 +54,36 @@ export function prepareForTypeScript(schema: JsonSchema): JsonSchema {
     }
   });
   return schema;
+}
+
+/**
+ * `{properties, required, if: {required: [k]}, then, else}` becomes `anyOf` of two whole objects: the
+ * `then` one with `k` required and the branch's properties, the `else` one without `k` and with the other
+ * branch's. Only an `if` of required fields (their `properties` empty schemas, if named) is understood; any other
+ * `if` is left (and ignored, as before).
+ */
+export function liftConditionalBranches(node: JsonSchema): void {
+  const condition = node.if as JsonSchema;
+  const keys = Object.keys(condition).filter((k) => k !== "$comment" && k !== "description");
+  if (!keys.includes("required") || !Array.isArray(condition.required) || keys.some((k) => k !== "required" && k !== "properties")) return;
+  const present = condition.required as string[];
+  // `properties` of the condition may name the required fields (Ajv's strictRequired wants them), but only
+  // as empty schemas: a condition on their values is not a field's presence.
+  const conditionProperties = (condition.properties ?? {}) as Record<string, unknown>;
+  if (Object.entries(conditionProperties).some(([k, v]) => !present.includes(k) || (v !== true && Object.keys(v as object).length > 0))) return;
+  const variant = (branch: JsonSchema, withCondition: boolean): JsonSchema => {
+    const properties: Record<string, unknown> = { ...(node.properties as object), ...((branch.properties as object) ?? {}) };
+    if (!withCondition) for (const k of present) delete properties[k];
+    const required = [...((node.required as string[]) ?? []), ...(withCondition ? present : []), ...((branch.required as string[]) ?? [])];
+    return {
+      type: "object",
+      ...(node.additionalProperties !== undefined ? { additionalProperties: node.additionalProperties } : {}),
+      properties,
+      required: [...new Set(required)].filter((k) => k in properties),
+    };
+  };
+  node.anyOf = [variant(node.then as JsonSchema, true), variant(node.else as JsonSchema, false)];
+  for (const key of ["if", "then", "else", "properties", "required", "additionalProperties"]) delete node[key];
 }
 
 /** `T` with the properties of the object at `parent` narrowed to the given types, as a type expression. */
