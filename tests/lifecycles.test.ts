@@ -280,3 +280,68 @@ describe("several lifecycles of one provider", () => {
     expect(validateWebhook("ivy", authorised).warnings.map((w) => [w.path, w.keyword, w.inferred])).toEqual([["/payload/status", "x-known-values", true]]);
   });
 });
+
+describe("a status inside if/then/else branches (Ivy's two generations of one event name)", () => {
+  const ivyContract = contracts.find((p) => p.name === "ivy")!;
+  const ivy = (message: string, name: string) => getFixture("ivy", message as never, name as never) as { payload: Record<string, unknown> };
+
+  it("reads the statuses of every branch: the older service API's return statuses it does not place are unplaced", () => {
+    const of = (name: string) => ivyContract.lifecycles.find((l) => l.name === name)!;
+    expect(of("return").statuses).toEqual(["pending", "paid", "failed", "returned"]);
+    expect(of("return").unplaced.map((u) => u.status)).toEqual(["initiated", "succeeded"]);
+    expect(of("deposit").statuses).toContain("received");
+  });
+
+  // [what, deliveries as [message, fixture], findings as [kind, index, otherIndex], subjects]
+  const cases: [string, [string, string][], [string, number, number | undefined][], number][] = [
+    [
+      "an older return.initiated (no status, no id) after a newer one",
+      [
+        ["return.initiated", "pending-eur"],
+        ["return.initiated", "service-api-from-docs-template"],
+      ],
+      [],
+      1,
+    ],
+    ["an older return.failed of the older revision (no status) alone", [["return.failed", "service-api-from-older-docs-template"]], [], 0],
+    [
+      "an older deposit.received of the older revision (no status) after a newer one",
+      [
+        ["deposit.received", "received-sepa-instant-iban"],
+        ["deposit.received", "service-api-from-older-docs-template"],
+      ],
+      [],
+      1,
+    ],
+    ["an older deposit.received of the current revision (status received): a step", [["deposit.received", "service-api-from-docs-template"]], [], 1],
+    [
+      "older return.failed then return.returned of one return (failed is final)",
+      [
+        ["return.failed", "service-api-from-docs-template"],
+        ["return.returned", "service-api-from-docs-template"],
+      ],
+      [["unlisted-transition", 1, 0]],
+      1,
+    ],
+  ];
+  it.each(cases)("%s", (_what, deliveries, findings, subjects) => {
+    const bodies = deliveries.map(([message, name]) => ivy(message, name));
+    for (const body of bodies) expect(validateWebhook("ivy", body, { mode: "strict" }).ok).toBe(true);
+    const report = checkSequence("ivy", bodies);
+    expect(kinds(report)).toEqual(findings);
+    expect(report.subjects.length).toBe(subjects);
+  });
+
+  it("says it does not check an older status the lifecycle does not place, and does not crash on one without a status", () => {
+    const initiated = ivy("return.failed", "service-api-from-docs-template");
+    initiated.payload = { ...initiated.payload, status: "initiated" };
+    const returned = ivy("return.returned", "service-api-from-docs-template");
+    const report = checkSequence("ivy", [initiated, returned]);
+    expect(kinds(report)).toEqual([["unlisted-transition", 1, 0]]);
+    expect(report.findings[0]!.message).toContain('"initiated" is a status the Ivy return lifecycle knows but does not place');
+    const noStatus = ivy("return.failed", "service-api-from-docs-template");
+    delete noStatus.payload.status;
+    expect(validateWebhook("ivy", noStatus)).toMatchObject({ ok: true, warnings: [] });
+    expect(checkSequence("ivy", [noStatus, returned])).toMatchObject({ ok: true, findings: [] });
+  });
+});
