@@ -8,24 +8,14 @@
  * The receiver reaches this module through `register`'s third argument (the generated entry imports it),
  * so it is typed here by the shapes it is used with.
  */
+import type { AuthScheme, SignatureSpec } from "@webhook-contracts/receiver";
 import type { ProviderValidator, ValidationIssue, ValidationMode } from "@webhook-contracts/validators";
 
-/** What a signature alternative signs and how (packages/receiver/src/core/auth-scheme.ts's SignatureSpec). */
-export interface CheckerSignatureSpec {
-  algorithm: "hmac-sha256";
-  encoding: "hex" | "base64";
-  prefix?: string;
-  signed: string;
-  timestamp?: { header: string; unit: "seconds" | "milliseconds"; toleranceSeconds: number };
-  id?: { header: string; pointer?: string };
-  separator?: string;
-  key?: { prefix: string; encoding: "base64" };
-}
+/** What a signature alternative signs and how: the receiver's own type (one definition, the declaration's). */
+export type CheckerSignatureSpec = SignatureSpec;
 
-/** A provider's authentication, as the receiver's `authSchemes` declares it (packages/receiver/src/core/auth-scheme.ts). */
-export type CheckerScheme = { id: string; secrets: string } & (
-  { kind: "signature"; header: string; signature: CheckerSignatureSpec } | { kind: "apiKey"; header: string; configurableHeader: boolean } | { kind: "basic" }
-);
+/** A provider's authentication, as the receiver's `authSchemes` declares it. */
+export type CheckerScheme = AuthScheme;
 /** An alternative that signs the body. */
 export type CheckerSignatureScheme = Extract<CheckerScheme, { kind: "signature" }>;
 
