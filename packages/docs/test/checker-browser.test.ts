@@ -26,12 +26,7 @@ if (!executablePath && process.env.CI) throw new Error("CI=true but no chromium:
 const docsDir = fileURLToPath(new URL("..", import.meta.url));
 const contracts = await loadContracts();
 const ivy = contracts.find((p) => p.name === "ivy")!;
-type SignedHeaders = (
-  provider: string,
-  body: string | Uint8Array,
-  secret: string,
-  options?: { nowMs?: number; scheme?: string; id?: string },
-) => Promise<Record<string, string>>;
+type SignedHeaders = typeof import("@webhook-contracts/receiver").signedHeaders;
 const { signedHeaders } = (await import(pathToFileURL(receiverEntry()).href)) as { signedHeaders: SignedHeaders };
 
 type Signature = Extract<AuthScheme, { kind: "signature" }>;

@@ -38,12 +38,7 @@ interface PackageValidator {
 const packageValidator = (provider: string) => validators[provider as ProviderName] as unknown as PackageValidator;
 
 /** The receiver's public signer, in Node (its node:crypto backend). */
-type SignedHeaders = (
-  provider: string,
-  body: string | Uint8Array,
-  secret: string,
-  options?: { nowMs?: number; scheme?: string; id?: string },
-) => Promise<Record<string, string>>;
+type SignedHeaders = typeof import("@webhook-contracts/receiver").signedHeaders;
 type ParseJson = (text: string) => { ok: true; value: unknown } | { ok: false; error: unknown };
 const receiver = (await import(pathToFileURL(receiverEntry()).href)) as { signedHeaders: SignedHeaders; parseJson: ParseJson };
 

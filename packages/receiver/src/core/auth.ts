@@ -9,7 +9,7 @@
 import { authSchemes } from "../generated/auth-schemes.js";
 import type { AuthScheme, SecretSource, SignatureSpec } from "./auth-scheme.js";
 import { type Crypto, fromBase64, fromHex, timingSafeEqual, toBase64, toHex, utf8 } from "./crypto.js";
-import { unescapePointerSegment } from "./pointer.js";
+import { valueAt } from "./body.js";
 
 export type { AuthScheme, SecretSource, SignatureSpec } from "./auth-scheme.js";
 export type * from "../generated/auth-schemes.js";
@@ -307,12 +307,10 @@ function signingScheme(provider: string, declared: readonly AuthScheme[], secret
 function idIn(body: Uint8Array, pointer: string): string | undefined {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder().decode(body));
+    value = valueAt(JSON.parse(new TextDecoder().decode(body)), pointer);
   } catch {
     return undefined;
   }
-  for (const segment of pointer.split("/").slice(1).map(unescapePointerSegment))
-    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[segment] : undefined;
   return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
 }
 
