@@ -52,6 +52,23 @@ export interface MessageContract {
   openDiscriminator?: boolean;
   /** The message's own delivery key (`x-delivery-key` on the message), when the provider's does not fit it. */
   deliveryKey?: string[];
+  /** The name of the provider's entry point the message is in (`x-entry-point`), when it has several. */
+  entryPoint?: string;
+}
+
+/**
+ * A part of a provider's messages that the generated packages also offer as an entry point of its own
+ * (`x-entry-points` on the channel): Ivy's two webhook APIs, so that a team that receives one loads only
+ * its validators. The provider's own entry point holds every message still.
+ */
+export interface EntryPointContract {
+  /** Its name under the provider (`event-api`). */
+  name: string;
+  /** `<provider>/<name>`: the subpath a package exports it at (`@webhook-contracts/validators/ivy/event-api`). */
+  path: string;
+  summary: string;
+  /** Its messages, in the channel's order. */
+  messages: string[];
 }
 
 export interface LifecycleTransition {
@@ -138,12 +155,15 @@ export interface ProviderContract {
   lifecycles: LifecycleContract[];
   /** The alternatives of its `receive` operation's `security`, in order: the first a request carries decides. */
   auth: AuthScheme[];
+  /** The parts of its messages with an entry point of their own (`x-entry-points`); none for most providers. */
+  entryPoints: EntryPointContract[];
 }
 
 interface RawMessage {
   title?: string;
   summary?: string;
   "x-delivery-key"?: string[];
+  "x-entry-point"?: string;
   payload?: { schemaFormat?: string; schema?: { $ref?: string } };
 }
 interface RawChannel {
@@ -151,6 +171,7 @@ interface RawChannel {
   address?: string;
   "x-discriminator"?: string;
   "x-delivery-key"?: string[];
+  "x-entry-points"?: Record<string, { summary?: string }>;
   messages?: Record<string, RawMessage>;
 }
 
@@ -469,6 +490,47 @@ function providerAuth(doc: RawDocument, channel: string): AuthScheme[] {
   return schemes;
 }
 
+const entryPointName = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** A channel's `x-entry-points`, each with the messages that name it in `x-entry-point`; checked whole. */
+export function channelEntryPoints(channel: string, declared: RawChannel["x-entry-points"], messages: MessageContract[]): EntryPointContract[] {
+  if (declared === undefined) {
+    const stray = messages.find((m) => m.entryPoint !== undefined);
+    if (stray) throw new Error(`asyncapi.yaml: ${channel}/${stray.name} names x-entry-point ${stray.entryPoint}, but the channel declares no x-entry-points`);
+    return [];
+  }
+  const names = Object.keys(declared);
+  if (names.length < 2) throw new Error(`asyncapi.yaml: ${channel} x-entry-points needs two or more entry points (one is the provider's own)`);
+  const parts = names.map((name): EntryPointContract => {
+    if (!entryPointName.test(name)) throw new Error(`asyncapi.yaml: ${channel} x-entry-points: "${name}" must be kebab-case (it becomes an import path)`);
+    const summary = declared[name]?.summary;
+    if (typeof summary !== "string" || summary === "")
+      throw new Error(`asyncapi.yaml: ${channel} x-entry-points.${name} needs a summary (what its messages are)`);
+    return { name, path: `${channel}/${name}`, summary, messages: [] };
+  });
+  for (const m of messages) {
+    const part = parts.find((p) => p.name === m.entryPoint);
+    if (!part) {
+      throw new Error(
+        `asyncapi.yaml: ${channel}/${m.name} needs an x-entry-point, one of ${names.join(", ")}` +
+          (m.entryPoint === undefined ? "" : ` (it names "${m.entryPoint}")`),
+      );
+    }
+    part.messages.push(m.name);
+  }
+  const empty = parts.find((p) => p.messages.length === 0);
+  if (empty) throw new Error(`asyncapi.yaml: ${channel} x-entry-points.${empty.name} has no message (no message names it in x-entry-point)`);
+  return parts;
+}
+
+/** A lifecycle's messages must be in one entry point: that entry point checks its transitions whole. */
+export function checkLifecycleEntryPoints(provider: Pick<ProviderContract, "messages" | "lifecycles">): void {
+  for (const lifecycle of provider.lifecycles) {
+    const parts = new Set(lifecycle.messages.map((m) => provider.messages.find((x) => x.name === m)?.entryPoint));
+    if (parts.size > 1) throw new Error(`${lifecycle.file}: its messages are in several entry points (${[...parts].join(", ")}); a lifecycle must be in one`);
+  }
+}
+
 async function readContracts(): Promise<ProviderContract[]> {
   const doc = parseYaml(await readFile(asyncApiFile, "utf8")) as RawDocument;
   const providers: ProviderContract[] = [];
@@ -494,6 +556,7 @@ async function readContracts(): Promise<ProviderContract[]> {
         typeName: String(schema.title),
         discriminatorValues: [],
         ...(ownKey ? { deliveryKey: ownKey } : {}),
+        ...(raw["x-entry-point"] !== undefined ? { entryPoint: raw["x-entry-point"] } : {}),
       });
     }
     const discriminator = channel["x-discriminator"];
@@ -531,8 +594,10 @@ async function readContracts(): Promise<ProviderContract[]> {
       messages,
       lifecycles: [],
       auth: providerAuth(doc, name),
+      entryPoints: channelEntryPoints(name, channel["x-entry-points"], messages),
     };
     provider.lifecycles = await loadLifecycles(provider);
+    checkLifecycleEntryPoints(provider);
     providers.push(provider);
   }
   return providers;

@@ -16,7 +16,17 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type Document, parseDocument } from "yaml";
 import { isEntryPoint } from "./entry-point.ts";
-import { type JsonSchema, type ProviderContract, asyncApiFile, lifecycleOf, loadContracts, loadSchemaFiles, schemaIdBase } from "./model.ts";
+import {
+  type JsonSchema,
+  type ProviderContract,
+  asyncApiFile,
+  conditionalShapes,
+  dereferenceSchema,
+  lifecycleOf,
+  loadContracts,
+  loadSchemaFiles,
+  schemaIdBase,
+} from "./model.ts";
 import { pascalCase } from "./naming.ts";
 import { redactPersonal } from "./redact.ts";
 import { pointerSegments } from "./pointer.ts";
@@ -232,7 +242,14 @@ function titleFor(provider: ProviderContract, name: string, taken: ReadonlySet<s
  * are (headers as they all have them, the payload's $ref, the fixture as its example) and in the
  * provider's receive operation; a redacted fixture. Undefined, with why, when it cannot be proposed.
  */
-function newMessage(provider: ProviderContract, s: ObservedShape, doc: Document, out: Proposal, taken: Set<string>): string | undefined {
+function newMessage(
+  provider: ProviderContract,
+  s: ObservedShape,
+  doc: Document,
+  out: Proposal,
+  taken: Set<string>,
+  dereferenced: readonly JsonSchema[],
+): string | undefined {
   const name = s.message ?? "";
   const key = pointerSegments(provider.discriminator ?? "");
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return `its name ${JSON.stringify(name)} is not one a message can have`;
@@ -290,8 +307,12 @@ function newMessage(provider: ProviderContract, s: ObservedShape, doc: Document,
   writeFileSync(path.join(repoRoot, fixture), `${JSON.stringify(redactPersonal(bodies[0]), null, 2)}\n`);
   out.fixtures.push(fixture);
 
+  // A provider with several APIs (x-entry-points): the new message goes with the API whose messages its
+  // deliveries look most like, and takes the headers that API's messages declare.
+  const part = provider.entryPoints.length ? closestEntryPoint(provider, bodies, dereferenced) : undefined;
+  const kin = part ? provider.messages.filter((m) => m.entryPoint === part.name) : provider.messages;
   const channel = (doc.toJS() as { channels: Record<string, { messages: Record<string, { headers?: unknown }> }> }).channels[provider.name]!;
-  const headers = provider.messages.map((m) => channel.messages[m.name]?.headers);
+  const headers = kin.map((m) => channel.messages[m.name]?.headers);
   const withHeaders = headers.every((h) => h !== undefined) && same(headers);
   const words = name.replace(/[._-]+/g, " ");
   doc.setIn(["channels", provider.name, "messages", name], {
@@ -299,6 +320,7 @@ function newMessage(provider: ProviderContract, s: ObservedShape, doc: Document,
     title: words[0]!.toUpperCase() + words.slice(1),
     summary: `Seen in traffic, with no schema until now (webhook-contracts drift --propose).`,
     contentType: "application/json",
+    ...(part ? { "x-entry-point": part.name } : {}),
     ...(withHeaders ? { headers: headers[0] } : {}),
     payload: { schemaFormat: "application/schema+json;version=draft-07", schema: { $ref: `./${file}` } },
     examples: [{ name: `observed-${fileName(name)}`, summary: "A delivery seen in traffic, redacted", payload: { $ref: `./${fixture}` } }],
@@ -310,12 +332,71 @@ function newMessage(provider: ProviderContract, s: ObservedShape, doc: Document,
   out.toDo.push(
     `${provider.name} ${name}: ${file} is inferred from traffic; name what it is in its description, write its invalid fixtures (fixtures/${provider.name}/${name}/invalid/, three at least), and run pnpm readme`,
   );
+  if (part)
+    out.toDo.push(
+      `${provider.name} ${name}: put in the entry point ${part.name} (${part.why}); if it is the other API's, change its x-entry-point${withHeaders ? " and headers" : ""} in asyncapi.yaml`,
+    );
   const lifecycle = provider.lifecycles.find((l) => l.status === provider.discriminator);
   if (lifecycle)
     out.notProposed.push(
       `${provider.name} ${name}: also a status of ${provider.name}'s lifecycle: add it to ${lifecycle.file} with its transitions (none observed)`,
     );
   return undefined;
+}
+
+/** The field names a value has, and those of its objects' fields one level down (`payload/amount`). */
+function fieldPaths(body: Record<string, unknown>): string[] {
+  return Object.entries(body).flatMap(([k, v]) => [k, ...(isObject(v) ? Object.keys(v).map((sub) => `${k}/${sub}`) : [])]);
+}
+
+/** The same of each shape a message schema allows (its if/then/else branches apart), with the fields it requires. */
+function schemaShapes(schema: JsonSchema): { paths: Set<string>; required: string[] }[] {
+  const propertiesOf = (nodes: JsonSchema[]) =>
+    Object.assign({}, ...nodes.map((n) => (n.properties ?? {}) as Record<string, JsonSchema>)) as Record<string, JsonSchema>;
+  return conditionalShapes(schema).map((shape) => {
+    const paths = new Set<string>();
+    for (const [k, sub] of Object.entries(propertiesOf(shape))) {
+      paths.add(k);
+      for (const nested of conditionalShapes(sub)) for (const name of Object.keys(propertiesOf(nested))) paths.add(`${k}/${name}`);
+    }
+    return { paths, required: shape.flatMap((n) => (n.required ?? []) as string[]) };
+  });
+}
+
+/**
+ * The entry point of the message the deliveries are closest to: of the message shapes whose required
+ * fields every delivery has, the greatest share of field names (top level and one level down: Ivy's event
+ * API's payloads are snake_case, its merchant API's camelCase) that the deliveries and the shape both have.
+ * The first declared on a tie, which the reason says.
+ */
+export function closestEntryPoint(
+  provider: Pick<ProviderContract, "entryPoints" | "messages">,
+  bodies: readonly Record<string, unknown>[],
+  dereferenced: readonly JsonSchema[],
+): { name: string; why: string } {
+  const fields = new Set(bodies.flatMap(fieldPaths));
+  const closeness = (schema: JsonSchema) =>
+    Math.max(
+      ...schemaShapes(schema).map(({ paths, required }) => {
+        const both = [...paths].filter((n) => fields.has(n)).length;
+        const fits = required.every((r) => bodies.every((b) => Object.hasOwn(b, r)));
+        // A shape the deliveries lack a required field of comes after every one they could be.
+        return both / (paths.size + fields.size - both || 1) - (fits ? 0 : 1);
+      }),
+    );
+  const scored = provider.entryPoints.map((e) => ({
+    name: e.name,
+    score: Math.max(...provider.messages.flatMap((m, i) => (m.entryPoint === e.name ? [closeness(dereferenced[i]!)] : []))),
+  }));
+  const best = scored.reduce((a, b) => (b.score > a.score ? b : a));
+  const tied = scored.filter((s) => s.score === best.score).length > 1;
+  const share = (n: number) => (n < 0 ? "none whose required fields they have" : `${Math.round(n * 100)}%`);
+  return {
+    name: best.name,
+    why: tied
+      ? `its deliveries' fields are as close to a message of each (${share(best.score)}): the first declared`
+      : `its deliveries' fields are closest to a message of that API's: ${scored.map((s) => `${s.name} ${share(s.score)}`).join(", ")}`,
+  };
 }
 
 export async function propose(shapes: readonly ObservedShape[]): Promise<Proposal> {
@@ -340,7 +421,9 @@ export async function propose(shapes: readonly ObservedShape[]): Promise<Proposa
   for (const s of shapes) {
     const provider = providers.find((p) => p.name === s.provider);
     if (!provider || !s.unknownMessage || s.keyword !== "discriminator" || newMessages.has(`${s.provider}\u0000${s.message}`)) continue;
-    const why = newMessage(provider, s, asyncApi(), out, taken.get(provider.name) ?? new Set());
+    // Read whole only where a new message must pick one of the provider's entry points.
+    const dereferenced = provider.entryPoints.length ? await Promise.all(provider.messages.map((m) => dereferenceSchema(m.schemaId))) : [];
+    const why = newMessage(provider, s, asyncApi(), out, taken.get(provider.name) ?? new Set(), dereferenced);
     if (why) out.notProposed.push(`${s.provider} ${s.message ?? "?"}: a message with no schema (${s.count} deliveries), not proposed: ${why}`);
     else newMessages.add(`${s.provider}\u0000${s.message}`);
   }

@@ -12,7 +12,8 @@ import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { formatOf, inferSchema, observedFormats, type ObservedShape } from "../src/propose.ts";
+import { dereferenceSchema, loadContracts } from "../src/model.ts";
+import { closestEntryPoint, formatOf, inferSchema, observedFormats, type ObservedShape } from "../src/propose.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const tsx = path.join(repo, "contracts/node_modules/.bin/tsx");
@@ -64,6 +65,55 @@ describe("formatOf", () => {
   it("only offers formats the drift report saw in every value", () => {
     expect(formatOf(["ana@example.com"], ["uri"])).toBeUndefined();
     expect(formatOf(["ana@example.com"], ["email"])).toBe("email");
+  });
+});
+
+describe("closestEntryPoint: which of Ivy's two APIs a new event's deliveries look like", async () => {
+  const ivy = (await loadContracts()).find((p) => p.name === "ivy")!;
+  const dereferenced = await Promise.all(ivy.messages.map((m) => dereferenceSchema(m.schemaId)));
+  const envelope = { id: "evt_1", type: "payout.reversed", date: "2026-11-29T10:00:00Z" };
+  it.each<[string, Record<string, unknown>, string, RegExp]>([
+    [
+      "a snake_case payload with api_version: the event API",
+      {
+        ...envelope,
+        api_version: "2025-03-01",
+        payload: { id: "po_1", amount: "10.00", currency: "EUR", status: "returned", created_at: "x", updated_at: "x" },
+      },
+      "event-api",
+      /closest to a message of that API's: merchant-api \d+%, event-api \d+%/,
+    ],
+    [
+      "a camelCase payload: the merchant API",
+      { ...envelope, payload: { id: "o_1", referenceId: "r", status: "paid", createdAt: 1, updatedAt: 2, price: {} } },
+      "merchant-api",
+      /closest/,
+    ],
+    [
+      "nothing but the envelope: the merchant API, whose unpublished events are just that",
+      { ...envelope, payload: {} },
+      "merchant-api",
+      /merchant-api 80%, event-api 29%/,
+    ],
+  ])("%s", (_case, body, name, why) => {
+    const chosen = closestEntryPoint(ivy, [body], dereferenced);
+    expect(chosen.name).toBe(name);
+    expect(chosen.why).toMatch(why);
+  });
+
+  it("takes the first declared on a tie, and says so", () => {
+    const same = { type: "object", required: ["id"], properties: { id: { type: "string" } } };
+    const twoParts = {
+      entryPoints: [
+        { name: "a", path: "p/a", summary: "A.", messages: ["x"] },
+        { name: "b", path: "p/b", summary: "B.", messages: ["y"] },
+      ],
+      messages: ivy.messages.slice(0, 2).map((m, i) => ({ ...m, entryPoint: i === 0 ? "a" : "b" })),
+    };
+    expect(closestEntryPoint(twoParts, [{ id: "1" }], [same, same])).toEqual({
+      name: "a",
+      why: "its deliveries' fields are as close to a message of each (100%): the first declared",
+    });
   });
 });
 
@@ -130,6 +180,7 @@ describe("a new message for an unknown discriminator value", () => {
       "wrote fixtures/scalapay/cancelled/valid/observed-cancelled.json",
       "not proposed: scalapay cancelled: also a status of scalapay's lifecycle: add it to schemas/scalapay/lifecycle.json with its transitions (none observed)",
       "to do: ivy payout.settled: schemas/ivy/payout-settled.schema.json is inferred from traffic; name what it is in its description, write its invalid fixtures (fixtures/ivy/payout.settled/invalid/, three at least), and run pnpm readme",
+      "to do: ivy payout.settled: put in the entry point merchant-api (its deliveries' fields are closest to a message of that API's: merchant-api 43%, event-api 35%); if it is the other API's, change its x-entry-point and headers in asyncapi.yaml",
       "to do: scalapay cancelled: schemas/scalapay/cancelled.schema.json is inferred from traffic; name what it is in its description, write its invalid fixtures (fixtures/scalapay/cancelled/invalid/, three at least), and run pnpm readme",
     ]);
     // Titled and named as the provider's other messages are.
@@ -182,7 +233,9 @@ describe("a new message for an unknown discriminator value", () => {
       title: "Payout settled",
       summary: "Seen in traffic, with no schema until now (webhook-contracts drift --propose).",
       contentType: "application/json",
-      // No headers: Ivy's messages name two ways (X-Ivy-Signature, Standard Webhooks), and traffic does not say which signed it.
+      // With the API its deliveries look like (no api_version: the merchant API's envelope), and the headers its messages declare.
+      "x-entry-point": "merchant-api",
+      headers: { $ref: "#/components/schemas/IvySignatureHeaders" },
       payload: { schemaFormat: "application/schema+json;version=draft-07", schema: { $ref: "./schemas/ivy/payout-settled.schema.json" } },
       examples: [
         {
@@ -196,7 +249,7 @@ describe("a new message for an unknown discriminator value", () => {
     // Only lines added, comments and quoting of the rest kept.
     const removed = before.split("\n").filter((line) => !after.includes(line));
     expect(removed).toEqual([]);
-    expect(after.split("\n").length - before.split("\n").length).toBe(32);
+    expect(after.split("\n").length - before.split("\n").length).toBe(35);
   });
 
   it("writes a redacted fixture that its schema takes, and the contract model loads the result", () => {

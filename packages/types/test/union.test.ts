@@ -22,6 +22,7 @@ const provider = (discriminator: string | undefined, messages: MessageContract[]
   messages,
   lifecycles: [],
   auth: [],
+  entryPoints: [],
 });
 
 describe("narrowedType", () => {
