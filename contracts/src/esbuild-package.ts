@@ -12,11 +12,16 @@ import { build } from "esbuild";
 
 export async function bundleGenerated(packageDir: string): Promise<void> {
   const generated = path.join(packageDir, "generated");
-  const entryPoints = (await readdir(generated)).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => path.join(generated, f));
+  // Nested entry points keep their path: generated/ivy/event-api.ts is dist/esm/ivy/event-api.js.
+  const entryPoints = (await readdir(generated, { recursive: true }))
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+    .sort()
+    .map((f) => path.join(generated, f));
   await rm(path.join(packageDir, "dist/esm"), { recursive: true, force: true });
   await rm(path.join(packageDir, "dist/cjs"), { recursive: true, force: true });
   const common = {
     entryPoints,
+    outbase: generated,
     bundle: true,
     platform: "neutral" as const,
     mainFields: ["module", "main"],

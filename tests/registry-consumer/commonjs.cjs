@@ -6,6 +6,9 @@ const { validateWebhook, providerNames } = require("@webhook-contracts/validator
 const { validateIvyWebhook, isOrderUpdatedEvent } = require("@webhook-contracts/validators/ivy");
 
 assert.match(require.resolve("@webhook-contracts/validators/ivy"), /\.cjs$/);
+const eventApi = require("@webhook-contracts/validators/ivy/event-api");
+assert.match(require.resolve("@webhook-contracts/validators/ivy/event-api"), /ivy[\\/]event-api\.cjs$/);
+assert.equal(eventApi.validateIvyWebhook(getFixture("ivy", "deposit.received")).message, "deposit.received");
 assert.match(require.resolve("@webhook-contracts/fixtures"), /\.cjs$/);
 for (const provider of providerNames) {
   for (const [message, payload] of Object.entries(fixtures[provider])) {

@@ -5,6 +5,7 @@ import { fixtureNames, getFixture } from "@webhook-contracts/fixtures";
 import { createReceiver, signedHeaders } from "@webhook-contracts/receiver";
 import { validateWebhook } from "@webhook-contracts/validators";
 import { checkSequence } from "@webhook-contracts/validators/lifecycles";
+import { validateIvyWebhook as validateIvyEventApiWebhook } from "@webhook-contracts/validators/ivy/event-api";
 import { isOrderCreated, validateScalapayWebhook } from "@webhook-contracts/validators/scalapay";
 // The receiver ships no in-memory store: the test copies the one its own tests use beside this script.
 import { memoryStore } from "./memory-store.mjs";
@@ -21,6 +22,10 @@ assert.deepEqual(
   ["/totalAmount type"],
 );
 assert.ok(fixtureNames("ivy", "order_updated").includes("paid"));
+// One of Ivy's two APIs alone: its messages checked whole, the other API's named as held elsewhere.
+const payout = validateIvyEventApiWebhook(getFixture("ivy", "payout.paid"));
+assert.equal(payout.ok && payout.message, "payout.paid");
+assert.match(validateIvyEventApiWebhook(getFixture("ivy", "order_updated", "paid")).warnings[0].message, /validators\/ivy\/merchant-api/);
 assert.deepEqual(checkSequence("ivy", [getFixture("ivy", "order_updated", "paid")]).findings, []);
 
 const receiver = createReceiver({

@@ -5,7 +5,13 @@ import type { IvyWebhook, OrderStatus } from "@webhook-contracts/types/ivy";
 import { getFixture } from "@webhook-contracts/fixtures";
 import { createReceiver, type InboxStore } from "@webhook-contracts/receiver";
 import { validateWebhook } from "@webhook-contracts/validators";
+import { type IvyEventApiPayloads, validateIvyWebhook } from "@webhook-contracts/validators/ivy/event-api";
 import { isOrderCreated } from "@webhook-contracts/validators/scalapay";
+
+export function depositRail(body: unknown): IvyEventApiPayloads["deposit.received"]["payload"] | undefined {
+  const result = validateIvyWebhook(body);
+  return result.ok && result.message === "deposit.received" ? result.value.payload : undefined;
+}
 
 export function ivyStatus(event: IvyWebhook): OrderStatus | undefined {
   return event.type === "order_updated" ? event.payload.status : undefined;

@@ -8,11 +8,11 @@ import path from "node:path";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import * as prettier from "prettier";
 import { createAjvWithSchemas, withoutAnnotations } from "./ajv-keywords.ts";
-import { type ProviderContract, loadContracts, pointerSegments, repoRoot } from "@webhook-contracts/contracts";
+import { type EntryPointContract, type MessageContract, type ProviderContract, loadContracts, pointerSegments, repoRoot } from "@webhook-contracts/contracts";
 import { compactStandalone } from "./compact-standalone.ts";
 import { sharedShape } from "./shared-shape.ts";
 import { isEntryPoint } from "@webhook-contracts/contracts/entry-point";
-import { camelCase } from "@webhook-contracts/contracts/naming";
+import { camelCase, pascalCase } from "@webhook-contracts/contracts/naming";
 
 // CommonJS with `module.exports = standaloneCode`; under NodeNext its types only see `.default`.
 const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;
@@ -32,27 +32,39 @@ function validatorExport(messageName: string): string {
 /**
  * Messages compiled together in one Ajv instance and one standalone module. Ajv's code generation slows
  * down as one instance fills up (its names are shared), so a provider with hundreds of messages is split;
- * the providers we have (21 messages at most) are one module each.
+ * the providers we have (29 messages in one module at most) are one module per entry point.
  */
 const MESSAGES_PER_MODULE = 64;
 
-/** The standalone modules of a provider: file stem and the messages in it. */
-function standaloneModules(provider: ProviderContract): { stem: string; messages: ProviderContract["messages"] }[] {
-  const single = provider.messages.length <= MESSAGES_PER_MODULE;
-  const modules: { stem: string; messages: ProviderContract["messages"] }[] = [];
-  for (let i = 0; i < provider.messages.length; i += MESSAGES_PER_MODULE) {
-    const stem = `${provider.name}.standalone${single ? "" : `.${modules.length}`}`;
-    modules.push({ stem, messages: provider.messages.slice(i, i + MESSAGES_PER_MODULE) });
+/** The export, in a standalone module, of the validator of a provider's shared shape (shared-shape.ts). */
+const unknownMessageExport = "validateUnknownMessage";
+
+interface StandaloneModule {
+  /** File stem under generated/ (`ivy.event-api.standalone`). */
+  stem: string;
+  messages: MessageContract[];
+  /** It also holds the validator of the provider's shared shape. */
+  shared: boolean;
+}
+
+/**
+ * The standalone modules of one entry point (file stem `ivy` or `ivy.event-api`): its messages, with the
+ * provider's shared shape in the first. Each entry point has its own, so that one loads only its own code
+ * and the provider's is as small as one compilation of all its messages makes it.
+ */
+function standaloneModules(stem: string, messages: MessageContract[], hasSharedShape: boolean): StandaloneModule[] {
+  const single = messages.length <= MESSAGES_PER_MODULE;
+  const modules: StandaloneModule[] = [];
+  for (let i = 0; i < messages.length; i += MESSAGES_PER_MODULE) {
+    const suffix = single ? "" : `.${i / MESSAGES_PER_MODULE}`;
+    modules.push({ stem: `${stem}.standalone${suffix}`, messages: messages.slice(i, i + MESSAGES_PER_MODULE), shared: hasSharedShape && i === 0 });
   }
   return modules;
 }
 
-/** The export, in a provider's first standalone module, of the validator of its shared shape (shared-shape.ts). */
-const unknownMessageExport = "validateUnknownMessage";
-
-function standaloneDeclarations(messages: ProviderContract["messages"], withShared: boolean): string {
-  const lines = messages.map((m) => `export declare const ${validatorExport(m.name)}: CompiledValidator;`);
-  if (withShared) lines.push(`export declare const ${unknownMessageExport}: CompiledValidator;`);
+function standaloneDeclarations(module: StandaloneModule): string {
+  const lines = module.messages.map((m) => `export declare const ${validatorExport(m.name)}: CompiledValidator;`);
+  if (module.shared) lines.push(`export declare const ${unknownMessageExport}: CompiledValidator;`);
   return `${banner}import type { CompiledValidator } from "../src/runtime.js";\n\n${lines.join("\n")}\n`;
 }
 
@@ -80,21 +92,54 @@ const runtimeTypes = [
   "ValidationResult",
 ];
 
-function entrySource(provider: ProviderContract, hasSharedShape: boolean): string {
-  const modules = standaloneModules(provider);
+/**
+ * What one entry point of a provider holds: every message (the provider's own, `ivy`) or one part's
+ * (`ivy/event-api`), and the standalone modules they are compiled in.
+ */
+interface EntryScope {
+  provider: ProviderContract;
+  /** The part, for an entry point of one part of the provider's messages. */
+  part?: EntryPointContract;
+  messages: MessageContract[];
+  modules: StandaloneModule[];
+}
+
+/** The provider's entry point (every message), then one per part of its messages (`ivy/event-api`). */
+function entryScopes(provider: ProviderContract, hasSharedShape: boolean): EntryScope[] {
+  const scopes: EntryScope[] = [{ provider, messages: provider.messages, modules: standaloneModules(provider.name, provider.messages, hasSharedShape) }];
+  for (const part of provider.entryPoints) {
+    const messages = provider.messages.filter((m) => m.entryPoint === part.name);
+    scopes.push({ provider, part, messages, modules: standaloneModules(`${provider.name}.${part.name}`, messages, hasSharedShape) });
+  }
+  return scopes;
+}
+
+function entrySource({ provider, part, messages, modules }: EntryScope): string {
+  const up = part ? "../" : "./";
   const P = JSON.stringify(provider.name);
-  // The narrowed payloads: a valid Amplia Reg delivery comes out as the variant of its known status.
-  const payloads = `${provider.typePrefix}NarrowedPayloads`;
+  const inScope = new Set(messages.map((m) => m.name));
+  // The narrowed payloads: a valid Amplia Reg delivery comes out as the variant of its known status; an
+  // entry point of a part has its messages' only.
+  const narrowed = `${provider.typePrefix}NarrowedPayloads`;
+  const payloads = part ? `${provider.typePrefix}${pascalCase(part.name)}Payloads` : narrowed;
   const constName = camelCase(provider.name);
   const typeModule = `@webhook-contracts/types/${provider.name}`;
-  const byValue = Object.fromEntries(provider.messages.flatMap((m) => (provider.discriminator ? m.discriminatorValues : []).map((v) => [v, m.name])));
-  const open = provider.messages.find((m) => m.openDiscriminator);
+  const byValue = Object.fromEntries(messages.flatMap((m) => (provider.discriminator ? m.discriminatorValues : []).map((v) => [v, m.name])));
+  // The discriminator values of the provider's messages in its other entry points: said so, not called unknown.
+  const elsewhere = part
+    ? Object.fromEntries(
+        provider.messages.filter((m) => !inScope.has(m.name)).flatMap((m) => m.discriminatorValues.map((v) => [v, `${provider.name}/${m.entryPoint}`])),
+      )
+    : {};
+  const open = messages.find((m) => m.openDiscriminator);
+  const sharedModule = modules.findIndex((mod) => mod.shared);
   // Every lifecycle as data (the provider's orders' first); the one whose deliveries name their previous
   // status (the model allows one per provider) is also checked per delivery, with a switch written below.
-  const lifecycle = provider.lifecycles.find((l) => l.previousStatus !== undefined);
-  const lifecyclesSource = provider.lifecycles.length
+  const lifecycles = provider.lifecycles.filter((l) => l.messages.every((m) => inScope.has(m)));
+  const lifecycle = lifecycles.find((l) => l.previousStatus !== undefined);
+  const lifecyclesSource = lifecycles.length
     ? JSON.stringify(
-        provider.lifecycles.map((l) => ({
+        lifecycles.map((l) => ({
           name: l.name,
           title: l.title,
           messages: l.messages,
@@ -115,7 +160,7 @@ function entrySource(provider: ProviderContract, hasSharedShape: boolean): strin
     : undefined;
   // The pointers the runtime reads from every payload, as property reads written out: a generic pointer
   // walk looks each segment up by a key it only knows at run time, which V8 cannot make fast.
-  const ownKeys = provider.messages.filter((m) => m.deliveryKey).map((m) => [m.name, m.deliveryKey!] as const);
+  const ownKeys = messages.filter((m) => m.deliveryKey).map((m) => [m.name, m.deliveryKey!] as const);
   const hotPointers = [
     ...new Set(
       [provider.discriminator, lifecycle?.status, lifecycle?.previousStatus, ...provider.deliveryKey, ...ownKeys.flatMap(([, k]) => k)].filter(
@@ -165,10 +210,10 @@ function entrySource(provider: ProviderContract, hasSharedShape: boolean): strin
   // One message (Amplia Reg's, whatever its status): its check rejects a value its discriminator does not
   // list, so no switch is needed to pick it; the value is read only as the status a transition goes to.
   const validMessageSource =
-    provider.discriminator && provider.messages.length === 1
+    provider.discriminator && messages.length === 1
       ? `(data: unknown): (keyof ${payloads} & string) | null | undefined => {
     ${currentStatus === "value" ? `const value = ${readValue(provider.discriminator)};` : ""}
-    return ${verdict(provider.messages[0]!.name)};
+    return ${verdict(messages[0]!.name)};
   }`
       : provider.discriminator
         ? `(data: unknown): (keyof ${payloads} & string) | null | undefined => {
@@ -178,20 +223,25 @@ function entrySource(provider: ProviderContract, hasSharedShape: boolean): strin
       default: return undefined;
     }
   }`
-        : `(data: unknown): (keyof ${payloads} & string) | null | undefined => (${verdict(provider.messages[0]!.name)})`;
-  const guards = provider.messages.map(
+        : `(data: unknown): (keyof ${payloads} & string) | null | undefined => (${verdict(messages[0]!.name)})`;
+  const guards = messages.map(
     (m) => `/** True when \`body\` is a valid ${provider.title} ${m.name} payload (tolerant mode). */
 export function is${m.typeName}(body: unknown): body is ${payloads}[${JSON.stringify(m.name)}] {
   return ${constName}.is(${JSON.stringify(m.name)}, body);
 }`,
   );
   return `${banner}
-import type { ${payloads} } from "${typeModule}";
-import { createProviderValidator, type ProviderValidator, type ValidateOptions, type ValidationResult } from "../src/runtime.js";
-${modules.map((mod, i) => `import * as compiled${i} from "./${mod.stem}.js";`).join("\n")}
+import type { ${narrowed} } from "${typeModule}";
+import { createProviderValidator, type ProviderValidator, type ValidateOptions, type ValidationResult } from "${up}../src/runtime.js";
+${modules.map((mod, i) => `import * as compiled${i} from "${up}${mod.stem}.js";`).join("\n")}
 
 export type * from "${typeModule}";
-export type { ${runtimeTypes.join(", ")} } from "../src/runtime.js";
+export type { ${runtimeTypes.join(", ")} } from "${up}../src/runtime.js";
+${
+  part
+    ? `\n/** The payloads of ${provider.title}'s ${part.name} (this entry point's messages; @webhook-contracts/validators/${provider.name} has every one). */\nexport type ${payloads} = Pick<${narrowed}, ${messages.map((m) => JSON.stringify(m.name)).join(" | ")}>;\n`
+    : ""
+}
 
 /** The pointers read from every payload (its message, its key, its transition), as property reads written out. */
 const readers = {
@@ -199,7 +249,7 @@ const readers = {
 };
 
 ${listedTransitionSource ? `/** True when previousStatus -> status is a transition the ${lifecycle!.title} lifecycle lists (previous null: a status an order starts in). */\n${listedTransitionSource}\n` : ""}
-/** ${provider.title} webhooks (${provider.address}): the messages, and their validators compiled at build time. */
+/** ${provider.title} webhooks (${provider.address})${part ? `, ${part.name} only (${part.summary.replace(/\.$/, "")})` : ""}: the messages, and their validators compiled at build time. */
 export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ */ createProviderValidator<${P}, ${payloads}>({
   provider: ${P},
   title: ${JSON.stringify(provider.title)},
@@ -209,9 +259,10 @@ export const ${constName}: ProviderValidator<${P}, ${payloads}> = /* @__PURE__ *
   ${listedTransitionSource ? "listedTransition," : ""}
   validMessage: ${validMessageSource},
   ${open ? `openMessage: ${JSON.stringify(open.name)},` : ""}
-  ${hasSharedShape ? `unknownMessage: compiled0.${unknownMessageExport},` : ""}
+  ${sharedModule >= 0 ? `unknownMessage: compiled${sharedModule}.${unknownMessageExport},` : ""}
+  ${Object.keys(elsewhere).length ? `elsewhere: ${JSON.stringify(elsewhere)},` : ""}
   validators: {
-    ${modules.flatMap((mod, i) => mod.messages.map((m) => `${JSON.stringify(m.name)}: compiled${i}.${validatorExport(m.name)},`)).join("\n    ")}
+    ${messages.map((m) => `${JSON.stringify(m.name)}: ${checkOf.get(m.name)!},`).join("\n    ")}
   },
   deliveryKey: ${JSON.stringify(provider.deliveryKey)},
   ${ownKeys.length ? `deliveryKeys: ${JSON.stringify(Object.fromEntries(ownKeys))},` : ""}
@@ -303,18 +354,21 @@ async function main(): Promise<void> {
   const format = (source: string) => prettier.format(source, { parser: "typescript", printWidth: 110 });
   for (const provider of providers) {
     const shared = await sharedShape(provider);
-    for (const [i, module] of standaloneModules(provider).entries()) {
-      const { ajv } = await createAjvWithSchemas({ standalone: true, roots: module.messages.map((m) => m.schemaId) });
-      const refs = Object.fromEntries(module.messages.map((m) => [validatorExport(m.name), m.schemaId]));
-      const withShared = shared !== undefined && i === 0;
-      if (withShared) {
-        ajv.addSchema(withoutAnnotations(shared) as object);
-        refs[unknownMessageExport] = shared.$id as string;
+    for (const scope of entryScopes(provider, shared !== undefined)) {
+      for (const module of scope.modules) {
+        const { ajv } = await createAjvWithSchemas({ standalone: true, roots: module.messages.map((m) => m.schemaId) });
+        const refs = Object.fromEntries(module.messages.map((m) => [validatorExport(m.name), m.schemaId]));
+        if (module.shared) {
+          ajv.addSchema(withoutAnnotations(shared) as object);
+          refs[unknownMessageExport] = shared!.$id as string;
+        }
+        await writeFile(path.join(outDir, `${module.stem}.js`), `${banner}${compactStandalone(standaloneCode(ajv, refs))}\n`);
+        await writeFile(path.join(outDir, `${module.stem}.d.ts`), standaloneDeclarations(module));
       }
-      await writeFile(path.join(outDir, `${module.stem}.js`), `${banner}${compactStandalone(standaloneCode(ajv, refs))}\n`);
-      await writeFile(path.join(outDir, `${module.stem}.d.ts`), standaloneDeclarations(module.messages, withShared));
+      const file = path.join(outDir, `${scope.part ? scope.part.path : provider.name}.ts`);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, await format(entrySource(scope)));
     }
-    await writeFile(path.join(outDir, `${provider.name}.ts`), await format(entrySource(provider, shared !== undefined)));
   }
   await writeFile(path.join(outDir, "index.ts"), await format(indexSource(providers)));
   await writeFile(

@@ -137,6 +137,12 @@ export interface ProviderDefinition<P extends string, Payloads> {
   openMessage?: MessageNames<Payloads>;
   /** What all of the provider's messages share: a payload of a message we do not know is checked against it. */
   unknownMessage?: CompiledValidator;
+  /**
+   * For an entry point that holds one part of the provider's messages (`ivy/event-api`): the discriminator
+   * values of its other messages, each with the entry point that has it. Such a payload is checked as an
+   * unknown message is, and the issue says where its own check is.
+   */
+  elsewhere?: Readonly<Record<string, string>>;
   validators: { readonly [M in MessageNames<Payloads>]: CompiledValidator };
   /** JSON Pointers whose values together identify one delivery (the provider's event key). */
   deliveryKey: readonly string[];
@@ -224,6 +230,7 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
     messagesByDiscriminator,
     openMessage,
     unknownMessage,
+    elsewhere = {},
     validators,
     deliveryKey,
     deliveryKeys = {},
@@ -332,11 +339,15 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
   function checkUnknownMessage(name: string, body: unknown, options: ValidateOptions | undefined): ValidationResult<P, Payloads> {
     const known = discriminatorValues.map((v) => JSON.stringify(v)).join(", ");
     const received = JSON.stringify(name);
+    const home = Object.hasOwn(elsewhere, name) ? elsewhere[name] : undefined;
     const issue: ValidationIssue = {
       provider,
       path: discriminator!,
       keyword: "discriminator",
-      message: `an unknown ${title} message (${discriminator} ${received}), checked only against what all ${title} messages share: expected one of ${known}, received ${received}`,
+      message:
+        home === undefined
+          ? `an unknown ${title} message (${discriminator} ${received}), checked only against what all ${title} messages share: expected one of ${known}, received ${received}`
+          : `a ${title} message this entry point does not hold (${discriminator} ${received}), checked only against what all ${title} messages share: validate it with @webhook-contracts/validators/${home} or /${provider}, which hold it; here expected one of ${known}, received ${received}`,
       expected: `one of ${known}`,
       received,
       inferred: true,

@@ -3,9 +3,11 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { isProviderName, providerNames, validateWebhook, validators } from "@webhook-contracts/validators";
+import { type ValidationIssue, isProviderName, providerNames, validateWebhook, validators } from "@webhook-contracts/validators";
 import { isOrderStatusChanged } from "@webhook-contracts/validators/amplia-reg";
 import { isOrderUpdatedEvent, ivy, validateIvyWebhook } from "@webhook-contracts/validators/ivy";
+import * as ivyEventApi from "@webhook-contracts/validators/ivy/event-api";
+import * as ivyMerchantApi from "@webhook-contracts/validators/ivy/merchant-api";
 import { isOrderAuthorized, isOrderCreated, validateScalapayWebhook } from "@webhook-contracts/validators/scalapay";
 import { loadContracts, pascalCase } from "@webhook-contracts/contracts";
 import { messageFixtures } from "@webhook-contracts/contracts/fixtures";
@@ -208,18 +210,92 @@ describe("per-provider entry points and type guards", () => {
   });
 });
 
+describe("an entry point per part of a provider's messages (x-entry-points: Ivy's two APIs)", () => {
+  const ivyContract = contracts.find((p) => p.name === "ivy")!;
+  const parts = [
+    { entry: ivyMerchantApi, part: ivyContract.entryPoints.find((e) => e.name === "merchant-api")! },
+    { entry: ivyEventApi, part: ivyContract.entryPoints.find((e) => e.name === "event-api")! },
+  ];
+
+  it("splits Ivy's messages in two, every message in one part, and exports the same names for its own messages", () => {
+    expect(parts.flatMap(({ part }) => part.messages).sort()).toEqual([...ivy.messageNames].sort());
+    for (const { entry, part } of parts) {
+      expect([...entry.ivy.messageNames], part.name).toEqual(part.messages);
+      expect(entry.validateIvyWebhook, part.name).toBeTypeOf("function");
+      const guards = Object.keys(entry).filter((k) => k.startsWith("is"));
+      const own = ivyContract.messages.filter((m) => part.messages.includes(m.name)).map((m) => `is${m.typeName}`);
+      expect(guards.sort(), part.name).toEqual(own.sort());
+      // A lifecycle goes with the part its messages are in.
+      expect(entry.ivy.lifecycles.map((l) => l.name).sort(), part.name).toEqual(
+        ivy.lifecycles
+          .filter((l) => l.messages.every((m) => part.messages.includes(m)))
+          .map((l) => l.name)
+          .sort(),
+      );
+    }
+    expect(ivyEventApi.ivy.lifecycles.map((l) => l.name).sort()).toEqual(["conversion", "deposit", "payout", "return"]);
+    expect(ivyMerchantApi.ivy.lifecycle?.title).toBe("Ivy order");
+  });
+
+  it("judges every fixture of a part's messages, valid or invalid, in both modes, as the provider's entry point does", () => {
+    // An unknown type is named as the entry point knows it: a part lists its own types as those expected.
+    const sameBut = (result: ReturnType<typeof ivy.validate>) => {
+      const issues = (list: readonly ValidationIssue[]) =>
+        list.map((i) => (i.keyword === "discriminator" ? { ...i, expected: "(types known)", message: "(types known)" } : i));
+      return { ...result, warnings: issues(result.warnings), ...(result.ok ? {} : { errors: issues(result.errors) }) };
+    };
+    let judged = 0;
+    for (const { entry, part } of parts) {
+      for (const message of part.messages) {
+        for (const kind of ["valid", "invalid"] as const) {
+          for (const { text } of messageFixtures("ivy", message, kind)) {
+            for (const mode of ["tolerant", "strict"] as const) {
+              const own = entry.validateIvyWebhook(JSON.parse(text), { mode });
+              expect(sameBut(own as ReturnType<typeof ivy.validate>), `${part.name} ${message}`).toEqual(sameBut(ivy.validate(JSON.parse(text), { mode })));
+              judged++;
+            }
+          }
+        }
+      }
+    }
+    expect(judged).toBeGreaterThan(200);
+  });
+
+  it("takes a message of the other part as one it does not hold: checked against what all Ivy messages share, and told where it is checked whole", () => {
+    const payout = fixture("ivy/payout.paid/valid/paid-sort-code-gbp.json");
+    const tolerant = ivyMerchantApi.validateIvyWebhook(payout);
+    expect(tolerant).toMatchObject({ ok: true, message: undefined, unknownMessage: "payout.paid" });
+    expect(tolerant.warnings).toEqual([expect.objectContaining({ path: "/type", keyword: "discriminator", inferred: true })]);
+    expect(tolerant.warnings[0]!.message).toContain("@webhook-contracts/validators/ivy/event-api");
+    const strict = ivyMerchantApi.validateIvyWebhook(payout, { mode: "strict" });
+    expect(strict.ok ? [] : strict.errors.map((e) => e.keyword)).toEqual(["discriminator"]);
+    // Its envelope is still checked: a date that is none fails in either mode.
+    const broken = ivyMerchantApi.validateIvyWebhook({ ...payout, date: "yesterday" });
+    expect(broken.ok ? [] : broken.errors.map((e) => [e.path, e.keyword])).toEqual([["/date", "format"]]);
+    // The other way round, and a name no part holds is unknown as before.
+    expect(ivyEventApi.validateIvyWebhook(paid()).warnings[0]!.message).toContain("@webhook-contracts/validators/ivy/merchant-api");
+    expect(ivyEventApi.validateIvyWebhook({ ...paid(), type: "payout.settled" }).warnings[0]!.message).toMatch(/^an unknown Ivy message/);
+  });
+});
+
 describe("compiled at build time", () => {
   const dist = path.join(root, "packages/validators/dist");
-  const bundles = ["esm", "cjs"].flatMap((d) => readdirSync(path.join(dist, d)).map((f) => path.join(dist, d, f)));
+  const bundles = ["esm", "cjs"].flatMap((d) =>
+    readdirSync(path.join(dist, d), { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile())
+      .map((f) => path.join(f.parentPath, f.name)),
+  );
 
-  it("has one entry point per provider of the model, each reached through the exports map, ESM and CommonJS", async () => {
-    const names = ["index", "lifecycles", "formats", ...(await loadContracts()).map((p) => p.name)];
-    expect(bundles.map((f) => path.relative(dist, f)).sort()).toEqual(names.flatMap((n) => [`esm/${n}.js`, `cjs/${n}.cjs`]).sort());
+  it("has one entry point per provider of the model and per part of its messages, each reached through the exports map, ESM and CommonJS", async () => {
+    const providers = await loadContracts();
+    const names = ["index", "lifecycles", "formats", ...providers.flatMap((p) => [p.name, ...p.entryPoints.map((e) => e.path)])];
+    expect(names).toContain("ivy/event-api");
+    expect(bundles.map((f) => path.relative(dist, f).split(path.sep).join("/")).sort()).toEqual(names.flatMap((n) => [`esm/${n}.js`, `cjs/${n}.cjs`]).sort());
     const require = createRequire(import.meta.url);
     for (const name of names.slice(3)) {
       const esm = (await import(`@webhook-contracts/validators/${name}`)) as Record<string, unknown>;
       expect(Object.keys(esm).sort(), name).toEqual(Object.keys(require(`@webhook-contracts/validators/${name}`) as object).sort());
-      expect(esm, name).toHaveProperty(`validate${pascalCase(name)}Webhook`);
+      expect(esm, name).toHaveProperty(`validate${pascalCase(name.split("/")[0]!)}Webhook`);
     }
   });
 
