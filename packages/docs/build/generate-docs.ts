@@ -229,12 +229,20 @@ ${checkerSection({ provider: contract.name, message: message.name, root: "../../
 
 async function providerPage(site: Site, view: ProviderView, provenance: Map<string, Provenance>): Promise<string> {
   const { contract } = view;
+  // A provider with several APIs (x-entry-points): each message's own entry point is a column.
+  const parts = contract.entryPoints;
+  const partCell = (m: MessageContract) => (parts.length ? `<td data-label="Entry point"><code>${esc(`${contract.name}/${m.entryPoint}`)}</code></td>` : "");
   const rows = contract.messages
     .map(
       (m) =>
-        `<tr><td data-label="Message"><a href="../${esc(messageUrl(contract.name, m.name))}"><code>${esc(m.name)}</code></a></td><td data-label="Title">${esc(m.title)}</td><td data-label="Summary">${inline(m.summary)}</td><td data-label="Provenance"><span class="badge">${esc(provenance.get(m.name)?.kind)}</span></td></tr>`,
+        `<tr><td data-label="Message"><a href="../${esc(messageUrl(contract.name, m.name))}"><code>${esc(m.name)}</code></a></td><td data-label="Title">${esc(m.title)}</td><td data-label="Summary">${inline(m.summary)}</td>${partCell(m)}<td data-label="Provenance"><span class="badge">${esc(provenance.get(m.name)?.kind)}</span></td></tr>`,
     )
     .join("\n");
+  const partsNote = parts.length
+    ? `<p>Its validators: <code>@webhook-contracts/validators/${esc(contract.name)}</code> holds every message; each of its APIs is also an entry point of its own, which loads only that API's validators and exports the same names:</p><ul class="entry-points">${parts
+        .map((e) => `<li><code>@webhook-contracts/validators/${esc(e.path)}</code> (${e.messages.length} messages): ${inline(e.summary)}</li>`)
+        .join("")}</ul>`
+    : "";
   // One section per lifecycle (Ivy's orders, payouts, returns, ... each have their own diagram).
   const several = contract.lifecycles.length > 1;
   const lifecycleHeading = (l: LifecycleContract) => (several ? `Lifecycle: ${l.title}` : "Lifecycle");
@@ -255,8 +263,8 @@ ${prose(view.description)}
 <p><a href="../${esc(changelogUrl(contract.name))}">What changed in ${esc(contract.title)}'s contract</a></p>
 </header>
 ${authSection(view)}
-<section id="messages"><h2>Messages</h2>${contract.discriminator ? `<p>The message is picked by <code>${esc(contract.discriminator)}</code>.</p>` : ""}
-<table class="messages stack"><thead><tr><th scope="col">Message</th><th scope="col">Title</th><th scope="col">Summary</th><th scope="col">Provenance</th></tr></thead><tbody>
+<section id="messages"><h2>Messages</h2>${contract.discriminator ? `<p>The message is picked by <code>${esc(contract.discriminator)}</code>.</p>` : ""}${partsNote}
+<table class="messages stack"><thead><tr><th scope="col">Message</th><th scope="col">Title</th><th scope="col">Summary</th>${parts.length ? '<th scope="col">Entry point</th>' : ""}<th scope="col">Provenance</th></tr></thead><tbody>
 ${rows}
 </tbody></table></section>
 ${lifecycle}

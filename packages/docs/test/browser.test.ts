@@ -460,6 +460,18 @@ describe("the built site", () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 
+  it("lists, on the page of a provider with several APIs, each API's entry point and each message's", () => {
+    const ivy = providers.find((p) => p.name === "ivy")!;
+    const html = readFileSync(path.join(distDir, "providers/ivy.html"), "utf8");
+    for (const part of ivy.entryPoints) {
+      expect(html).toContain(`<code>@webhook-contracts/validators/${part.path}</code> (${part.messages.length} messages)`);
+      for (const message of part.messages)
+        expect(html).toMatch(new RegExp(`<code>${message.replace(/\./g, "\\.")}</code></a>.*?<td data-label="Entry point"><code>${part.path}</code>`));
+    }
+    const scalapay = readFileSync(path.join(distDir, "providers/scalapay.html"), "utf8");
+    expect(scalapay).not.toContain("Entry point");
+  });
+
   it("shows no Markdown as literal characters: backticks and ** become markup", () => {
     for (const p of allPages) {
       const visible = readFileSync(path.join(distDir, p), "utf8")
