@@ -3,7 +3,7 @@
  * with Ajv compiled at run time from the same schemas, and (Amplia Reg) with the hand-written floor. A fast
  * correctness check; the timings themselves live in `pnpm bench`, not in the tests.
  */
-import { benchCases } from "@webhook-contracts/bench/cases";
+import { benchCases, entryPointCases } from "@webhook-contracts/bench/cases";
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -21,6 +21,17 @@ const contracts = await loadContracts();
 it("covers the Ivy order_updated fixture and each provider's largest fixture", () => {
   expect(cases[0]!.label).toBe("Ivy order_updated");
   expect(cases.map((c) => c.provider)).toEqual(["ivy", ...contracts.map((p) => p.name)]);
+});
+
+it("times a cold start of every entry point, each on a payload of its own messages that it validates whole", async () => {
+  const entries = await entryPointCases(cases);
+  expect(entries.map((e) => e.entry)).toEqual(contracts.flatMap((p) => [p.name, ...p.entryPoints.map((e) => e.path)]));
+  expect(entries.find((e) => e.entry === "ivy")!.parts).toEqual(["ivy/merchant-api", "ivy/event-api"]);
+  for (const { entry, case: c } of entries) {
+    const module = (await import(`@webhook-contracts/validators/${entry}`)) as Record<string, (body: unknown) => { ok: boolean; message?: string }>;
+    const validate = Object.entries(module).find(([name]) => /^validate\w+Webhook$/.test(name))![1];
+    expect(validate(JSON.parse(c.text)), entry).toMatchObject({ ok: true, message: c.message });
+  }
 });
 
 it.each(cases.map((c) => [c.label, c] as const))("%s validates with every validator measured", (_label, c) => {

@@ -36,3 +36,45 @@ export async function benchCases(): Promise<BenchCase[]> {
   }
   return cases;
 }
+
+/**
+ * An entry point of @webhook-contracts/validators that cold start and size are measured on: each
+ * provider's (every message), and one per part of a provider's messages that has its own (`ivy/event-api`),
+ * each with the payload its cold start validates.
+ */
+export interface EntryPointCase {
+  /** The subpath: `ivy`, `ivy/event-api`. */
+  entry: string;
+  provider: ProviderName;
+  /** For a provider's entry point whose messages are also split into parts: the parts' subpaths. */
+  parts: string[];
+  case: BenchCase;
+}
+
+/**
+ * Each provider's entry point with its first case above (Ivy's order_updated), then its parts', each with
+ * the first case above among its messages, or else its largest valid fixture.
+ */
+export async function entryPointCases(cases: BenchCase[]): Promise<EntryPointCase[]> {
+  const out: EntryPointCase[] = [];
+  for (const provider of await loadContracts()) {
+    const name = provider.name as ProviderName;
+    const parts = provider.entryPoints.map((e) => e.path);
+    out.push({ entry: provider.name, provider: name, parts, case: cases.find((c) => c.provider === name)! });
+    for (const part of provider.entryPoints) {
+      let chosen = cases.find((c) => c.provider === name && part.messages.includes(c.message));
+      if (!chosen) {
+        let largest: { message: string; file: string; size: number } | undefined;
+        for (const message of part.messages) {
+          for (const { file, text } of messageFixtures(provider.name, message, "valid")) {
+            const size = Buffer.byteLength(text);
+            if (!largest || size > largest.size) largest = { message, file, size };
+          }
+        }
+        chosen = load(provider.name, largest!.message, largest!.file, `${provider.title} ${part.name} largest (${largest!.message})`);
+      }
+      out.push({ entry: part.path, provider: name, parts: [], case: chosen });
+    }
+  }
+  return out;
+}

@@ -8,8 +8,8 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { Bench } from "tinybench";
 import { repoRoot } from "@webhook-contracts/contracts";
-import { providerNames, validateWebhook } from "@webhook-contracts/validators";
-import type { BenchCase } from "./cases.ts";
+import { validateWebhook } from "@webhook-contracts/validators";
+import type { BenchCase, EntryPointCase } from "./cases.ts";
 import { handWrittenAmpliaOrderStatusChanged } from "./peers.ts";
 import { brokenPayloads, schemaPeers } from "./schema-peers.ts";
 import type { ReceiverCaseOptions } from "./receiver-case.ts";
@@ -177,49 +177,55 @@ export function receiverThroughput(options: ReceiverCaseOptions = {}): ReceiverB
 }
 
 /** The wall time of one start of `file` in a fresh Node process. */
+/**
+ * Milliseconds from a fresh Node process's start to the end of `file`, as the process itself reads them
+ * (`performance.now()`, whose origin is the process's start, printed last): the spawn and the exit, whose
+ * time a shared machine varies most and which are the same for every file, are left out.
+ */
+const reportsItsTime = "process.stdout.write(String(performance.now()));\n";
 function timeNode(file: string): number {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [file], { stdio: "ignore" });
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${file} exited ${r.status}`);
-  return elapsed;
+  const r = spawnSync(process.execPath, [file], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${file} exited ${r.status}: ${r.stderr}`);
+  const ms = Number(r.stdout);
+  if (!Number.isFinite(ms) || ms <= 0) throw new Error(`${file} printed no time: ${JSON.stringify(r.stdout)}`);
+  return ms;
 }
 
 export interface ColdStart {
   /** Starts of each file; each figure is the fastest. */
   runs: number;
   baselineMs: number;
-  byProvider: Record<string, { ms: number; overMs: number }>;
+  /** By entry point (`ivy`, `ivy/event-api`). */
+  byEntry: Record<string, { ms: number; overMs: number }>;
 }
 
-/** A fresh Node process that imports one provider's entry point and validates one payload, against `node` doing nothing. */
-export function coldStart(cases: BenchCase[], runs = 61): ColdStart {
+/** A fresh Node process that imports one entry point and validates one payload, against `node` doing nothing. */
+export function coldStart(entries: EntryPointCase[], runs = 61): ColdStart {
   const dir = mkdtempSync(path.join(tmpdir(), "webhook-contracts-cold-"));
   try {
     const empty = path.join(dir, "empty.mjs");
-    writeFileSync(empty, "");
+    writeFileSync(empty, reportsItsTime);
     const files: Record<string, string> = {};
-    for (const provider of providerNames) {
-      const c = cases.find((x) => x.provider === provider)!;
-      const entry = path.join(repoRoot, "packages/validators/dist/esm", `${provider}.js`);
-      const file = path.join(dir, `${provider}.mjs`);
+    for (const { entry, provider, case: c } of entries) {
+      const file = path.join(dir, `${entry.replace(/\//g, "--")}.mjs`);
+      const url = path.join(repoRoot, "packages/validators/dist/esm", `${entry}.js`);
       const fn = `validate${provider.replace(/(^|-)(\w)/g, (_m, _d, ch: string) => ch.toUpperCase())}Webhook`;
-      writeFileSync(file, `import { ${fn} } from ${JSON.stringify(entry)};\nif (!${fn}(${c.text.trim()}).ok) process.exit(1);\n`);
-      files[provider] = file;
+      writeFileSync(file, `import { ${fn} } from ${JSON.stringify(url)};\nif (!${fn}(${c.text.trim()}).ok) process.exit(1);\n${reportsItsTime}`);
+      files[entry] = file;
     }
     // One start of each in turn, `runs` times, and the fastest of each: start-up noise on a shared machine
     // only ever adds time, and slow spells (seconds long here) then fall on every side alike.
     const baselines: number[] = [];
-    const byProvider: Record<string, number[]> = {};
+    const byEntry: Record<string, number[]> = {};
     for (let round = 0; round < runs; round++) {
       baselines.push(timeNode(empty));
-      for (const [provider, file] of Object.entries(files)) (byProvider[provider] ??= []).push(timeNode(file));
+      for (const [entry, file] of Object.entries(files)) (byEntry[entry] ??= []).push(timeNode(file));
     }
     const baselineMs = Math.min(...baselines);
     return {
       runs,
       baselineMs,
-      byProvider: Object.fromEntries(Object.entries(byProvider).map(([p, v]) => [p, { ms: Math.min(...v), overMs: Math.min(...v) - baselineMs }])),
+      byEntry: Object.fromEntries(Object.entries(byEntry).map(([p, v]) => [p, { ms: Math.min(...v), overMs: Math.min(...v) - baselineMs }])),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -227,18 +233,19 @@ export function coldStart(cases: BenchCase[], runs = 61): ColdStart {
 }
 
 export interface BundleSize {
-  provider: string;
+  /** The entry point's subpath (`ivy`, `ivy/event-api`). */
+  entry: string;
   minifiedBytes: number;
   gzipBytes: number;
   /** Signs of Ajv's compiler in the bundle (there must be none). */
   compilerMarkers: string[];
 }
 
-export async function bundleSizes(): Promise<BundleSize[]> {
+export async function bundleSizes(entries: EntryPointCase[]): Promise<BundleSize[]> {
   const out: BundleSize[] = [];
-  for (const provider of providerNames) {
+  for (const { entry } of entries) {
     const result = await build({
-      entryPoints: [path.join(repoRoot, "packages/validators/dist/esm", `${provider}.js`)],
+      entryPoints: [path.join(repoRoot, "packages/validators/dist/esm", `${entry}.js`)],
       bundle: true,
       minify: true,
       format: "esm",
@@ -249,7 +256,7 @@ export async function bundleSizes(): Promise<BundleSize[]> {
     const code = result.outputFiles[0]!.contents;
     const text = Buffer.from(code).toString("utf8");
     const markers = ["new Function", "CodeGen", "compileSchema", "ajv/dist/compile"].filter((m) => text.includes(m));
-    out.push({ provider, minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, compilerMarkers: markers });
+    out.push({ entry, minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, compilerMarkers: markers });
   }
   return out;
 }

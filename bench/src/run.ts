@@ -11,6 +11,8 @@
  *     (minimal-sqlite, serve-sqlite, minimal-postgres, serve-postgres, octokit, standardwebhooks, and the
  *     receiver library alone: sqlite, postgres); --serve-worker: serve forwards with its own worker while
  *     it receives, instead of a worker process after the rounds.
+ *   pnpm bench --only entry-points [--quick]
+ *     only the validators' entry points: cold start and size, with their targets.
  *   pnpm bench --only validation [--quick] [--case <label text>] [--out <dir>]
  *     only the validators' speed, ours beside every peer and the floor, with the speed targets; results.md
  *     written only to --out.
@@ -20,10 +22,21 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchCases } from "./cases.ts";
+import { benchCases, entryPointCases } from "./cases.ts";
 import { buildTimes, bundleSizes, coldStart, inboxCheckSpeed, receiverThroughput, syntheticCodegen, throughput } from "./measure.ts";
 import type { ReceiverCaseOptions } from "./receiver-case.ts";
-import { type Check, checks, gateCheck, markdown, receiverChecks, receiverMarkdown, speedChecks, svgChart, throughputMarkdown } from "./report.ts";
+import {
+  type Check,
+  checks,
+  entryPointChecks,
+  gateCheck,
+  markdown,
+  receiverChecks,
+  receiverMarkdown,
+  speedChecks,
+  svgChart,
+  throughputMarkdown,
+} from "./report.ts";
 
 const args = process.argv.slice(2).filter((a) => a !== "--");
 /** The value of `--name value` or `--name=value`. */
@@ -34,7 +47,8 @@ const option = (name: string) => {
 };
 const quick = args.includes("--quick");
 const only = option("only") ?? process.env.BENCH_ONLY;
-if (only !== undefined && only !== "receiver" && only !== "validation") throw new Error(`--only ${only}: only "receiver" or "validation" can run alone`);
+if (only !== undefined && only !== "receiver" && only !== "validation" && only !== "entry-points")
+  throw new Error(`--only ${only}: only "receiver", "validation" or "entry-points" can run alone`);
 const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const meta = () =>
@@ -82,6 +96,16 @@ if (only === "receiver") {
 }
 
 const cases = await benchCases();
+const entries = await entryPointCases(cases);
+
+if (only === "entry-points") {
+  log("cold start…");
+  const cold = coldStart(entries, quick ? 6 : 61);
+  log("bundle sizes…");
+  const sizes = await bundleSizes(entries);
+  print(entryPointChecks(entries, cold, sizes), "a partial run: bench/results/ left as it was");
+  process.exit();
+}
 
 if (only === "validation") {
   log("throughput (ours, the peers, the floor)…");
@@ -104,9 +128,9 @@ if (only === "validation") {
 log("throughput…");
 const throughputs = throughput(cases, quick ? { time: 150, rounds: 1, processes: 1 } : {});
 log("cold start…");
-const cold = coldStart(cases, quick ? 6 : 61);
+const cold = coldStart(entries, quick ? 6 : 61);
 log("bundle sizes…");
-const sizes = await bundleSizes();
+const sizes = await bundleSizes(entries);
 log("code generation (a cold build, a cached one, synthetic projects)…");
 const codegen = { ...buildTimes(), synthetic: syntheticCodegen(quick ? [30, 60, 90] : [100, 300, 500]) };
 log("receiver throughput (autocannon; bare node:http, the minimal references, serve, the peers)…");
@@ -115,8 +139,8 @@ const receiver = receiverThroughput(receiverOptions);
 log("replay gate (inbox check on SQLite)…");
 const gate = inboxCheckSpeed(quick ? 5_000 : 20_000);
 
-const all = [...checks(throughputs, cold, sizes, codegen), ...receiverChecks(receiver), gateCheck(gate)];
+const all = [...checks(throughputs, entries, cold, sizes, codegen), ...receiverChecks(receiver), gateCheck(gate)];
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(path.join(resultsDir, "results.md"), markdown(throughputs, all, cold, sizes, codegen, meta(), receiver));
+writeFileSync(path.join(resultsDir, "results.md"), markdown(throughputs, all, entries, cold, sizes, codegen, meta(), receiver));
 writeFileSync(path.join(resultsDir, "results.svg"), svgChart(throughputs));
 print(all, "results in bench/results/results.md");
