@@ -347,7 +347,7 @@ export function createProviderValidator<P extends string, Payloads>(definition: 
       message:
         home === undefined
           ? `an unknown ${title} message (${discriminator} ${received}), checked only against what all ${title} messages share: expected one of ${known}, received ${received}`
-          : `a ${title} message this entry point does not hold (${discriminator} ${received}), checked only against what all ${title} messages share: validate it with @webhook-contracts/validators/${home} or /${provider}, which hold it; here expected one of ${known}, received ${received}`,
+          : `this entry point does not hold the ${title} message ${received} (${discriminator}), so it is checked only against what all ${title} messages share: validate it with @webhook-contracts/validators/${home} or /${provider}, which hold it; here expected one of ${known}, received ${received}`,
       expected: `one of ${known}`,
       received,
       inferred: true,
