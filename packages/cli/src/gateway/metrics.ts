@@ -67,13 +67,24 @@ export function createMetrics(store: InboxStore) {
     },
   });
 
+  // A request's counter and histogram, by its labels: found with one string key, not by prom-client's
+  // hash of a label object each time (every request reports one).
+  const perRequest = new Map<string, { count: Counter.Internal; time: Histogram.Internal<"provider" | "outcome"> }>();
+  const requestSeries = (provider: string, message: string, outcome: string) => {
+    const key = `${provider}\u0000${message}\u0000${outcome}`;
+    let series = perRequest.get(key);
+    if (!series) perRequest.set(key, (series = { count: requests.labels({ provider, message, outcome }), time: requestTime.labels({ provider, outcome }) }));
+    return series;
+  };
+
   return {
     registry,
     onEvent(event: ReceiverEvent) {
       if (event.type === "request") {
         const provider = event.provider ?? "none";
-        requests.inc({ provider, message: event.message ?? "none", outcome: event.outcome });
-        requestTime.observe({ provider, outcome: event.outcome }, event.ms / 1000);
+        const series = requestSeries(provider, event.message ?? "none", event.outcome);
+        series.count.inc();
+        series.time.observe(event.ms / 1000);
         if (event.outcome === "duplicate") duplicates.inc({ provider });
         if (event.outcome === "quarantined") quarantined.inc({ provider, message: event.message ?? "none", cause: "invalid" });
       } else if (event.type === "attempt") {
