@@ -78,10 +78,14 @@ const commands: Command[] = [
   },
   {
     name: "drift",
-    usage: ["drift --config FILE [--since 30d] [--json | --propose]"],
+    usage: ["drift --config FILE [--since 30d] [--json] [--fail-on new-messages,new-fields,new-values|any]", "drift --config FILE [--since 30d] --propose"],
     summary:
-      "what the stored deliveries say the contracts miss: every tolerant-mode warning and quarantine reason by provider, message and JSON Pointer, counted, first and last seen, with redacted samples and what the values look like",
-    examples: ["webhook-contracts drift --config webhook-contracts.json --since 30d", "webhook-contracts drift --config webhook-contracts.json --propose"],
+      "what the stored deliveries say the contracts miss: every tolerant-mode warning and quarantine reason by provider, message and JSON Pointer, counted, first and last seen, with redacted samples and what the values look like; with --fail-on, exit 1 when it finds drift of those kinds (a scheduled CI job)",
+    examples: [
+      "webhook-contracts drift --config webhook-contracts.json --since 30d",
+      "webhook-contracts drift --config webhook-contracts.json --since 1d --fail-on new-messages,new-fields",
+      "webhook-contracts drift --config webhook-contracts.json --propose",
+    ],
     run: async (args, io) => (await import("./commands/drift.js")).drift(args, io),
   },
   {

@@ -7,7 +7,9 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { providerNames } from "@webhook-contracts/validators";
+import type { DriftEntry } from "@webhook-contracts/receiver";
 import { main } from "../src/cli.js";
+import { type FailOn, failingDrift, parseFailOn } from "../src/commands/drift.js";
 
 const root = path.resolve(fileURLToPath(new URL("../../../", import.meta.url)));
 const fixture = (rel: string) => path.join(root, "fixtures", rel);
@@ -290,5 +292,56 @@ describe("diff", () => {
       2,
       expect.stringMatching(/^webhook-contracts: diff runs in a checkout of a contracts repository \(no contracts\/src\/diff-command\.ts in .* or above\)\n$/),
     ]);
+  });
+});
+
+describe("drift --fail-on", () => {
+  const entry = (keyword: string, unknownMessage = false): DriftEntry => ({
+    provider: "ivy",
+    message: unknownMessage ? "payout.settled" : "order_updated",
+    unknownMessage,
+    pointer: keyword === "discriminator" ? "/type" : "/payload/channel",
+    keyword,
+    severity: keyword === "type" ? "error" : "warning",
+    count: 3,
+    firstSeen: "2026-12-01T00:00:00.000Z",
+    lastSeen: "2026-12-02T00:00:00.000Z",
+    samples: [],
+    exampleId: "id",
+    exampleIds: ["id"],
+    shape: { types: ["string"], formats: [] },
+  });
+  const field = entry("additionalProperties");
+  const value = entry("x-known-values");
+  const message = entry("discriminator", true);
+  const broken = entry("type");
+  it.each<[string, DriftEntry[], FailOn[], number]>([
+    ["nothing found: nothing fails", [], ["any"], 0],
+    ["a new field fails new-fields", [field, value], ["new-fields"], 1],
+    ["a new value fails new-values only", [value], ["new-fields", "new-messages"], 0],
+    ["a message we have no schema for fails new-messages", [message, field], ["new-messages"], 1],
+    ["several kinds at once", [message, field, value], ["new-messages", "new-values"], 2],
+    ["any: every finding, a quarantine reason too", [field, value, message, broken], ["any"], 4],
+  ])("%s", (_case, entries, kinds, failing) => {
+    expect(failingDrift(entries, kinds)).toHaveLength(failing);
+  });
+
+  it("names each finding by provider, message and pointer", () => {
+    expect(failingDrift([field], ["new-fields"])).toEqual(["ivy order_updated /payload/channel (additionalProperties, 3x)"]);
+  });
+
+  it.each([
+    ["new-fields,new-messages", ["new-fields", "new-messages"]],
+    ["any", ["any"]],
+  ])("reads --fail-on %s", (value, kinds) => {
+    expect(parseFailOn(value)).toEqual(kinds);
+  });
+
+  it("refuses a kind it does not know, naming the ones it does", async () => {
+    expect(() => parseFailOn("new-field")).toThrow("--fail-on takes new-messages, new-fields, new-values, any (several with commas), not new-field");
+    const r = await run(["drift", "--config", "nowhere.json", "--fail-on", "everything"]);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining("--fail-on takes new-messages, new-fields, new-values, any")]);
+    const both = await run(["drift", "--config", "nowhere.json", "--fail-on", "any", "--propose"]);
+    expect([both.code, both.stderr]).toEqual([2, expect.stringContaining("--fail-on is for the report; run drift --propose apart")]);
   });
 });

@@ -136,6 +136,12 @@ describe.each(stores)("the gateway with the $name store", (kind) => {
     expect(table.stdout).toMatch(
       /^\| provider \| message \| pointer .*\n.*\n\| ivy \| order_updated \| `\/channel` \| additionalProperties \| warning \| 2 \|/,
     );
+    // A scheduled CI job: exit 1 on the kinds of drift it names, the report as ever, each finding on stderr.
+    const fails = run(["drift", "--config", config, "--fail-on", "new-fields"]);
+    expect([fails.status, fails.stderr]).toEqual([1, "drift: 1 finding of --fail-on new-fields:\n  ivy order_updated /channel (additionalProperties, 2x)\n"]);
+    expect(fails.stdout).toBe(table.stdout);
+    const passes = run(["drift", "--config", config, "--fail-on", "new-messages,new-values"]);
+    expect([passes.status, passes.stderr]).toEqual([0, ""]);
   });
 
   it.skipIf(!kind.available)("serve --no-worker stores; a separate worker process forwards what it stored", async () => {

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import type { ObservedShape } from "@webhook-contracts/contracts/propose";
 import { type DriftEntry, driftReport } from "@webhook-contracts/receiver";
 import { storeFromConfig } from "@webhook-contracts/receiver/config";
-import { type CliIO, exitCodes, sinceTime } from "../io.js";
+import { type CliIO, UsageError, exitCodes, sinceTime } from "../io.js";
 import { runInRepository } from "../repository.js";
 import { openConfig } from "./config.js";
 
@@ -28,11 +28,48 @@ export function driftMarkdown(entries: readonly DriftEntry[]): string {
   return `${["| provider | message | pointer | keyword | severity | count | first seen | last seen | samples | shape |", "|---|---|---|---|---|---:|---|---|---|---|", ...rows].join("\n")}\n`;
 }
 
+/** What `--fail-on` can name: the kinds of drift a scheduled CI job may fail on. */
+export const failOnKinds = ["new-messages", "new-fields", "new-values", "any"] as const;
+export type FailOn = (typeof failOnKinds)[number];
+
+const isKind: Record<Exclude<FailOn, "any">, (e: DriftEntry) => boolean> = {
+  // A message we have no schema for: its discriminator names none.
+  "new-messages": (e) => e.unknownMessage && e.keyword === "discriminator",
+  // A field the schema does not list (a warning in tolerant mode).
+  "new-fields": (e) => e.keyword === "additionalProperties",
+  // A value an open list does not know yet (a status, a code, a currency the provider added).
+  "new-values": (e) => e.keyword === "x-known-values",
+};
+
+/** `--fail-on a,b`: the kinds named, checked; a name it does not know is a usage error. */
+export function parseFailOn(value: string): FailOn[] {
+  const kinds = value.split(",").map((k) => k.trim());
+  const unknown = kinds.filter((k) => !(failOnKinds as readonly string[]).includes(k));
+  if (unknown.length || kinds.length === 0)
+    throw new UsageError(`--fail-on takes ${failOnKinds.join(", ")} (several with commas), not ${unknown.join(", ") || "nothing"}`);
+  return kinds as FailOn[];
+}
+
+/** The drift entries `--fail-on` fails on, each described in a line (provider, message, pointer); none: pass. */
+export function failingDrift(entries: readonly DriftEntry[], kinds: readonly FailOn[]): string[] {
+  const where = (e: DriftEntry) => `${e.provider} ${e.message ?? "(no message)"} ${e.pointer || "/"} (${e.keyword}, ${e.count}x)`;
+  if (kinds.includes("any")) return entries.map(where);
+  return entries.filter((e) => kinds.some((k) => isKind[k as Exclude<FailOn, "any">](e))).map(where);
+}
+
 export async function drift(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: "string" }, since: { type: "string" }, json: { type: "boolean", default: false }, propose: { type: "boolean", default: false } },
+    options: {
+      config: { type: "string" },
+      since: { type: "string" },
+      json: { type: "boolean", default: false },
+      propose: { type: "boolean", default: false },
+      "fail-on": { type: "string" },
+    },
   });
+  const failOn = values["fail-on"] === undefined ? undefined : parseFailOn(values["fail-on"]);
+  if (failOn && values.propose) throw new UsageError("--fail-on is for the report; run drift --propose apart");
   const since = values.since === undefined ? undefined : sinceTime(values.since);
   const config = await openConfig(values.config, undefined, { storeOnly: true });
   const store = await storeFromConfig(config);
@@ -41,7 +78,13 @@ export async function drift(args: string[], io: CliIO): Promise<number> {
     const entries = await driftReport(store, since ? { since } : {});
     if (!values.propose) {
       io.stdout.write(values.json ? `${JSON.stringify(entries, null, 2)}\n` : driftMarkdown(entries));
-      return exitCodes.valid;
+      if (!failOn) return exitCodes.valid;
+      const failing = failingDrift(entries, failOn);
+      if (failing.length === 0) return exitCodes.valid;
+      io.stderr.write(
+        `drift: ${failing.length} ${failing.length === 1 ? "finding" : "findings"} of --fail-on ${failOn.join(",")}:\n${failing.map((f) => `  ${f}\n`).join("")}`,
+      );
+      return exitCodes.invalid;
     }
     // The proposer edits the checkout's schemas and fixtures: each shape with the body of the delivery that
     // first showed it, and for a message we have no schema for the bodies of up to 50 (the sample its shape
