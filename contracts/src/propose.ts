@@ -136,15 +136,25 @@ function valuesAt(body: unknown, segments: readonly string[]): unknown[] {
   return isObject(body) && Object.hasOwn(body, head!) ? valuesAt(body[head!], rest) : [];
 }
 
-/** The field's schema from what its values looked like. */
-function fieldSchema(s: ObservedShape, segments: readonly string[]): JsonSchema {
-  const types = s.shape.types.filter((t) => t !== "missing").map((t) => (t === "integer" && s.shape.types.includes("number") ? "number" : t));
-  const unique = [...new Set(types)];
+/**
+ * How many observations a narrowing needs: a number proposed as an integer, a string as a format. Fewer,
+ * and the wider type is proposed (a number; a string): one whole riskScore does not show that 12.5 never
+ * comes. `drift --propose --min-observations N` sets it.
+ */
+export const MIN_OBSERVATIONS = 10;
+
+/** The field's schema from what its values looked like: no type from nulls alone, a narrowing only on enough evidence. */
+export function fieldSchema(s: ObservedShape, segments: readonly string[], minimum = MIN_OBSERVATIONS): JsonSchema {
+  const enough = s.count >= minimum;
+  const seen = s.shape.types.filter((t) => t !== "missing");
+  const types = seen.map((t) => (t === "integer" && (seen.includes("number") || !enough) ? "number" : t));
+  // Only nulls seen: its type is not known yet (a string may come next), so none is proposed.
+  const unique = types.every((t) => t === "null") ? [] : [...new Set(types)];
   // A format the drift report saw in every value, that the example's values have as the validators check it.
   const strings = (s.examples ?? []).flatMap((e) => valuesAt(e, segments)).filter((v): v is string => typeof v === "string");
-  const format = unique.length === 1 && unique[0] === "string" ? formatOf(strings, s.shape.formats) : undefined;
+  const format = enough && unique.length === 1 && unique[0] === "string" ? formatOf(strings, s.shape.formats) : undefined;
   return {
-    description: `Not documented by the provider: ${evidence(s)}. Optional; its type is what the values had.`,
+    description: `Not documented by the provider: ${evidence(s)}. Optional; its type is what the values had${unique.length ? "" : " (only null so far: none proposed)"}.`,
     "x-provenance": { kind: "observed", sources: [evidence(s)] },
     ...(unique.length ? { type: unique.length === 1 ? unique[0] : unique } : {}),
     ...(format ? { "x-inferred": { format } } : {}),
@@ -159,11 +169,12 @@ function fieldSchema(s: ObservedShape, segments: readonly string[]): JsonSchema 
  * not what must be) and no other property (a new one is a warning, as everywhere); an array's items from
  * all of its items. `where` says what the values are, for the descriptions.
  */
-export function inferSchema(values: readonly unknown[], where: string): JsonSchema {
+export function inferSchema(values: readonly unknown[], where: string, minimum = MIN_OBSERVATIONS): JsonSchema {
   const types = new Set(values.map((v) => (typeof v === "number" ? "number" : jsonType(v))));
   const nullable = types.delete("null");
   const [only, ...others] = [...types];
-  if (only === undefined) return { type: "null" };
+  // Only nulls seen: no type proposed (the first string would otherwise be an error).
+  if (only === undefined) return {};
   let schema: JsonSchema;
   if (others.length === 0 && only === "object") {
     const objects = values.filter(isObject);
@@ -173,17 +184,18 @@ export function inferSchema(values: readonly unknown[], where: string): JsonSche
       const present = objects.filter((o) => Object.hasOwn(o, name)).map((o) => o[name]);
       properties[name] = {
         description: `Not documented by the provider: seen in ${present.length} of the ${objects.length} ${where} observed.`,
-        ...inferSchema(present, `${name} objects`),
+        ...inferSchema(present, `${name} objects`, minimum),
       };
     }
     schema = { type: "object", additionalProperties: false, properties };
   } else if (others.length === 0 && only === "array") {
     const items = values.filter(Array.isArray).flat();
-    schema = { type: "array", ...(items.length ? { items: inferSchema(items, `items of ${where.replace(/ objects$/, "")}`) } : {}) };
+    schema = { type: "array", ...(items.length ? { items: inferSchema(items, `items of ${where.replace(/ objects$/, "")}`, minimum) } : {}) };
   } else if (types.has("object") || types.has("array")) {
     return {}; // values of several kinds, some of them objects or arrays: any JSON value
   } else {
-    const format = types.size === 1 && only === "string" ? formatOf(values.filter((v): v is string => typeof v === "string")) : undefined;
+    const strings = values.filter((v): v is string => typeof v === "string");
+    const format = types.size === 1 && only === "string" && strings.length >= minimum ? formatOf(strings) : undefined;
     const list = [...types, ...(nullable ? ["null"] : [])];
     return { type: list.length === 1 ? list[0] : list, ...(format ? { "x-inferred": { format } } : {}) };
   }
@@ -249,6 +261,7 @@ function newMessage(
   out: Proposal,
   taken: Set<string>,
   dereferenced: readonly JsonSchema[],
+  minimum: number,
 ): string | undefined {
   const name = s.message ?? "";
   const key = pointerSegments(provider.discriminator ?? "");
@@ -267,7 +280,7 @@ function newMessage(
   const seen = (field: string) => bodies.filter((b) => Object.hasOwn(b, field)).map((b) => b[field]);
   const inferred = (field: string): JsonSchema => ({
     description: `Not documented by the provider: seen in ${seen(field).length} of the ${bodies.length} deliveries observed.`,
-    ...inferSchema(seen(field), `${field} objects`),
+    ...inferSchema(seen(field), `${field} objects`, minimum),
   });
   const properties: Record<string, JsonSchema> = {};
   for (const p of shared) {
@@ -399,7 +412,7 @@ export function closestEntryPoint(
   };
 }
 
-export async function propose(shapes: readonly ObservedShape[]): Promise<Proposal> {
+export async function propose(shapes: readonly ObservedShape[], { minObservations = MIN_OBSERVATIONS }: { minObservations?: number } = {}): Promise<Proposal> {
   const providers = await loadContracts();
   const out: Proposal = { edited: [], fixtures: [], notProposed: [], toDo: [] };
   let doc: Document | undefined;
@@ -423,7 +436,7 @@ export async function propose(shapes: readonly ObservedShape[]): Promise<Proposa
     if (!provider || !s.unknownMessage || s.keyword !== "discriminator" || newMessages.has(`${s.provider}\u0000${s.message}`)) continue;
     // Read whole only where a new message must pick one of the provider's entry points.
     const dereferenced = provider.entryPoints.length ? await Promise.all(provider.messages.map((m) => dereferenceSchema(m.schemaId))) : [];
-    const why = newMessage(provider, s, asyncApi(), out, taken.get(provider.name) ?? new Set(), dereferenced);
+    const why = newMessage(provider, s, asyncApi(), out, taken.get(provider.name) ?? new Set(), dereferenced, minObservations);
     if (why) out.notProposed.push(`${s.provider} ${s.message ?? "?"}: a message with no schema (${s.count} deliveries), not proposed: ${why}`);
     else newMessages.add(`${s.provider}\u0000${s.message}`);
   }
@@ -440,7 +453,7 @@ export async function propose(shapes: readonly ObservedShape[]): Promise<Proposa
       const field = segments.at(-1)!;
       const parent = locate(message.schemaFile, segments.slice(0, -1));
       const properties = (parent.node.properties ??= {}) as Record<string, JsonSchema>;
-      properties[field] = fieldSchema(s, segments);
+      properties[field] = fieldSchema(s, segments, minObservations);
       if (!out.edited.includes(parent.file)) out.edited.push(parent.file);
     } else if (s.keyword === "x-known-values" && lifecycleOf(provider, message.name)?.status === s.pointer) {
       // A status is a step of the lifecycle too: where it comes from and goes to is for a person to say.
@@ -476,7 +489,7 @@ export async function propose(shapes: readonly ObservedShape[]): Promise<Proposa
 
 if (isEntryPoint(import.meta.url)) {
   const shapes = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as ObservedShape[];
-  const result = await propose(shapes);
+  const result = await propose(shapes, process.argv[3] === undefined ? {} : { minObservations: Number(process.argv[3]) });
   for (const f of result.edited) process.stdout.write(`edited ${f}\n`);
   for (const f of result.fixtures) process.stdout.write(`wrote ${f}\n`);
   for (const n of result.notProposed) process.stdout.write(`not proposed: ${n}\n`);

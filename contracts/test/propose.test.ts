@@ -13,7 +13,7 @@ import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { dereferenceSchema, loadContracts } from "../src/model.ts";
-import { closestEntryPoint, formatOf, inferSchema, observedFormats, type ObservedShape } from "../src/propose.ts";
+import { MIN_OBSERVATIONS, closestEntryPoint, fieldSchema, formatOf, inferSchema, observedFormats, type ObservedShape } from "../src/propose.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const tsx = path.join(repo, "contracts/node_modules/.bin/tsx");
@@ -25,29 +25,80 @@ describe("inferSchema", () => {
     [[1, 2.5], { type: "number" }],
     [["a", null], { type: ["string", "null"] }],
     [[true], { type: "boolean" }],
-    [[null], { type: "null" }],
+    [[null], {}], // only nulls: no type, or the first string would be an error
+    [[null, null, null], {}],
     [["a", 1], { type: ["string", "number"] }],
     [[{ a: 1 }, "x"], {}],
-    [["2026-11-29T10:00:00Z", "2026-11-29T10:00:00.5+01:00"], { type: "string", "x-inferred": { format: "date-time" } }],
-    [["2026-11-29T10:00:00"], { type: "string" }], // no offset: not a date-time the validators take
-    [["2026-02-28"], { type: "string", "x-inferred": { format: "date" } }],
-    [["2026-02-30"], { type: "string" }],
+    [["2026-11-29T10:00:00Z", "2026-11-29T10:00:00.5+01:00"], { type: "string" }], // two values: too few for a format
+    [Array.from({ length: 10 }, (_, i) => `2026-11-${10 + i}T10:00:00Z`), { type: "string", "x-inferred": { format: "date-time" } }],
+    [[...Array.from({ length: 9 }, () => "2026-11-29T10:00:00Z"), "2026-11-29T10:00:00"], { type: "string" }], // one without offset
     [[[], ["a"]], { type: "array", items: { type: "string" } }],
     [[[]], { type: "array" }],
     [
-      [{ a: 1, b: "x" }, { a: 2 }],
+      [{ a: 1, b: "x", c: null }, { a: 2 }],
       {
         type: "object",
         additionalProperties: false,
         properties: {
           a: { description: "Not documented by the provider: seen in 2 of the 2 data objects observed.", type: "number" },
           b: { description: "Not documented by the provider: seen in 1 of the 2 data objects observed.", type: "string" },
+          c: { description: "Not documented by the provider: seen in 1 of the 2 data objects observed." },
         },
       },
     ],
     [[{}, null], { anyOf: [{ type: "object", additionalProperties: false, properties: {} }, { type: "null" }] }],
   ])("%j -> %j", (values, schema) => {
     expect(inferSchema(values, "data objects")).toEqual(schema);
+  });
+
+  it.each([
+    [["2026-11-29T10:00:00Z", "2026-11-29T10:00:00.5+01:00"], 2, { type: "string", "x-inferred": { format: "date-time" } }],
+    [["2026-11-29T10:00:00"], 1, { type: "string" }], // no offset: not a date-time the validators take
+    [["2026-02-28"], 1, { type: "string", "x-inferred": { format: "date" } }],
+    [["2026-02-30"], 1, { type: "string" }],
+    [["2026-02-28"], 2, { type: "string" }],
+  ])("%j with at least %d observations -> %j", (values, minimum, schema) => {
+    expect(inferSchema(values, "data objects", minimum)).toEqual(schema);
+  });
+});
+
+describe("fieldSchema: a new field's type from the drift report, narrowed only on enough evidence", () => {
+  const observed = (count: number, types: string[], formats: string[] = [], examples: unknown[] = []): ObservedShape => ({
+    provider: "scalapay",
+    message: "charged",
+    unknownMessage: false,
+    pointer: "/x",
+    keyword: "additionalProperties",
+    severity: "warning",
+    count,
+    firstSeen: "2026-12-01T00:00:00.000Z",
+    lastSeen: "2026-12-02T00:00:00.000Z",
+    shape: { types, formats },
+    examples,
+  });
+  const typeOf = (s: ObservedShape) => {
+    const schema = fieldSchema(s, ["x"]);
+    return [schema.type, (schema["x-inferred"] as { format?: string } | undefined)?.format];
+  };
+  const dates = (n: number) => Array.from({ length: n }, (_, i) => ({ x: `2026-11-${10 + i}T10:00:00Z` }));
+  it.each<[string, ObservedShape, unknown[]]>([
+    ["a reason only ever null: no type", observed(40, ["null"]), [undefined, undefined]],
+    ["null or missing: no type", observed(40, ["null", "missing"]), [undefined, undefined]],
+    ["one whole riskScore: a number, not an integer", observed(1, ["integer"]), ["number", undefined]],
+    [`${MIN_OBSERVATIONS} whole values: an integer`, observed(MIN_OBSERVATIONS, ["integer"]), ["integer", undefined]],
+    ["whole and not: a number", observed(50, ["integer", "number"]), ["number", undefined]],
+    ["two date-times: a string", observed(2, ["string"], ["date-time"], dates(2)), ["string", undefined]],
+    [
+      `${MIN_OBSERVATIONS} date-times: a date-time, inferred`,
+      observed(MIN_OBSERVATIONS, ["string"], ["date-time"], dates(MIN_OBSERVATIONS)),
+      ["string", "date-time"],
+    ],
+  ])("%s", (_case, s, expected) => {
+    expect(typeOf(s)).toEqual(expected);
+  });
+
+  it("says why it proposes no type", () => {
+    expect(fieldSchema(observed(3, ["null"]), ["x"]).description).toMatch(/only null so far: none proposed/);
   });
 });
 
@@ -213,12 +264,14 @@ describe("a new message for an unknown discriminator value", () => {
     expect(Object.fromEntries(Object.entries(payload.properties).map(([k, v]) => [k, [v.type, (v["x-inferred"] as { format?: string })?.format]]))).toEqual({
       id: ["string", undefined],
       amount: ["number", undefined],
-      settledAt: ["string", "date-time"],
+      // Two deliveries: too few to propose a format (MIN_OBSERVATIONS); the string stays a string.
+      settledAt: ["string", undefined],
       beneficiary: ["object", undefined],
       note: [["string", "null"], undefined],
     });
-    expect((payload.properties.beneficiary as { properties: Record<string, Record<string, unknown>> }).properties.email).toMatchObject({
-      "x-inferred": { format: "email" },
+    expect((payload.properties.beneficiary as { properties: Record<string, Record<string, unknown>> }).properties.email).toEqual({
+      description: "Not documented by the provider: seen in 2 of the 2 beneficiary objects observed.",
+      type: "string",
     });
   });
 

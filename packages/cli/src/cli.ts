@@ -78,7 +78,10 @@ const commands: Command[] = [
   },
   {
     name: "drift",
-    usage: ["drift --config FILE [--since 30d] [--json] [--fail-on new-messages,new-fields,new-values|any]", "drift --config FILE [--since 30d] --propose"],
+    usage: [
+      "drift --config FILE [--since 30d] [--json] [--fail-on new-messages,new-fields,new-values|any]",
+      "drift --config FILE [--since 30d] --propose [--min-observations 10]",
+    ],
     summary:
       "what the stored deliveries say the contracts miss: every tolerant-mode warning and quarantine reason by provider, message and JSON Pointer, counted, first and last seen, with redacted samples and what the values look like; with --fail-on, exit 1 when it finds drift of those kinds (a scheduled CI job)",
     examples: [

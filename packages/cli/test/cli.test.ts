@@ -337,10 +337,17 @@ describe("drift --fail-on", () => {
     expect(parseFailOn(value)).toEqual(kinds);
   });
 
-  it("refuses a kind it does not know, naming the ones it does", async () => {
+  it("refuses a kind it does not know, naming the ones it does, and a minimum of observations that is none or without --propose", async () => {
     expect(() => parseFailOn("new-field")).toThrow("--fail-on takes new-messages, new-fields, new-values, any (several with commas), not new-field");
     const r = await run(["drift", "--config", "nowhere.json", "--fail-on", "everything"]);
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining("--fail-on takes new-messages, new-fields, new-values, any")]);
+    const minimum = await run(["drift", "--config", "nowhere.json", "--min-observations", "0", "--propose"]);
+    expect([minimum.code, minimum.stderr]).toEqual([
+      2,
+      expect.stringContaining("--min-observations takes a whole number of deliveries (1 or more), with --propose; received 0"),
+    ]);
+    const alone = await run(["drift", "--config", "nowhere.json", "--min-observations", "5"]);
+    expect(alone.code).toBe(2);
     const both = await run(["drift", "--config", "nowhere.json", "--fail-on", "any", "--propose"]);
     expect([both.code, both.stderr]).toEqual([2, expect.stringContaining("--fail-on is for the report; run drift --propose apart")]);
   });

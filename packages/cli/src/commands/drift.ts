@@ -66,8 +66,12 @@ export async function drift(args: string[], io: CliIO): Promise<number> {
       json: { type: "boolean", default: false },
       propose: { type: "boolean", default: false },
       "fail-on": { type: "string" },
+      "min-observations": { type: "string" },
     },
   });
+  const minObservations = values["min-observations"];
+  if (minObservations !== undefined && (!values.propose || !/^[1-9]\d*$/.test(minObservations)))
+    throw new UsageError(`--min-observations takes a whole number of deliveries (1 or more), with --propose; received ${minObservations}`);
   const failOn = values["fail-on"] === undefined ? undefined : parseFailOn(values["fail-on"]);
   if (failOn && values.propose) throw new UsageError("--fail-on is for the report; run drift --propose apart");
   const since = values.since === undefined ? undefined : sinceTime(values.since);
@@ -104,7 +108,8 @@ export async function drift(args: string[], io: CliIO): Promise<number> {
     const dir = mkdtempSync(path.join(tmpdir(), "webhook-contracts-drift-"));
     try {
       writeFileSync(path.join(dir, "shapes.json"), JSON.stringify(shapes));
-      return await runInRepository("drift --propose", "contracts/src/propose.ts", [path.join(dir, "shapes.json")], io);
+      const args = [path.join(dir, "shapes.json"), ...(minObservations === undefined ? [] : [minObservations])];
+      return await runInRepository("drift --propose", "contracts/src/propose.ts", args, io);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
