@@ -10,7 +10,7 @@
  * Where a change could go either way (a changed pattern, a rewritten `anyOf`), it is classified as the
  * worse of the two.
  */
-import type { JsonSchema } from "./model.ts";
+import type { AuthScheme, JsonSchema } from "./model.ts";
 import { pointerOf } from "./pointer.ts";
 
 export type Acceptance = "rejects-more" | "accepts-more" | "none";
@@ -38,8 +38,10 @@ export interface ProviderSnapshot {
   transitions: string[];
   impossible: string[];
   /** The authentication alternatives, as declared. */
-  auth: unknown[];
+  auth: AuthScheme[];
   deliveryKey: string[];
+  /** The channel's address (`/webhooks/ivy`): where senders POST. */
+  address: string;
 }
 
 type Change = Omit<ContractChange, "provider" | "message">;
@@ -229,6 +231,72 @@ export function diffSchemas(before: JsonSchema, after: JsonSchema): Change[] {
   return out;
 }
 
+/**
+ * What changed in a provider's authentication, alternative by alternative (matched by id): one added
+ * lets more senders in, one removed keeps its senders out; within one, a change of what is signed or
+ * how (kind, header, algorithm, encoding, prefix, template, id, separator, key form) or of the setting
+ * its secrets are read from refuses what it accepted, a wider timestamp tolerance accepts more and a
+ * narrower one rejects more, and its descriptions change nothing. A new order of the alternatives may
+ * change which one checks a request that carries two, so it is judged conservatively, and says so.
+ */
+export function diffAuth(before: readonly AuthScheme[], after: readonly AuthScheme[]): Change[] {
+  const out: Change[] = [];
+  const push = (change: string, acceptance: Acceptance, b?: unknown, a?: unknown) =>
+    out.push({ pointer: "", change, acceptance, types: "none", ...(b === undefined ? {} : { before: b }), ...(a === undefined ? {} : { after: a }) });
+  const ids = (list: readonly AuthScheme[]) => list.map((s) => s.id);
+  for (const a of after) if (!before.some((b) => b.id === a.id)) push(`authentication alternative ${a.id} added`, "accepts-more", undefined, a);
+  for (const b of before) if (!after.some((a) => a.id === b.id)) push(`authentication alternative ${b.id} removed`, "rejects-more", b);
+  const kept = ids(before).filter((id) => ids(after).includes(id));
+  if (
+    !equal(
+      kept,
+      ids(after).filter((id) => kept.includes(id)),
+    )
+  )
+    push("authentication alternatives reordered (not exact: a request that carries two is checked by another first)", "rejects-more", ids(before), ids(after));
+  for (const b of before) {
+    const a = after.find((x) => x.id === b.id);
+    if (!a) continue;
+    const what = `authentication ${b.id}`;
+    for (const key of ["description", "secretsDescription"] as const) if (b[key] !== a[key]) push(`${what}: ${key} changed`, "none");
+    if (b.secrets !== a.secrets)
+      push(`${what}: its secrets are read from another setting (the old one is no longer read)`, "rejects-more", b.secrets, a.secrets);
+    if (b.kind !== a.kind || ("header" in b && "header" in a && b.header.toLowerCase() !== a.header.toLowerCase())) {
+      push(
+        `${what}: its kind or header changed`,
+        "rejects-more",
+        { kind: b.kind, header: "header" in b ? b.header : undefined },
+        { kind: a.kind, header: "header" in a ? a.header : undefined },
+      );
+      continue;
+    }
+    if (b.kind === "apiKey" && a.kind === "apiKey" && b.configurableHeader !== a.configurableHeader)
+      push(
+        `${what}: its header ${a.configurableHeader ? "may now be" : "may no longer be"} configured`,
+        a.configurableHeader ? "accepts-more" : "rejects-more",
+      );
+    if (b.kind !== "signature" || a.kind !== "signature") continue;
+    const { timestamp: bt, ...bSig } = b.signature;
+    const { timestamp: at, ...aSig } = a.signature;
+    for (const key of new Set([...Object.keys(bSig), ...Object.keys(aSig)]) as Set<keyof typeof bSig>)
+      if (!equal(bSig[key], aSig[key])) push(`${what}: signature ${key} changed`, "rejects-more", bSig[key], aSig[key]);
+    if (!bt || !at) {
+      if (bt || at) push(`${what}: signed timestamp ${at ? "required" : "no longer required"}`, at ? "rejects-more" : "accepts-more", bt, at);
+      continue;
+    }
+    if (bt.header.toLowerCase() !== at.header.toLowerCase() || bt.unit !== at.unit)
+      push(`${what}: signed timestamp's header or unit changed`, "rejects-more", bt, at);
+    if (bt.toleranceSeconds !== at.toleranceSeconds)
+      push(
+        `${what}: timestamp tolerance ${at.toleranceSeconds > bt.toleranceSeconds ? "widened" : "narrowed"}`,
+        at.toleranceSeconds > bt.toleranceSeconds ? "accepts-more" : "rejects-more",
+        bt.toleranceSeconds,
+        at.toleranceSeconds,
+      );
+  }
+  return out;
+}
+
 /** Every change between two snapshots of the contracts, by provider, message and pointer. */
 export function diffContracts(before: ProviderSnapshot[], after: ProviderSnapshot[]): ContractChange[] {
   const out: ContractChange[] = [];
@@ -247,8 +315,10 @@ export function diffContracts(before: ProviderSnapshot[], after: ProviderSnapsho
       add(null, { pointer: "", change: "provider added", acceptance: "accepts-more", types: "compatible" });
       continue;
     }
-    if (!equal(bp.auth, ap.auth))
-      add(null, { pointer: "", change: "authentication changed", acceptance: "rejects-more", types: "none", before: bp.auth, after: ap.auth });
+    for (const change of diffAuth(bp.auth, ap.auth)) add(null, change);
+    // Senders POST to the old address: 404 until they are told.
+    if (bp.address !== ap.address)
+      add(null, { pointer: "", change: "channel address changed", acceptance: "rejects-more", types: "none", before: bp.address, after: ap.address });
     if (!equal(bp.deliveryKey, ap.deliveryKey))
       add(null, { pointer: "", change: "delivery key changed", acceptance: "none", types: "none", before: bp.deliveryKey, after: ap.deliveryKey });
     for (const t of ap.transitions.filter((t) => !bp.transitions.includes(t)))

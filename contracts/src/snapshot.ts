@@ -23,6 +23,7 @@ export async function snapshotContracts(): Promise<ProviderSnapshot[]> {
       impossible: p.lifecycles.flatMap((l) => l.impossible.map(transition(l.name))),
       auth: p.auth,
       deliveryKey: p.deliveryKey,
+      address: p.address,
     });
   }
   return out;

@@ -3,7 +3,8 @@
  * exact changes expected (pointer, change, acceptance, types).
  */
 import { describe, expect, it } from "vitest";
-import { type ContractChange, type ProviderSnapshot, diffContracts, diffSchemas, strongest } from "../src/diff.ts";
+import { type ContractChange, type ProviderSnapshot, diffAuth, diffContracts, diffSchemas, strongest } from "../src/diff.ts";
+import type { AuthScheme } from "../src/model.ts";
 import { base, corpus } from "./diff-corpus.ts";
 
 const line = (c: Pick<ContractChange, "pointer" | "change" | "acceptance" | "types">) => `${c.pointer} | ${c.change} | ${c.acceptance} | ${c.types}`;
@@ -20,6 +21,79 @@ describe("diffSchemas on a corpus of edits", () => {
   });
 });
 
+/** Standard Webhooks as asyncapi.yaml declares it for Ivy, and an API key: the alternatives the table below changes. */
+const standard = (change: Partial<Extract<AuthScheme, { kind: "signature" }>["signature"]> = {}, scheme: Partial<AuthScheme> = {}): AuthScheme =>
+  ({
+    id: "sw",
+    description: "Standard Webhooks.",
+    secrets: "webhookKeys",
+    kind: "signature",
+    header: "webhook-signature",
+    signature: {
+      algorithm: "hmac-sha256",
+      encoding: "base64",
+      prefix: "v1,",
+      signed: "{id}.{timestamp}.{body}",
+      timestamp: { header: "webhook-timestamp", unit: "seconds", toleranceSeconds: 300 },
+      id: { header: "webhook-id", pointer: "/id" },
+      separator: " ",
+      key: { prefix: "whsec_", encoding: "base64" },
+      ...change,
+    },
+    ...scheme,
+  }) as AuthScheme;
+const apiKey: AuthScheme = { id: "key", description: "A key.", secrets: "apiKeys", kind: "apiKey", header: "x-api-key", configurableHeader: false };
+
+describe("diffAuth", () => {
+  const row = (c: { change: string; acceptance: string }) => `${c.change} | ${c.acceptance}`;
+  it.each<[string, AuthScheme[], string[]]>([
+    ["nothing", [standard(), apiKey], []],
+    [
+      "a second alternative added: its senders get in, others are unaffected",
+      [standard(), apiKey, { ...apiKey, id: "key2" }],
+      ["authentication alternative key2 added | accepts-more"],
+    ],
+    ["an alternative removed", [standard()], ["authentication alternative key removed | rejects-more"]],
+    [
+      "the tolerance widened",
+      [standard({ timestamp: { header: "webhook-timestamp", unit: "seconds", toleranceSeconds: 600 } }), apiKey],
+      ["authentication sw: timestamp tolerance widened | accepts-more"],
+    ],
+    [
+      "the tolerance narrowed",
+      [standard({ timestamp: { header: "webhook-timestamp", unit: "seconds", toleranceSeconds: 60 } }), apiKey],
+      ["authentication sw: timestamp tolerance narrowed | rejects-more"],
+    ],
+    ["a reworded description", [standard({}, { description: "Standard Webhooks, v1." }), apiKey], ["authentication sw: description changed | none"]],
+    ["another algorithm", [standard({ algorithm: "hmac-sha512" as "hmac-sha256" }), apiKey], ["authentication sw: signature algorithm changed | rejects-more"]],
+    ["another encoding", [standard({ encoding: "hex" }), apiKey], ["authentication sw: signature encoding changed | rejects-more"]],
+    [
+      "another signed template",
+      [standard({ signed: "{timestamp}.{body}", id: undefined }), apiKey],
+      ["authentication sw: signature signed changed | rejects-more", "authentication sw: signature id changed | rejects-more"],
+    ],
+    ["another header", [standard({}, { header: "x-signature" }), apiKey], ["authentication sw: its kind or header changed | rejects-more"]],
+    ["the header's case only: HTTP headers are not case-sensitive", [standard({}, { header: "Webhook-Signature" }), apiKey], []],
+    [
+      "secrets read from another setting",
+      [standard({}, { secrets: "keys" }), apiKey],
+      ["authentication sw: its secrets are read from another setting (the old one is no longer read) | rejects-more"],
+    ],
+    [
+      "the api key's header made configurable",
+      [standard(), { ...apiKey, configurableHeader: true }],
+      ["authentication key: its header may now be configured | accepts-more"],
+    ],
+    [
+      "reordered: judged conservatively, and said so",
+      [apiKey, standard()],
+      ["authentication alternatives reordered (not exact: a request that carries two is checked by another first) | rejects-more"],
+    ],
+  ])("%s", (_case, after, expected) => {
+    expect(diffAuth([standard(), apiKey], after).map(row)).toEqual(expected);
+  });
+});
+
 describe("diffContracts", () => {
   const snapshot = (change: Partial<ProviderSnapshot> = {}): ProviderSnapshot[] => [
     {
@@ -27,8 +101,9 @@ describe("diffContracts", () => {
       messages: { order: base() },
       transitions: ["null -> new", "new -> paid"],
       impossible: [],
-      auth: [{ id: "sig", kind: "signature" }],
+      auth: [standard()],
       deliveryKey: ["/id"],
+      address: "/webhooks/p",
       ...change,
     },
   ];
@@ -37,7 +112,8 @@ describe("diffContracts", () => {
     ["a message removed", snapshot({ messages: {} }), ["p order  | message removed | rejects-more | breaking"]],
     ["a transition listed", snapshot({ transitions: ["null -> new", "new -> paid", "paid -> new"] }), ["p -  | transition listed | accepts-more | none"]],
     ["a transition ruled out", snapshot({ impossible: ["paid -> new"] }), ["p -  | transition ruled out | rejects-more | none"]],
-    ["the authentication changed", snapshot({ auth: [{ id: "sig", kind: "apiKey" }] }), ["p -  | authentication changed | rejects-more | none"]],
+    ["an authentication alternative added", snapshot({ auth: [standard(), apiKey] }), ["p -  | authentication alternative key added | accepts-more | none"]],
+    ["the channel's address changed: senders get 404", snapshot({ address: "/hooks/p" }), ["p -  | channel address changed | rejects-more | none"]],
     ["a provider added", [...snapshot(), { ...snapshot()[0]!, name: "q" }], ["q -  | provider added | accepts-more | compatible"]],
   ])("%s", (_name, after, expected) => {
     expect(diffContracts(snapshot(), after).map((c) => `${c.provider} ${c.message ?? "-"} ${line(c)}`)).toEqual(expected);
