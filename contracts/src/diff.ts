@@ -71,8 +71,35 @@ function normalise(node: JsonSchema): { node: JsonSchema; types: Set<string> | u
   return { node: n, types, nullable };
 }
 
-const lowerBounds = ["minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties"];
-const upperBounds = ["maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties"];
+const lowerBounds = ["minLength", "minItems", "minProperties"];
+const upperBounds = ["maxLength", "maxItems", "maxProperties"];
+
+/** A number's bound on one side: `minimum` and `exclusiveMinimum` (draft-07: both numbers) as one, the tighter. */
+interface Bound {
+  value: number;
+  /** The value itself is outside (exclusive). */
+  open: boolean;
+}
+function boundOf(node: JsonSchema, side: "lower" | "upper"): Bound | undefined {
+  const inclusive = node[side === "lower" ? "minimum" : "maximum"];
+  const exclusive = node[side === "lower" ? "exclusiveMinimum" : "exclusiveMaximum"];
+  const bounds: Bound[] = [];
+  if (typeof inclusive === "number") bounds.push({ value: inclusive, open: false });
+  if (typeof exclusive === "number") bounds.push({ value: exclusive, open: true });
+  // The tighter: the greater lower bound (exclusive first on a tie), the smaller upper bound.
+  const inward = (x: Bound, y: Bound) => (side === "lower" ? x.value > y.value : x.value < y.value) || (x.value === y.value && x.open && !y.open);
+  return bounds.reduce<Bound | undefined>((best, b) => (best === undefined || inward(b, best) ? b : best), undefined);
+}
+/** How the interval's end moved: "tighter" takes values out, "looser" lets values in. */
+function moved(before: Bound | undefined, after: Bound | undefined, side: "lower" | "upper"): "tighter" | "looser" | undefined {
+  if (!before && !after) return undefined;
+  if (!before) return "tighter";
+  if (!after) return "looser";
+  if (before.value === after.value) return before.open === after.open ? undefined : after.open ? "tighter" : "looser";
+  return (side === "lower" ? after.value > before.value : after.value < before.value) ? "tighter" : "looser";
+}
+const boundText = (b: Bound | undefined, side: "lower" | "upper") =>
+  b === undefined ? "none" : `${side === "lower" ? (b.open ? ">" : ">=") : b.open ? "<" : "<="} ${b.value}`;
 /** Rules compared as a whole: any change may reject more. Their effect on types, if any. */
 const wholeRules: Record<string, TypesImpact> = {
   if: "none",
@@ -157,6 +184,21 @@ function compareNode(beforeRaw: JsonSchema, afterRaw: JsonSchema, pointer: strin
     if (before === undefined) push(`${keyword} added`, "rejects-more", "none", undefined, after);
     else if (after === undefined) push(`${keyword} removed`, "accepts-more", "none", before, undefined);
     else push(`${keyword} changed`, "rejects-more", "none", before, after);
+  }
+  // A number's bounds as the ends of an interval, inclusive and exclusive together: exclusiveMinimum 0 ->
+  // minimum 0 lets 0 in, whatever the keywords are called.
+  for (const side of ["lower", "upper"] as const) {
+    const before = boundOf(b.node, side);
+    const after = boundOf(a.node, side);
+    const how = moved(before, after, side);
+    if (how)
+      push(
+        `${side} bound ${how === "tighter" ? "tightened" : "loosened"}`,
+        how === "tighter" ? "rejects-more" : "accepts-more",
+        "none",
+        boundText(before, side),
+        boundText(after, side),
+      );
   }
   for (const keyword of [...lowerBounds, ...upperBounds]) {
     const before = b.node[keyword] as number | undefined;

@@ -96,8 +96,8 @@ export const corpus: [string, (s: JsonSchema) => void, string[]][] = [
   ["a pattern removed", (s) => delete props(s).currency!.pattern, ["/currency | pattern removed | accepts-more | none"]],
   ["a minimum length raised", (s) => (props(s).id!.minLength = 3), ["/id | minLength changed | rejects-more | none"]],
   ["a minimum length dropped", (s) => delete props(s).id!.minLength, ["/id | minLength removed | accepts-more | none"]],
-  ["a maximum added", (s) => (props(s).amount!.maximum = 1e6), ["/amount | maximum added | rejects-more | none"]],
-  ["a minimum lowered", (s) => (props(s).amount!.minimum = -10), ["/amount | minimum changed | accepts-more | none"]],
+  ["a maximum added", (s) => (props(s).amount!.maximum = 1e6), ["/amount | upper bound tightened | rejects-more | none"]],
+  ["a minimum lowered", (s) => (props(s).amount!.minimum = -10), ["/amount | lower bound loosened | accepts-more | none"]],
   ["more items allowed", (s) => (props(s).items!.maxItems = 20), ["/items | maxItems changed | accepts-more | none"]],
   ["fewer items allowed", (s) => (props(s).items!.maxItems = 5), ["/items | maxItems changed | rejects-more | none"]],
   [
@@ -123,7 +123,7 @@ export const corpus: [string, (s: JsonSchema) => void, string[]][] = [
   [
     "an item's minimum dropped",
     (s) => delete ((props(s).items!.items as JsonSchema).properties as Props).qty!.minimum,
-    ["/items/-/qty | minimum removed | accepts-more | none"],
+    ["/items/-/qty | lower bound loosened | accepts-more | none"],
   ],
   ["a free-form object closed", (s) => (props(s).metadata!.additionalProperties = false), ["/metadata | closed to unknown fields | rejects-more | compatible"]],
   ["the payload opened to unknown fields", (s) => delete s.additionalProperties, ["| open to unknown fields | accepts-more | compatible"]],

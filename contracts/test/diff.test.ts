@@ -21,6 +21,27 @@ describe("diffSchemas on a corpus of edits", () => {
   });
 });
 
+describe("a number's bounds compared as intervals, inclusive and exclusive together", () => {
+  const row = (c: { change: string; acceptance: string; before?: unknown; after?: unknown }) =>
+    `${c.change} | ${c.acceptance} | ${String(c.before)} -> ${String(c.after)}`;
+  it.each<[string, object, object, string[]]>([
+    ["exclusiveMinimum 0 -> minimum 0 lets 0 in", { exclusiveMinimum: 0 }, { minimum: 0 }, ["lower bound loosened | accepts-more | > 0 -> >= 0"]],
+    ["minimum 0 -> exclusiveMinimum 0 keeps 0 out", { minimum: 0 }, { exclusiveMinimum: 0 }, ["lower bound tightened | rejects-more | >= 0 -> > 0"]],
+    ["exclusiveMaximum 100 -> maximum 100", { exclusiveMaximum: 100 }, { maximum: 100 }, ["upper bound loosened | accepts-more | < 100 -> <= 100"]],
+    ["the same interval written otherwise: nothing", { minimum: 1, exclusiveMinimum: 0 }, { minimum: 1 }, []],
+    [
+      "both kept, the tighter decides",
+      { minimum: 0, exclusiveMinimum: 5 },
+      { minimum: 6, exclusiveMinimum: 5 },
+      ["lower bound tightened | rejects-more | > 5 -> >= 6"],
+    ],
+    ["a bound removed", { maximum: 10 }, {}, ["upper bound loosened | accepts-more | <= 10 -> none"]],
+    ["a bound added", {}, { exclusiveMinimum: 0 }, ["lower bound tightened | rejects-more | none -> > 0"]],
+  ])("%s", (_case, before, after, expected) => {
+    expect(diffSchemas({ type: "number", ...before }, { type: "number", ...after }).map(row)).toEqual(expected);
+  });
+});
+
 /** Standard Webhooks as asyncapi.yaml declares it for Ivy, and an API key: the alternatives the table below changes. */
 const standard = (change: Partial<Extract<AuthScheme, { kind: "signature" }>["signature"]> = {}, scheme: Partial<AuthScheme> = {}): AuthScheme =>
   ({
