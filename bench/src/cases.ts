@@ -22,18 +22,28 @@ function load(provider: string, message: string, file: string, label: string): B
   return { label, provider: provider as ProviderName, message, file: path.relative(path.dirname(fixturesDir), file), text, body: JSON.parse(text) };
 }
 
+/** The largest valid fixture of `messages` of `provider`, as a case labelled `<what> largest (<message>)`. */
+function largestCase(provider: string, messages: readonly string[], what: string): BenchCase {
+  let largest: { message: string; file: string; size: number } | undefined;
+  for (const message of messages) {
+    for (const { file, text } of messageFixtures(provider, message, "valid")) {
+      const size = Buffer.byteLength(text);
+      if (!largest || size > largest.size) largest = { message, file, size };
+    }
+  }
+  return load(provider, largest!.message, largest!.file, `${what} largest (${largest!.message})`);
+}
+
 export async function benchCases(): Promise<BenchCase[]> {
   const cases = [load("ivy", "order_updated", path.join(fixturesDir, "ivy/order_updated/valid/paid.json"), "Ivy order_updated")];
-  for (const provider of await loadContracts()) {
-    let largest: { message: string; file: string; size: number } | undefined;
-    for (const message of provider.messages) {
-      for (const { file, text } of messageFixtures(provider.name, message.name, "valid")) {
-        const size = Buffer.byteLength(text);
-        if (!largest || size > largest.size) largest = { message: message.name, file, size };
-      }
-    }
-    cases.push(load(provider.name, largest!.message, largest!.file, `${provider.title} largest (${largest!.message})`));
-  }
+  for (const provider of await loadContracts())
+    cases.push(
+      largestCase(
+        provider.name,
+        provider.messages.map((m) => m.name),
+        provider.title,
+      ),
+    );
   return cases;
 }
 
@@ -62,17 +72,9 @@ export async function entryPointCases(cases: BenchCase[]): Promise<EntryPointCas
     const parts = provider.entryPoints.map((e) => e.path);
     out.push({ entry: provider.name, provider: name, parts, case: cases.find((c) => c.provider === name)! });
     for (const part of provider.entryPoints) {
-      let chosen = cases.find((c) => c.provider === name && part.messages.includes(c.message));
-      if (!chosen) {
-        let largest: { message: string; file: string; size: number } | undefined;
-        for (const message of part.messages) {
-          for (const { file, text } of messageFixtures(provider.name, message, "valid")) {
-            const size = Buffer.byteLength(text);
-            if (!largest || size > largest.size) largest = { message, file, size };
-          }
-        }
-        chosen = load(provider.name, largest!.message, largest!.file, `${provider.title} ${part.name} largest (${largest!.message})`);
-      }
+      const chosen =
+        cases.find((c) => c.provider === name && part.messages.includes(c.message)) ??
+        largestCase(provider.name, part.messages, `${provider.title} ${part.name}`);
       out.push({ entry: part.path, provider: name, parts: [], case: chosen });
     }
   }
